@@ -1,0 +1,106 @@
+"""The records that cross from the engine into the store and out to reports.
+
+They are plain data; the store maps them to tables, the exporters to files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from squall.sla.base import SLAResult
+
+
+class RunStatus(StrEnum):
+    INIT = "init"
+    RUNNING = "running"
+    FINISHED = "finished"  # every workload ran (SLA verdicts are separate)
+    ABORTING = "aborting"
+    ABORTED = "aborted"  # stopped by the user; partial results kept
+    CRASHED = "crashed"  # an error stopped it; partial results kept
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """Where and with what a run was made."""
+
+    squall_version: str
+    python: str
+    host: str
+    platform: str
+    cloud: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggeredBy:
+    event_type: str  # "time" or "iteration"
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class HookResult:
+    """One firing of one hook, in Rally's shape plus which hook it was."""
+
+    hook_index: int
+    action: str
+    trigger: str
+    description: str
+    status: str  # "success" or "failed"
+    started_at: float
+    finished_at: float
+    triggered_by: TriggeredBy
+    error: dict[str, str] | None = None
+    output: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatsRow:
+    """One row of the summary table: an atomic action or the total.
+
+    Durations in seconds; ``None`` where no successful iteration gives a value.
+    Percentiles are exact (linear interpolation at (n-1)p, as Rally computes).
+    """
+
+    name: str
+    count: int
+    success: float  # percent of iterations where this action succeeded
+    min: float | None
+    median: float | None
+    p90: float | None
+    p95: float | None
+    p99: float | None
+    max: float | None
+    avg: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadSummary:
+    """Everything known about one workload once it has run (or was stopped).
+
+    ``quantisation`` names every polling interval or clock step that limits the
+    precision of a figure in this workload (e.g. ``{"nova.boot_server.poll": 2.0}``).
+    """
+
+    subtask_index: int
+    workload_index: int
+    scenario: str
+    status: RunStatus
+    start_time: float | None
+    load_duration: float
+    full_duration: float
+    total_iteration_count: int
+    failed_iteration_count: int
+    min_duration: float | None
+    max_duration: float | None
+    pass_sla: bool
+    sla_results: list[SLAResult]
+    stats: list[StatsRow]
+    hook_results: list[HookResult] = field(default_factory=list)
+    contexts_results: list[dict[str, Any]] = field(default_factory=list)
+    achieved_rate: float | None = None
+    target_rate: float | None = None
+    max_start_lag: float | None = None
+    quantisation: dict[str, float] = field(default_factory=dict)
+    histograms: dict[str, str] = field(default_factory=dict)  # name -> encoded HdrHistogram

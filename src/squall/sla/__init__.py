@@ -1,0 +1,3 @@
+"""Pass/fail criteria: streaming ``add()`` + ``merge()`` + ``result()``, pure."""
+
+BUILTIN: dict[str, str] = {}

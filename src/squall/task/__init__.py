@@ -1,0 +1,1 @@
+"""The input: what to run. Models, loader, Rally compatibility, validation (pure)."""
