@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,3 +26,15 @@ class Plugin:
     family: ClassVar[Family]
     name: ClassVar[str]
     Config: ClassVar[type[BaseModel]] = NoArgs
+    #: Task files may give a bare value instead of a mapping (Rally writes
+    #: ``max_avg_duration: 0.5`` and ``sys_call: "cmd"``); it goes to this field.
+    scalar_field: ClassVar[str | None] = None
+
+    @classmethod
+    def parse_config(cls, raw: Any) -> BaseModel:
+        """Validate raw task-file arguments (a mapping, or a bare scalar)."""
+        if raw is None:
+            raw = {}
+        if cls.scalar_field is not None and not isinstance(raw, dict):
+            raw = {cls.scalar_field: raw}
+        return cls.Config.model_validate(raw)

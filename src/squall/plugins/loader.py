@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import ModuleType
 
 from squall.errors import PluginError
 from squall.plugins.base import Plugin
@@ -67,7 +68,7 @@ def _is_own_plugin(value: object, module_name: str) -> bool:
     )
 
 
-def _import_file(file: Path) -> object:
+def _import_file(file: Path) -> ModuleType:
     module_name = f"squall_user_plugins.{file.stem}"
     spec = importlib.util.spec_from_file_location(module_name, file)
     if spec is None or spec.loader is None:

@@ -104,3 +104,36 @@ class WorkloadSummary:
     max_start_lag: float | None = None
     quantisation: dict[str, float] = field(default_factory=dict)
     histograms: dict[str, str] = field(default_factory=dict)  # name -> encoded HdrHistogram
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadRecord:
+    """A stored workload: its id in the store, its config, its summary (if finished)."""
+
+    id: int
+    subtask_index: int
+    workload_index: int
+    subtask_title: str
+    config: dict[str, Any]  # task.model.Workload.model_dump(mode="json")
+    summary: WorkloadSummary | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """A stored run (Rally calls it a task) with its workloads."""
+
+    id: str  # uuid4 hex string
+    title: str
+    description: str
+    tags: list[str]
+    status: RunStatus
+    created_at: float
+    finished_at: float | None
+    source_format: str
+    task: dict[str, Any]  # task.model.Task.model_dump(mode="json")
+    environment: Environment
+    workloads: list[WorkloadRecord] = field(default_factory=list)
+
+    @property
+    def pass_sla(self) -> bool:
+        return all(w.summary is None or w.summary.pass_sla for w in self.workloads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 from pydantic import BaseModel
 
@@ -25,24 +25,14 @@ class SLAResult:
 class SLA(Plugin):
     """A criterion fed one iteration at a time; ``merge`` joins two partial views.
 
-    ``config`` is the validated instance of ``Config``. ``Config`` may also accept
-    a bare value (Rally writes ``max_avg_duration: 0.5``): such plugins set
-    ``scalar_field`` to the field the bare value goes to.
+    ``config`` is the validated instance of ``Config`` (see ``Plugin.parse_config``).
     """
 
     family: ClassVar = Family.SLA
-    scalar_field: ClassVar[str | None] = None
 
     def __init__(self, config: BaseModel) -> None:
         self.config = config
         self.success = True
-
-    @classmethod
-    def parse_config(cls, raw: Any) -> BaseModel:
-        """Validate raw task-file arguments (a mapping, or a bare scalar)."""
-        if cls.scalar_field is not None and not isinstance(raw, dict):
-            raw = {cls.scalar_field: raw}
-        return cls.Config.model_validate(raw)
 
     @abstractmethod
     def add(self, it: IterationResult) -> bool:
