@@ -1,0 +1,5 @@
+"""What hooks do."""
+
+BUILTIN: dict[str, str] = {
+    "sys_call": "squall.hooks.actions.sys_call:SysCall",
+}
