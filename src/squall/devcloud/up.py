@@ -1,0 +1,379 @@
+"""Bring a devcloud up: packages, configs, MariaDB and RabbitMQ, DB syncs, services, seed.
+
+``up`` is idempotent: on a healthy devcloud it changes nothing. When any step fails it
+stops every process it started, so nothing blocks the next ``up``, and raises one
+``DevcloudError`` carrying the tail of the failing service's log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from squall.devcloud import install, procs, render
+from squall.devcloud.config import HOST, IMAGE_NAME, DevcloudConfig
+from squall.devcloud.control import merge_clouds_yaml, status, stop
+from squall.devcloud.services import (
+    Service,
+    all_services,
+    infra_services,
+    keystone_service,
+    openstack_services,
+)
+from squall.devcloud.state import State, load, save
+from squall.errors import DevcloudError
+
+Reporter = Callable[[str], None]
+SEED_SCRIPT = Path(__file__).with_name("seed.py")
+API_TIMEOUT = 180.0
+COMPUTE_TIMEOUT = 240.0
+
+
+@dataclass(frozen=True)
+class UpResult:
+    config: DevcloudConfig
+    started: bool
+    """False when a healthy devcloud was already running and nothing changed."""
+    seconds: float
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
+    """Bring the devcloud in ``config.directory`` up, or leave a healthy one alone."""
+    t0 = time.monotonic()
+    previous = load(config.state_file)
+    if previous is not None and _already_up(previous):
+        merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
+        return UpResult(previous.config, False, time.monotonic() - t0)
+    install.require_root()
+    bringup = _Bringup(config, report, t0)
+    bringup.run()
+    return UpResult(config, True, time.monotonic() - t0)
+
+
+def _already_up(previous: State) -> bool:
+    """True for a healthy devcloud; raises on a half-started one; False if all stopped."""
+    alive = [p for p in previous.procs if procs.is_alive(p)]
+    if not alive:
+        return False
+    broken = [s for s in status(previous.config) if not s.ok]
+    if previous.ready and not broken:
+        return True
+    what = ", ".join(f"{s.name} {s.state}" for s in broken) or "its bring-up never finished"
+    raise DevcloudError(
+        f"a devcloud in {previous.config.directory} is half up ({what})",
+        hint="run `squall devcloud down` to stop what is left (add --wipe to start from "
+        "scratch), then `squall devcloud up` again",
+    )
+
+
+class _Bringup:
+    """One run of ``up``: the steps in order, and the cleanup when one fails."""
+
+    def __init__(self, config: DevcloudConfig, report: Reporter, t0: float) -> None:
+        self.config = config
+        self.report = report
+        self.t0 = t0
+        self.state = State(config)
+        self.env = {
+            "PATH": f"{config.venv / 'bin'}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOME": os.environ.get("HOME", "/root"),
+            "LANG": "C.UTF-8",
+            "PYTHONWARNINGS": "ignore",
+            "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
+        }
+
+    def say(self, message: str) -> None:
+        self.report(f"[{time.monotonic() - self.t0:6.1f}s] {message}")
+
+    def run(self) -> None:
+        self.check_ports()
+        self.make_directories()
+        save(self.state)
+        try:
+            self.install()
+            self.write_files()
+            self.start_infra()
+            self.sync_databases()
+            self.start_keystone()
+            self.seed("identity")
+            self.start_services()
+            self.wait_for_apis()
+            self.seed("resources")
+            self.discover_hosts()
+        except BaseException:
+            self.say("bring-up failed: stopping what it started")
+            stop(self.state)
+            raise
+        self.state.ready = True
+        save(self.state)
+        merge_clouds_yaml(self.config.clouds_yaml, self.config)
+        self.say(f"devcloud ready; clouds.yaml entry 'devcloud' in {self.config.clouds_yaml}")
+
+    # -- preparation -------------------------------------------------------------------
+
+    def check_ports(self) -> None:
+        for service in all_services(self.config):
+            if service.port is None or procs.port_free(service.port):
+                continue
+            owner = procs.listener_pid(service.port)
+            who = f"PID {owner} ({procs.command_line(owner)[:80]})" if owner else "another program"
+            raise DevcloudError(
+                f"port {HOST}:{service.port} for {service.name} is already taken by {who}",
+                hint="stop that program, or give the devcloud other ports with --port-offset "
+                "or --port NAME=PORT",
+            )
+
+    def make_directories(self) -> None:
+        config = self.config
+        for path in (config.logs, config.run, config.etc, config.data / "locks"):
+            path.mkdir(parents=True, exist_ok=True)
+        for sub in ("images", "glance-staging", "glance-tasks", "cinder", "nova", "rabbitmq"):
+            (config.data / sub).mkdir(parents=True, exist_ok=True)
+        for host in config.compute_hosts():
+            (config.data / "nova" / host).mkdir(exist_ok=True)
+
+    def install(self) -> None:
+        self.say("checking Debian packages and the OpenStack venv")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            apt = pool.submit(install.ensure_debian_packages, self.config.logs / "apt.log")
+            install.ensure_venv(self.config, self.config.logs / "pip.log", self.say)
+            apt.result()
+
+    def write_files(self) -> None:
+        for path, text in render.files(self.config).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        venv_etc = self.config.venv / "etc"
+        for project, name in (
+            ("nova", "api-paste.ini"),
+            ("neutron", "api-paste.ini"),
+            ("glance", "glance-api-paste.ini"),
+            ("cinder", "api-paste.ini"),
+        ):
+            shutil.copy(venv_etc / project / name, self.config.etc / project / name)
+        clouds = {"clouds": render.clouds_entries(self.config)}
+        (self.config.directory / "clouds.yaml").write_text(json.dumps(clouds, indent=2) + "\n")
+        seed = {
+            "password": self.config.password,
+            "computes": self.config.computes,
+            "timeout": COMPUTE_TIMEOUT,
+            "image_name": IMAGE_NAME,
+            "image_file": str(self.write_image()),
+            "catalog": self.catalog(),
+        }
+        (self.config.directory / "seed.json").write_text(json.dumps(seed, indent=2) + "\n")
+
+    def write_image(self) -> Path:
+        """A small stand-in for cirros: the fake virt driver never reads it."""
+        path = self.config.data / f"{IMAGE_NAME}.img"
+        path.write_bytes(b"squall devcloud fake cirros image\n".ljust(64 * 1024, b"\0"))
+        return path
+
+    def catalog(self) -> list[dict[str, str]]:
+        ports = self.config.ports
+        return [
+            {"user": "glance", "type": "image", "name": "glance", "url": f"http://{HOST}:{ports.glance}"},
+            {"user": "placement", "type": "placement", "name": "placement", "url": f"http://{HOST}:{ports.placement}"},
+            {"user": "nova", "type": "compute", "name": "nova", "url": f"http://{HOST}:{ports.nova}/v2.1"},
+            {"user": "neutron", "type": "network", "name": "neutron", "url": f"http://{HOST}:{ports.neutron}"},
+            {"user": "cinder", "type": "block-storage", "name": "cinderv3", "url": f"http://{HOST}:{ports.cinder}/v3"},
+        ]  # fmt: skip
+
+    # -- processes ---------------------------------------------------------------------
+
+    def start(self, service: Service) -> procs.Tracked:
+        log = self.config.logs / f"{service.name}.out"
+        proc = procs.spawn(service.argv, env={**self.env, **service.env}, log=log, cwd=self.config.directory)
+        self.state.record(proc)
+        return proc
+
+    def fail(self, service: Service, what: str) -> DevcloudError:
+        parts = [f"{service.name} {what}"]
+        for name in service.logs:
+            log = self.config.logs / name
+            if log.exists() and log.stat().st_size:
+                parts.append(f"--- last lines of {log}:\n{install.tail(log)}")
+        return DevcloudError(
+            "\n".join(parts),
+            hint=f"read the logs in {self.config.logs}; every process was stopped, so "
+            "`squall devcloud up` can simply be run again",
+        )
+
+    def wait_until(self, service: Service, ready: Callable[[], bool], timeout: float) -> None:
+        proc = self.state.tracked(service.name)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc is not None and not procs.is_alive(proc):
+                procs.reap()
+                raise self.fail(service, "exited while starting")
+            if ready():
+                return
+            time.sleep(0.5)
+        raise self.fail(service, f"did not answer within {timeout:.0f} s")
+
+    def wait_for(self, service: Service, timeout: float = API_TIMEOUT) -> None:
+        if service.url:
+            url = service.url
+            self.wait_until(service, lambda: procs.http_answers(url, timeout=5), timeout)
+        elif service.port:
+            port = service.port
+            self.wait_until(service, lambda: procs.port_open(port), timeout)
+
+    def start_infra(self) -> None:
+        mariadb, epmd, rabbitmq = infra_services(self.config)
+        self.init_mariadb()
+        self.say("starting MariaDB and RabbitMQ")
+        self.start(mariadb)
+        self.start(epmd)
+        self.wait_for(epmd, 30)
+        self.start(rabbitmq)
+        self.wait_for(mariadb, 60)
+        sql = render.create_databases_sql(self.config)
+        if not self.mysql(sql):
+            raise self.fail(mariadb, "refused to create the databases")
+        self.wait_for(rabbitmq, 90)
+
+    def mysql(self, sql: str) -> bool:
+        """Run ``sql`` as MariaDB's root, over the socket."""
+        argv = ["mariadb", f"--defaults-file={self.config.etc / 'mariadb.cnf'}"]
+        with (self.config.logs / "mysql.out").open("ab") as out:
+            result = subprocess.run(
+                argv, input=sql.encode(), stdout=out, stderr=subprocess.STDOUT, env=self.env
+            )
+        return result.returncode == 0
+
+    def init_mariadb(self) -> None:
+        datadir, marker = self.config.data / "mysql", self.config.data / "mysql.initialized"
+        if marker.exists():
+            return
+        shutil.rmtree(datadir, ignore_errors=True)
+        datadir.mkdir()
+        self.say("initialising the MariaDB data directory")
+        argv = [
+            "mariadb-install-db",
+            f"--defaults-file={self.config.etc / 'mariadb.cnf'}",
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db",
+        ]
+        log = self.config.logs / "mariadb-install.out"
+        if not install.run_logged(argv, log, env=self.env):
+            raise DevcloudError(
+                f"mariadb-install-db failed; last lines of {log}:\n{install.tail(log)}",
+                hint=f"read {self.config.logs / 'mariadb.log'}; then run `squall devcloud up` again",
+            )
+        marker.touch()
+
+    # -- databases and seeding -------------------------------------------------------
+
+    def sync_databases(self) -> None:
+        self.say("creating the OpenStack database schemas (3 chains in parallel)")
+        chains = _sync_chains(self.config)
+        with ThreadPoolExecutor(max_workers=len(chains)) as pool:
+            futures = {name: pool.submit(self.run_chain, name, steps) for name, steps in chains.items()}
+        for name, future in futures.items():
+            if not future.result():
+                log = self.config.logs / f"sync-{name}.out"
+                raise DevcloudError(
+                    f"the {name} database setup failed; last lines of {log}:\n{install.tail(log)}",
+                    hint="every process was stopped; fix the cause and run `squall devcloud up` "
+                    "again (add `down --wipe` first to start from empty databases)",
+                )
+
+    def run_chain(self, name: str, steps: list[tuple[list[str], tuple[int, ...]]]) -> bool:
+        log = self.config.logs / f"sync-{name}.out"
+        for argv, ok_codes in steps:
+            with log.open("ab") as out:
+                out.write(f"\n$ {' '.join(argv)}\n".encode())
+            code = _run_code(argv, log, self.env)
+            if code not in ok_codes:
+                return False
+        return True
+
+    def start_keystone(self) -> None:
+        self.say("starting keystone")
+        keystone = keystone_service(self.config)
+        self.start(keystone)
+        self.wait_for(keystone)
+
+    def seed(self, step: str) -> None:
+        self.say(f"creating devstack's default {step}")
+        log = self.config.logs / f"seed-{step}.out"
+        argv = [str(self.config.venv / "bin" / "python"), str(SEED_SCRIPT), step, str(self.config.directory / "seed.json")]
+        if not install.run_logged(argv, log, env=self.env):
+            raise DevcloudError(
+                f"creating the devcloud's default {step} failed; last lines of {log}:\n"
+                + install.tail(log),
+                hint=f"read the service logs in {self.config.logs}; every process was stopped, "
+                "so `squall devcloud up` can simply be run again",
+            )
+
+    def start_services(self) -> None:
+        self.say("starting placement, glance, neutron, cinder and nova")
+        for service in openstack_services(self.config):
+            self.start(service)
+
+    def wait_for_apis(self) -> None:
+        for service in openstack_services(self.config):
+            self.wait_for(service)
+        self.say("all APIs answer; waiting for the computes")
+
+    def discover_hosts(self) -> None:
+        nova = str(self.config.venv / "bin" / "nova-manage")
+        argv = [nova, "--config-file", str(self.config.etc / "nova" / "nova.conf"), "cell_v2", "discover_hosts"]
+        log = self.config.logs / "discover-hosts.out"
+        if not install.run_logged(argv, log, env=self.env):
+            raise DevcloudError(
+                f"nova could not map its compute hosts; last lines of {log}:\n{install.tail(log)}",
+                hint="every process was stopped; run `squall devcloud up` again",
+            )
+
+
+def _run_code(argv: list[str], log: Path, env: dict[str, str]) -> int:
+    with log.open("ab") as out:
+        return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
+
+
+def _sync_chains(config: DevcloudConfig) -> dict[str, list[tuple[list[str], tuple[int, ...]]]]:
+    """Schema creation, in three independent chains that run side by side."""
+    bin_, etc, ok = config.venv / "bin", config.etc, (0,)
+    keystone = [str(bin_ / "keystone-manage"), "--config-file", str(etc / "keystone" / "keystone.conf")]
+    nova = [str(bin_ / "nova-manage"), "--config-file", str(etc / "nova" / "nova.conf")]
+    key_dirs = etc / "keystone"
+    steps_keystone = [(keystone + ["db_sync"], ok)]
+    if not (key_dirs / "fernet-keys").exists():
+        steps_keystone.append((keystone + ["fernet_setup", "--keystone-user", "root", "--keystone-group", "root"], ok))
+    if not (key_dirs / "credential-keys").exists():
+        steps_keystone.append((keystone + ["credential_setup", "--keystone-user", "root", "--keystone-group", "root"], ok))
+    steps_keystone.append((
+        keystone + ["bootstrap", "--bootstrap-password", config.password, "--bootstrap-region-id", "RegionOne",
+                    "--bootstrap-admin-url", config.auth_url, "--bootstrap-internal-url", config.auth_url,
+                    "--bootstrap-public-url", config.auth_url],
+        ok,
+    ))
+    cell0 = render.db_url(config, "nova_cell0")
+    steps_nova = [
+        (nova + ["api_db", "sync"], ok),
+        (nova + ["cell_v2", "map_cell0", "--database_connection", cell0], ok),
+        # exit 2: cell1 exists already (a re-run after down)
+        (nova + ["cell_v2", "create_cell", "--name", "cell1"], (0, 2)),
+        (nova + ["db", "sync"], ok),
+    ]
+    neutron_confs = ["--config-file", str(etc / "neutron" / "neutron.conf"), "--config-file", str(etc / "neutron" / "ml2_conf.ini")]
+    steps_other = [
+        ([str(bin_ / "placement-manage"), "--config-file", str(etc / "placement" / "placement.conf"), "db", "sync"], ok),
+        ([str(bin_ / "glance-manage"), "--config-file", str(etc / "glance" / "glance-api.conf"), "db_sync"], ok),
+        ([str(bin_ / "neutron-db-manage"), *neutron_confs, "upgrade", "heads"], ok),
+        ([str(bin_ / "cinder-manage"), "--config-file", str(etc / "cinder" / "cinder.conf"), "db", "sync"], ok),
+    ]  # fmt: skip
+    return {"keystone": steps_keystone, "nova": steps_nova, "other": steps_other}
