@@ -20,10 +20,14 @@ class _Model(BaseModel):
 
 
 class PluginRef(_Model):
-    """A plugin by name with its (not yet validated) arguments."""
+    """A plugin by name with its (not yet validated) arguments.
+
+    ``args`` is usually a mapping; plugins with a ``scalar_field`` also take a bare
+    value (Rally writes ``sys_call: "cmd"``), so it is kept as written.
+    """
 
     name: str = Field(min_length=1)
-    args: dict[str, Any] = Field(default_factory=dict)
+    args: Any = Field(default_factory=dict)
 
 
 def _default_runner() -> PluginRef:

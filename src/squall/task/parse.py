@@ -1,0 +1,187 @@
+"""Rendered task text -> plain data + the line of every key and item.
+
+YAML is safe-loaded through its node tree so that each mapping key and sequence item
+keeps its line; mapping order is kept, a repeated key is an error (as in Rally), and
+merge keys (``<<``) and anchors work. JSON is read by the same path (it is YAML) and,
+if the YAML reader rejects it (tabs, for instance), by ``json`` with a duplicate-key
+check; errors in text that looks like JSON are reported as JSON errors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from squall.errors import Problem, TaskError
+from squall.task.source import Key, Path, SourceMap, format_path
+
+#: A document that expands (through aliases) to more nodes than this is refused.
+MAX_NODES = 1_000_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Parsed:
+    data: Any
+    source: SourceMap
+
+
+def parse_text(text: str, name: str) -> Parsed:
+    """Parse rendered task text; raise ``TaskError`` with the parser's line and column."""
+    source = SourceMap(name)
+    if not text.strip():
+        raise TaskError([Problem(name, "the task is empty")])
+    try:
+        data = _parse_yaml(text, source)
+    except yaml.YAMLError as exc:
+        if _looks_like_json(text):
+            return Parsed(_parse_json(text, name), source)
+        raise TaskError([_yaml_problem(exc, name)]) from None
+    return Parsed(data, source)
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _yaml_problem(exc: yaml.YAMLError, name: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    text = " ".join(p for p in (context, problem) if p) or str(exc)
+    return Problem(where, f"not valid YAML or JSON: {text}")
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise TaskError(
+            [Problem(f"{name}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except _DuplicateKey as exc:
+        raise TaskError([Problem(name, f"key {exc.key!r} is repeated in one object")]) from None
+    except RecursionError:
+        raise TaskError([Problem(name, "the JSON document is nested too deeply")]) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _parse_yaml(text: str, source: SourceMap) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise TaskError([Problem(source.name, "the task is empty")])
+        builder = _Builder(loader, source)
+        data = builder.build(node, ())
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise TaskError(builder.problems)
+    return data
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data, recording lines on the way."""
+
+    def __init__(self, loader: yaml.SafeLoader, source: SourceMap) -> None:
+        self.loader = loader
+        self.source = source
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise TaskError([Problem(self.source.name, "the task expands to too many values")])
+        if isinstance(node, ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.active:
+            raise TaskError([self.source.problem(path, "a YAML alias refers to itself")])
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return self._sequence(node, path)
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+        raise TaskError([self.source.problem(path, f"unexpected YAML node {node.tag}")])
+
+    def _sequence(self, node: SequenceNode, path: Path) -> list[Any]:
+        items = []
+        for index, child in enumerate(node.value):
+            self.source.lines.setdefault((*path, index), child.start_mark.line + 1)
+            items.append(self.build(child, (*path, index)))
+        return items
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        self._check_duplicates(node, path)
+        self.loader.flatten_mapping(node)  # resolves merge keys (<<)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(self.source.problem(path, "a mapping key must be a scalar"))
+                continue
+            key = self.build(key_node, path)
+            if not _hashable(key):
+                self.problems.append(self.source.problem(path, "a mapping key must be a scalar"))
+                continue
+            child = (*path, _path_key(key))
+            self.source.lines.setdefault(child, key_node.start_mark.line + 1)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _check_duplicates(self, node: MappingNode, path: Path) -> None:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, ScalarNode):
+                continue
+            key = self.loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if _hashable(key) and key in seen:
+                where = f"{self.source.name}:{line}"
+                shown = format_path((*path, _path_key(key)))
+                self.problems.append(
+                    Problem(
+                        f"{where}: {shown}",
+                        f"key {key!r} is repeated (first at line {seen[key]})",
+                        "each key may appear once in a mapping",
+                    )
+                )
+            elif _hashable(key):
+                seen[key] = line
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _path_key(key: object) -> Key:
+    if isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool)):
+        return key
+    return repr(key)

@@ -1,0 +1,1 @@
+"""Fakes and helpers squall ships for its own tests and for plugin authors."""
