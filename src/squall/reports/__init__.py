@@ -1,0 +1,1 @@
+"""Reports and exports of stored runs: squall JSON, Rally JSON, JUnit XML, CSV."""

@@ -1,0 +1,3 @@
+"""Exporters: write stored runs to files other tools read (family ``exporter``)."""
+
+BUILTIN: dict[str, str] = {}

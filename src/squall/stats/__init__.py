@@ -1,0 +1,1 @@
+"""Pure statistics: exact percentiles, summary tables, HdrHistograms. No I/O."""

@@ -1,0 +1,125 @@
+"""A latency histogram in seconds over an HdrHistogram, merged losslessly.
+
+Values are recorded as whole microseconds in an ``hdrh`` HdrHistogram (3 significant
+digits by default, 1 µs to 24 h). A value outside the trackable range is never
+dropped: it is recorded at the nearest trackable bound and counted in
+``below`` / ``above``, so totals stay right and the report can say how many figures
+were clamped.
+
+Encoding: the standard HdrHistogram V2 compressed base64 blob, readable by any
+HdrHistogram tool; when values were clamped, ``#below=N,above=M`` follows the blob
+('#' is not in the base64 alphabet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hdrh.histogram import HdrHistogram
+
+MICROS = 1_000_000
+DEFAULT_HIGHEST_US = 24 * 3600 * MICROS
+_CLAMP_MARK = "#"
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """What a histogram can track: microsecond bounds and significant digits."""
+
+    lowest_us: int = 1
+    highest_us: int = DEFAULT_HIGHEST_US
+    significant_figures: int = 3
+
+
+class Histogram:
+    """Durations in seconds in an HdrHistogram; out-of-range values clamped and counted."""
+
+    __slots__ = ("_hdr", "above", "below", "range")
+
+    def __init__(self, value_range: Range | None = None) -> None:
+        self.range = value_range or Range()
+        self._hdr: Any = HdrHistogram(
+            self.range.lowest_us, self.range.highest_us, self.range.significant_figures
+        )
+        self.below = 0
+        self.above = 0
+
+    @property
+    def count(self) -> int:
+        """Every recorded value, clamped ones included."""
+        return int(self._hdr.get_total_count())
+
+    @property
+    def out_of_range(self) -> int:
+        return self.below + self.above
+
+    def record(self, seconds: float, count: int = 1) -> None:
+        micros = round(seconds * MICROS)
+        if micros < 0:
+            self.below += count
+            micros = 0
+        elif micros > self.range.highest_us:
+            self.above += count
+            micros = self.range.highest_us
+        self._hdr.record_value(micros, count)
+
+    def record_many(self, values: Iterable[float]) -> None:
+        for value in values:
+            self.record(value)
+
+    def merge(self, other: Histogram) -> None:
+        """Add every value ``other`` holds (lossless when both share a range)."""
+        self._hdr.add(other._hdr)
+        self.below += other.below
+        self.above += other.above
+
+    def value_at(self, percentile: float) -> float:
+        """The value (seconds) at ``percentile`` (0-100), within the histogram's precision."""
+        return float(self._hdr.get_value_at_percentile(percentile)) / MICROS
+
+    @property
+    def min(self) -> float | None:
+        return float(self._hdr.get_min_value()) / MICROS if self.count else None
+
+    @property
+    def max(self) -> float | None:
+        return float(self._hdr.get_max_value()) / MICROS if self.count else None
+
+    @property
+    def mean(self) -> float | None:
+        return float(self._hdr.get_mean_value()) / MICROS if self.count else None
+
+    def encode(self) -> str:
+        blob: str = self._hdr.encode().decode("ascii")
+        if self.out_of_range:
+            blob += f"{_CLAMP_MARK}below={self.below},above={self.above}"
+        return blob
+
+    @classmethod
+    def decode(cls, text: str, value_range: Range | None = None) -> Histogram:
+        """Rebuild a histogram from ``encode()``'s output.
+
+        The result uses ``value_range`` (default range if omitted) so it can merge
+        with others of that range; a blob from a wider histogram raises ``ValueError``.
+        """
+        blob, _, clamped = text.partition(_CLAMP_MARK)
+        decoded = HdrHistogram.decode(blob.encode("ascii"))
+        hist = cls(value_range)
+        try:
+            hist._hdr.add(decoded)
+        except IndexError as exc:
+            raise ValueError(f"histogram does not fit the range {hist.range}: {exc}") from exc
+        hist.below, hist.above = _parse_clamped(clamped)
+        return hist
+
+
+def _parse_clamped(text: str) -> tuple[int, int]:
+    if not text:
+        return 0, 0
+    try:
+        fields = dict(part.split("=", 1) for part in text.split(","))
+        return int(fields.get("below", 0)), int(fields.get("above", 0))
+    except ValueError as exc:
+        raise ValueError(f"bad clamp counts in encoded histogram: {text!r}") from exc
