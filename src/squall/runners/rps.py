@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -43,29 +44,47 @@ class _RateSchedule(Schedule):
         self.expected_total = times
         self._rate = rate
         self._given = 0
-        self._next_scheduled = 0.0
         self._last_not_before = -math.inf
+        # The grid is computed per constant-rate segment (t0 + k / rate), so it
+        # does not drift with accumulated floating-point error.
+        self._segment = (0.0, 0, self.target_rate(0.0))  # (start time, first index, rate)
         self.expected_duration = self._grid_end()
 
     def target_rate(self, at: float) -> float:
         return self._rate.rate(at) if isinstance(self._rate, Ramp) else self._rate
 
     def _grid_end(self) -> float:
+        segment = self._segment
         at = 0.0
-        for _ in range(max(self.expected_total or 0, 1) - 1):
-            at += 1.0 / self.target_rate(at)
+        for index in range(max(self.expected_total or 0, 1)):
+            at, segment = _grid_point(index, segment, self.target_rate)
         return at
 
     def next(self, now: float) -> Slot | None:
         if self._given >= (self.expected_total or 0):
             return None
+        scheduled, self._segment = _grid_point(self._given, self._segment, self.target_rate)
         self._given += 1
-        scheduled = self._next_scheduled
-        rate = self.target_rate(scheduled)
+        rate = self._segment[2]
         not_before = max(scheduled, self._last_not_before + 1.0 / (rate * CATCH_UP_FACTOR))
         self._last_not_before = max(not_before, now)
-        self._next_scheduled = scheduled + 1.0 / rate
         return Slot(self._given, scheduled, not_before)
+
+
+_Segment = tuple[float, int, float]
+
+
+def _grid_point(
+    index: int, segment: _Segment, rate_at: Callable[[float], float]
+) -> tuple[float, _Segment]:
+    """The intended start of iteration ``index`` (from 0), opening a new segment
+    when the rate changes at that point."""
+    t0, first, rate = segment
+    at = t0 + (index - first) / rate
+    new_rate = rate_at(at + 1e-9)
+    if new_rate != rate:
+        segment = (at, index, new_rate)
+    return at, segment
 
 
 class RPSRunner(Runner):

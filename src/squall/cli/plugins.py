@@ -1,0 +1,68 @@
+"""``squall plugins ...``: what plugins exist and what arguments they take."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from squall.cli.options import PluginPathOption, registry
+from squall.errors import PluginError
+from squall.plugins.families import Family
+from squall.plugins.registry import did_you_mean
+
+app = typer.Typer(help="List plugins and show their arguments.", no_args_is_help=True)
+out = Console(highlight=False)
+
+
+@app.command("list")
+def list_(
+    family: Annotated[Family | None, typer.Option("--family", help="Only this family.")] = None,
+    plugin_path: PluginPathOption = None,
+) -> None:
+    """List every plugin by family, with its one-line description."""
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("family", "name", "description"):
+        table.add_column(col)
+    for info in registry(plugin_path).infos(family):
+        table.add_row(info.family.value, info.name, info.summary)
+    out.print(table)
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="Plugin name, e.g. Dummy.dummy or rps.")],
+    plugin_path: PluginPathOption = None,
+) -> None:
+    """Show a plugin's documentation and arguments."""
+    reg = registry(plugin_path)
+    infos = reg.find(name)
+    if not infos:
+        every = sorted({i.name for i in reg.infos()})
+        raise PluginError(f"no plugin named {name!r}", hint=did_you_mean(name, every))
+    for info in infos:
+        cls = info.load()
+        out.print(Text(f"{info.name} ({info.family.value}, from {info.origin})", style="bold"))
+        out.print(inspect.getdoc(cls) or "(no documentation)")
+        out.print()
+        out.print(_arguments(cls.Config))
+
+
+def _arguments(config: type[BaseModel]) -> Table:
+    table = Table(title="Arguments", show_edge=False, header_style="bold")
+    for col in ("name", "type", "default", "description"):
+        table.add_column(col)
+    for field_name, field in config.model_fields.items():
+        default = "required" if field.is_required() else json.dumps(field.get_default(call_default_factory=True), default=str)
+        table.add_row(field_name, _type_name(field.annotation), default, field.description or "")
+    return table
+
+
+def _type_name(annotation: object) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
