@@ -27,16 +27,12 @@ DirOption = Annotated[
 ]
 
 
-def _config(directory: Path | None, **knobs: object) -> dc_config.DevcloudConfig:
-    return dc_config.load_config(directory=directory, **knobs)  # type: ignore[arg-type]
-
-
 def _echo(message: str) -> None:
     typer.echo(message, err=True)
 
 
 @app.command()
-def up(  # noqa: PLR0913 - one parameter per knob
+def up(
     directory: DirOption = None,
     computes: Annotated[
         int | None,
@@ -55,13 +51,15 @@ def up(  # noqa: PLR0913 - one parameter per knob
     ] = None,
     clouds_yaml: Annotated[
         Path | None,
-        typer.Option(help="clouds.yaml to merge the 'devcloud' entry into "
-                     "[default: ~/.config/openstack/clouds.yaml]."),
+        typer.Option(
+            help="clouds.yaml to merge the 'devcloud' entry into "
+            "[default: ~/.config/openstack/clouds.yaml]."
+        ),
     ] = None,
 ) -> None:
     """Install and start the devcloud; does nothing if a healthy one is running."""
-    config = _config(
-        directory,
+    config = dc_config.load_config(
+        directory=directory,
         computes=computes,
         constraints=constraints,
         port_offset=port_offset,
@@ -75,14 +73,14 @@ def up(  # noqa: PLR0913 - one parameter per knob
         _echo(f"devcloud up in {result.seconds:.0f} s")
     typer.echo(
         f"export OS_CLOUD={dc_config.CLOUD_NAME}   "
-        f"# or: eval \"$(squall devcloud env)\"  ({result.config.clouds_yaml})"
+        f'# or: eval "$(squall devcloud env)"  ({result.config.clouds_yaml})'
     )
 
 
 @app.command()
 def status(directory: DirOption = None) -> None:
     """Probe every service: state, port, PID and resident memory. Exit 1 unless all run."""
-    config = control.effective_config(_config(directory))
+    config = control.effective_config(dc_config.load_config(directory=directory))
     rows = control.status(config)
     typer.echo(f"{'SERVICE':18} {'STATE':24} {'PORT':>6} {'PID':>8} {'RSS MiB':>8}")
     for row in rows:
@@ -92,7 +90,9 @@ def status(directory: DirOption = None) -> None:
         typer.echo(f"{row.name:18} {row.state:24} {port:>6} {pid:>8} {rss:>8}")
     total = sum(row.rss_bytes for row in rows)
     running = sum(row.ok for row in rows)
-    typer.echo(f"{running}/{len(rows)} running, {total / 2**20:.0f} MiB resident, in {config.directory}")
+    typer.echo(
+        f"{running}/{len(rows)} running, {total / 2**20:.0f} MiB resident, in {config.directory}"
+    )
     if running != len(rows):
         raise typer.Exit(1)
 
@@ -103,16 +103,21 @@ def down(
     wipe: Annotated[
         bool,
         typer.Option(
-            "--wipe", help="Also delete databases, configs, logs and the clouds.yaml entries "
-            "(keeps the OpenStack venv)."
+            "--wipe",
+            help="Also delete databases, configs, logs and the clouds.yaml entries "
+            "(keeps the OpenStack venv).",
         ),
     ] = False,
 ) -> None:
     """Stop every process the devcloud started (SIGTERM, then SIGKILL after a grace period)."""
-    outcome = control.down(_config(directory), wipe=wipe)
+    outcome = control.down(dc_config.load_config(directory=directory), wipe=wipe)
     for name, how in outcome.items():
         _echo(f"{how} {name}")
-    _echo("devcloud down" + (" and wiped" if wipe else "") if outcome or wipe else "no devcloud was running")
+    _echo(
+        "devcloud down" + (" and wiped" if wipe else "")
+        if outcome or wipe
+        else "no devcloud was running"
+    )
 
 
 @app.command()
@@ -121,4 +126,4 @@ def env(
     user: Annotated[str, typer.Option(help="admin or demo.")] = "admin",
 ) -> None:
     """Print OS_* exports for the devcloud: eval "$(squall devcloud env)"."""
-    typer.echo(control.env_text(_config(directory), user), nl=False)
+    typer.echo(control.env_text(dc_config.load_config(directory=directory), user), nl=False)

@@ -174,7 +174,7 @@ def _int_env(name: str, env: dict[str, str]) -> int | None:
         raise DevcloudError(f"{name}={raw!r} is not an integer", hint=f"unset {name}") from None
 
 
-def load_config(  # noqa: PLR0913 - one argument per knob the CLI offers
+def load_config(
     *,
     directory: Path | None = None,
     computes: int | None = None,

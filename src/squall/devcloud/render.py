@@ -13,7 +13,16 @@ from squall.devcloud.config import CLOUD_NAME, HOST, REGION, DevcloudConfig
 
 Sections = Mapping[str, Mapping[str, str | int | bool]]
 
-DATABASES = ("keystone", "glance", "placement", "nova_api", "nova", "nova_cell0", "neutron", "cinder")
+DATABASES = (
+    "keystone",
+    "glance",
+    "placement",
+    "nova_api",
+    "nova",
+    "nova_cell0",
+    "neutron",
+    "cinder",
+)
 DB_USER = "os"
 
 
@@ -129,7 +138,9 @@ def glance_conf(config: DevcloudConfig) -> str:
             "os_glance_staging_store": {
                 "filesystem_store_datadir": str(config.data / "glance-staging")
             },
-            "os_glance_tasks_store": {"filesystem_store_datadir": str(config.data / "glance-tasks")},
+            "os_glance_tasks_store": {
+                "filesystem_store_datadir": str(config.data / "glance-tasks")
+            },
             "database": {"connection": db_url(config, "glance")},
             "paste_deploy": {
                 "flavor": "keystone",
@@ -192,18 +203,8 @@ def ml2_conf() -> str:
 
 
 def nova_conf(config: DevcloudConfig) -> str:
-    unlimited = {
-        name: -1
-        for name in (
-            "instances",
-            "cores",
-            "ram",
-            "key_pairs",
-            "server_groups",
-            "server_group_members",
-            "metadata_items",
-        )
-    }
+    limits = ("instances", "cores", "ram", "key_pairs", "server_groups", "server_group_members")
+    unlimited = dict.fromkeys((*limits, "metadata_items"), -1)
     return ini(
         {
             "DEFAULT": {

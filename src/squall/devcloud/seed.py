@@ -48,7 +48,7 @@ def _user(conn: Any, name: str, password: str, project: Any) -> Any:
 
 
 def identity(seed: dict[str, Any]) -> None:
-    conn = openstack.connect(cloud="devcloud")
+    conn: Any = openstack.connect(cloud="devcloud")
     idc = conn.identity
     roles = {role.name: role for role in idc.roles()}
     for name in ("member", "reader", "service"):
@@ -136,9 +136,7 @@ def networks(conn: Any) -> None:
             is_dhcp_enabled=False,
         )
     demo = conn.identity.find_project("demo", domain_id="default")
-    private = net.find_network("private") or net.create_network(
-        name="private", project_id=demo.id
-    )
+    private = net.find_network("private") or net.create_network(name="private", project_id=demo.id)
     subnet = net.find_subnet("private-subnet") or net.create_subnet(
         network_id=private.id,
         name="private-subnet",
@@ -154,7 +152,7 @@ def networks(conn: Any) -> None:
 
 
 def resources(seed: dict[str, Any]) -> None:
-    conn = openstack.connect(cloud="devcloud")
+    conn: Any = openstack.connect(cloud="devcloud")
     wait_for_computes(conn, seed["computes"], seed["timeout"])
     flavors(conn)
     image(conn, seed)

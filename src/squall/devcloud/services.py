@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from squall.devcloud.config import HOST, DevcloudConfig
 
 
-class Probe(str, Enum):
+class Probe(StrEnum):
     """How ``status`` decides that a service answers."""
 
     HTTP = "http"  # any HTTP answer on its port
@@ -54,6 +54,8 @@ def _gunicorn(config: DevcloudConfig, name: str, module: str, port: int) -> Serv
         "--timeout",
         "300",
         # longer than the clients' idle time: no reset races on kept-alive connections
+        "--graceful-timeout",
+        "2",
         "--keep-alive",
         "75",
         # gunicorn >= 26 opens ~/.gunicorn/gunicorn.ctl, which all instances would share

@@ -34,6 +34,7 @@ Reporter = Callable[[str], None]
 SEED_SCRIPT = Path(__file__).with_name("seed.py")
 API_TIMEOUT = 180.0
 COMPUTE_TIMEOUT = 240.0
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class _Bringup:
         self.t0 = t0
         self.state = State(config)
         self.env = {
-            "PATH": f"{config.venv / 'bin'}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
             "HOME": os.environ.get("HOME", "/root"),
             "LANG": "C.UTF-8",
             "PYTHONWARNINGS": "ignore",
@@ -194,7 +195,9 @@ class _Bringup:
 
     def start(self, service: Service) -> procs.Tracked:
         log = self.config.logs / f"{service.name}.out"
-        proc = procs.spawn(service.argv, env={**self.env, **service.env}, log=log, cwd=self.config.directory)
+        proc = procs.spawn(
+            service.argv, env={**self.env, **service.env}, log=log, cwd=self.config.directory
+        )
         self.state.record(proc)
         return proc
 
@@ -270,7 +273,8 @@ class _Bringup:
         if not install.run_logged(argv, log, env=self.env):
             raise DevcloudError(
                 f"mariadb-install-db failed; last lines of {log}:\n{install.tail(log)}",
-                hint=f"read {self.config.logs / 'mariadb.log'}; then run `squall devcloud up` again",
+                hint=f"read {self.config.logs / 'mariadb.log'}, then run `squall devcloud up` "
+                "again",
             )
         marker.touch()
 
@@ -280,7 +284,9 @@ class _Bringup:
         self.say("creating the OpenStack database schemas (3 chains in parallel)")
         chains = _sync_chains(self.config)
         with ThreadPoolExecutor(max_workers=len(chains)) as pool:
-            futures = {name: pool.submit(self.run_chain, name, steps) for name, steps in chains.items()}
+            futures = {
+                name: pool.submit(self.run_chain, name, steps) for name, steps in chains.items()
+            }
         for name, future in futures.items():
             if not future.result():
                 log = self.config.logs / f"sync-{name}.out"
@@ -290,7 +296,7 @@ class _Bringup:
                     "again (add `down --wipe` first to start from empty databases)",
                 )
 
-    def run_chain(self, name: str, steps: list[tuple[list[str], tuple[int, ...]]]) -> bool:
+    def run_chain(self, name: str, steps: list[Step]) -> bool:
         log = self.config.logs / f"sync-{name}.out"
         for argv, ok_codes in steps:
             with log.open("ab") as out:
@@ -309,7 +315,12 @@ class _Bringup:
     def seed(self, step: str) -> None:
         self.say(f"creating devstack's default {step}")
         log = self.config.logs / f"seed-{step}.out"
-        argv = [str(self.config.venv / "bin" / "python"), str(SEED_SCRIPT), step, str(self.config.directory / "seed.json")]
+        argv = [
+            str(self.config.venv / "bin" / "python"),
+            str(SEED_SCRIPT),
+            step,
+            str(self.config.directory / "seed.json"),
+        ]
         if not install.run_logged(argv, log, env=self.env):
             raise DevcloudError(
                 f"creating the devcloud's default {step} failed; last lines of {log}:\n"
@@ -330,7 +341,13 @@ class _Bringup:
 
     def discover_hosts(self) -> None:
         nova = str(self.config.venv / "bin" / "nova-manage")
-        argv = [nova, "--config-file", str(self.config.etc / "nova" / "nova.conf"), "cell_v2", "discover_hosts"]
+        argv = [
+            nova,
+            "--config-file",
+            str(self.config.etc / "nova" / "nova.conf"),
+            "cell_v2",
+            "discover_hosts",
+        ]
         log = self.config.logs / "discover-hosts.out"
         if not install.run_logged(argv, log, env=self.env):
             raise DevcloudError(
@@ -341,39 +358,50 @@ class _Bringup:
 
 def _run_code(argv: list[str], log: Path, env: dict[str, str]) -> int:
     with log.open("ab") as out:
-        return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
+        return subprocess.run(
+            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
+        ).returncode
 
 
-def _sync_chains(config: DevcloudConfig) -> dict[str, list[tuple[list[str], tuple[int, ...]]]]:
+Step = tuple[list[str], tuple[int, ...]]
+"""A command and the exit codes that count as success."""
+
+
+def _sync_chains(config: DevcloudConfig) -> dict[str, list[Step]]:
     """Schema creation, in three independent chains that run side by side."""
-    bin_, etc, ok = config.venv / "bin", config.etc, (0,)
-    keystone = [str(bin_ / "keystone-manage"), "--config-file", str(etc / "keystone" / "keystone.conf")]
-    nova = [str(bin_ / "nova-manage"), "--config-file", str(etc / "nova" / "nova.conf")]
-    key_dirs = etc / "keystone"
-    steps_keystone = [(keystone + ["db_sync"], ok)]
-    if not (key_dirs / "fernet-keys").exists():
-        steps_keystone.append((keystone + ["fernet_setup", "--keystone-user", "root", "--keystone-group", "root"], ok))
-    if not (key_dirs / "credential-keys").exists():
-        steps_keystone.append((keystone + ["credential_setup", "--keystone-user", "root", "--keystone-group", "root"], ok))
-    steps_keystone.append((
-        keystone + ["bootstrap", "--bootstrap-password", config.password, "--bootstrap-region-id", "RegionOne",
-                    "--bootstrap-admin-url", config.auth_url, "--bootstrap-internal-url", config.auth_url,
-                    "--bootstrap-public-url", config.auth_url],
-        ok,
-    ))
+    etc, ok = config.etc, (0,)
+
+    def manage(binary: str, *confs: str) -> list[str]:
+        argv = [str(config.venv / "bin" / binary)]
+        for conf in confs:
+            argv += ["--config-file", str(etc / conf)]
+        return argv
+
+    keystone = manage("keystone-manage", "keystone/keystone.conf")
+    nova = manage("nova-manage", "nova/nova.conf")
+    owner = ["--keystone-user", "root", "--keystone-group", "root"]
+    steps_keystone: list[Step] = [([*keystone, "db_sync"], ok)]
+    for repo, command in (("fernet-keys", "fernet_setup"), ("credential-keys", "credential_setup")):
+        if not (etc / "keystone" / repo).exists():  # set up once: re-running would fail
+            steps_keystone.append(([*keystone, command, *owner], ok))
+    url = config.auth_url
+    bootstrap = ["bootstrap", "--bootstrap-password", config.password]
+    bootstrap += ["--bootstrap-region-id", "RegionOne", "--bootstrap-admin-url", url]
+    bootstrap += ["--bootstrap-internal-url", url, "--bootstrap-public-url", url]
+    steps_keystone.append(([*keystone, *bootstrap], ok))
     cell0 = render.db_url(config, "nova_cell0")
-    steps_nova = [
-        (nova + ["api_db", "sync"], ok),
-        (nova + ["cell_v2", "map_cell0", "--database_connection", cell0], ok),
+    steps_nova: list[Step] = [
+        ([*nova, "api_db", "sync"], ok),
+        ([*nova, "cell_v2", "map_cell0", "--database_connection", cell0], ok),
         # exit 2: cell1 exists already (a re-run after down)
-        (nova + ["cell_v2", "create_cell", "--name", "cell1"], (0, 2)),
-        (nova + ["db", "sync"], ok),
+        ([*nova, "cell_v2", "create_cell", "--name", "cell1"], (0, 2)),
+        ([*nova, "db", "sync"], ok),
     ]
-    neutron_confs = ["--config-file", str(etc / "neutron" / "neutron.conf"), "--config-file", str(etc / "neutron" / "ml2_conf.ini")]
-    steps_other = [
-        ([str(bin_ / "placement-manage"), "--config-file", str(etc / "placement" / "placement.conf"), "db", "sync"], ok),
-        ([str(bin_ / "glance-manage"), "--config-file", str(etc / "glance" / "glance-api.conf"), "db_sync"], ok),
-        ([str(bin_ / "neutron-db-manage"), *neutron_confs, "upgrade", "heads"], ok),
-        ([str(bin_ / "cinder-manage"), "--config-file", str(etc / "cinder" / "cinder.conf"), "db", "sync"], ok),
-    ]  # fmt: skip
+    neutron = manage("neutron-db-manage", "neutron/neutron.conf", "neutron/ml2_conf.ini")
+    steps_other: list[Step] = [
+        ([*manage("placement-manage", "placement/placement.conf"), "db", "sync"], ok),
+        ([*manage("glance-manage", "glance/glance-api.conf"), "db_sync"], ok),
+        ([*neutron, "upgrade", "heads"], ok),
+        ([*manage("cinder-manage", "cinder/cinder.conf"), "db", "sync"], ok),
+    ]
     return {"keystone": steps_keystone, "nova": steps_nova, "other": steps_other}
