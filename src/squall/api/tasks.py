@@ -52,6 +52,7 @@ class StartOptions:
 def start(
     task: ValidatedTask,
     store: Store,
+    registry: Registry,
     *,
     options: StartOptions | None = None,
     progress: Progress | None = None,
@@ -67,6 +68,7 @@ def start(
         task,
         store,
         current_environment(),
+        registry=registry,
         options=RunOptions(
             tags=opts.tags,
             abort_on_sla_failure=opts.abort_on_sla_failure,

@@ -70,12 +70,14 @@ def start(  # noqa: PLR0913 - Rally's option set
     plugin_path: PluginPathOption = None,
 ) -> None:
     """Run a task; exit 0 if it passed, 1 on error or abort, 2 if an SLA failed."""
-    task = tasks_api.validate(_input(task_file, task_args, task_args_file), registry(plugin_path))
+    plugins = registry(plugin_path)
+    task = tasks_api.validate(_input(task_file, task_args, task_args_file), plugins)
     store = open_store(db)
     try:
         outcome = tasks_api.start(
             task,
             store,
+            plugins,
             options=tasks_api.StartOptions(
                 tags=tag or [], abort_on_sla_failure=abort_on_sla_failure
             ),

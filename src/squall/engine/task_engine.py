@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.progress import NoProgress, Progress
 from squall.engine.workload import WorkloadEnv, WorkloadRun
+from squall.plugins.registry import Registry
 from squall.results.records import Environment, RunStatus, WorkloadSummary
 from squall.results.store import Store
 from squall.runners.base import Runner
@@ -58,10 +59,12 @@ class TaskEngine:
         store: Store,
         environment: Environment,
         *,
+        registry: Registry,
         options: RunOptions | None = None,
         progress: Progress | None = None,
     ) -> None:
         self.task = task
+        self.registry = registry
         self.store = store
         self.environment = environment
         self.options = options or RunOptions()
@@ -88,6 +91,7 @@ class TaskEngine:
             writer=writer,
             abort=self.abort,
             progress=self.progress,
+            registry=self.registry,
             abort_on_sla=self.options.abort_on_sla_failure,
             context_items=self.options.context_items,
         )

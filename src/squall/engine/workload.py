@@ -17,6 +17,7 @@ from squall.contexts.base import Context
 from squall.errors import PluginError
 from squall.hooks.base import HookAction, Trigger
 from squall.plugins.base import Plugin
+from squall.plugins.registry import Registry
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.executor import Executor, ScenarioCall
 from squall.engine.hooks import TIME_RESOLUTION, ArmedHook, HookRunner
@@ -27,7 +28,7 @@ from squall.results.store import Store
 from squall.runners.base import Runner, Schedule
 from squall.scenarios.base import ScenarioBase, ScenarioContext
 from squall.sla.checker import SLAChecker
-from squall.stats.summary import DurationSummary
+from squall.stats.summary import TOTAL, DurationSummary
 from squall.task.validate import ValidatedWorkload
 
 BATCH = 1000
@@ -51,6 +52,7 @@ class WorkloadEnv:
     writer: ThreadPoolExecutor  # one thread: store writes stay in order
     abort: AbortSignal
     progress: Progress
+    registry: Registry
     abort_on_sla: bool = False
     context_items: list[object] = field(default_factory=list)
 
@@ -145,7 +147,7 @@ class WorkloadRun:
             context.put(item)
         runner = _plugin(vw.runner_cls, Runner)(vw.runner_config)
         schedule = runner.plan()
-        consumer = _Consumer(env, workload_id, SLAChecker(vw.sla_plugins))
+        consumer = _Consumer(env, workload_id, SLAChecker(env.registry, vw.workload.sla))
         error: str | None = None
         live: list[Context] = []
         hooks = HookRunner(self._arm_hooks(), wall_offset=0.0)
@@ -255,7 +257,8 @@ class WorkloadRun:
             aborted_manually=abort.reason is AbortReason.USER,
             error=error,
         )
-        stats = consumer.summary
+        rows = consumer.summary.rows()
+        total = next((r for r in rows if r.name == TOTAL), None)
         quantisation: dict[str, float] = {}
         if hook_results and any(h.triggered_by.event_type == "time" for h in hook_results):
             quantisation["hooks.time_trigger"] = TIME_RESOLUTION
@@ -271,16 +274,16 @@ class WorkloadRun:
             full_duration=time.monotonic() - started,
             total_iteration_count=consumer.counters.done,
             failed_iteration_count=consumer.counters.failed,
-            min_duration=stats.min_duration,
-            max_duration=stats.max_duration,
+            min_duration=total.min if total else None,
+            max_duration=total.max if total else None,
             pass_sla=all(r.success for r in sla_results),
             sla_results=sla_results,
-            stats=stats.table(),
+            stats=rows,
             hook_results=hook_results,
             contexts_results=self.contexts_results,
             achieved_rate=consumer.achieved_rate,
             target_rate=target,
             max_start_lag=consumer.max_lag if consumer.counters.done else None,
             quantisation=quantisation,
-            histograms=stats.encoded_histograms(),
+            histograms=consumer.summary.histograms(),
         )
