@@ -20,6 +20,10 @@ from squall.devcloud.config import HOST
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
+_children: dict[int, subprocess.Popen[bytes]] = {}
+"""Processes spawned by this Python process, kept so they can be reaped when they exit
+(the devcloud outlives us: whatever is still running when we exit is adopted by init)."""
+
 
 @dataclass(frozen=True)
 class Tracked:
@@ -106,16 +110,16 @@ def spawn(argv: tuple[str, ...], *, env: Mapping[str, str], log: Path, cwd: Path
             start_new_session=True,
             close_fds=True,
         )
+    _children[proc.pid] = proc
     started = start_time(proc.pid)
-    # Popen keeps a handle only to reap; the devcloud outlives this Python process
     return Tracked(log.stem, proc.pid, started if started is not None else -1)
 
 
 def reap() -> None:
-    """Collect exited children so they do not linger as zombies while we wait."""
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0] > 0:
-            pass
+    """Collect our exited children so they do not linger as zombies while we wait."""
+    for pid, proc in list(_children.items()):
+        if proc.poll() is not None:
+            del _children[pid]
 
 
 def signal_all(pids: Iterable[int], sig: signal.Signals) -> None:
