@@ -1,0 +1,1 @@
+"""Helpers for benchmarks/engine_vs_rally.py: parse, measure, print."""
