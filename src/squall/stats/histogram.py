@@ -13,6 +13,7 @@ HdrHistogram tool; when values were clamped, ``#below=N,above=M`` follows the bl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,14 @@ class Histogram:
         return self.below + self.above
 
     def record(self, seconds: float, count: int = 1) -> None:
-        micros = round(seconds * MICROS)
+        self._record_micros(round(seconds * MICROS), count)
+
+    def record_many(self, values: Iterable[float]) -> None:
+        """Record many values at once (equal microseconds are recorded together)."""
+        for micros, count in Counter(round(v * MICROS) for v in values).items():
+            self._record_micros(micros, count)
+
+    def _record_micros(self, micros: int, count: int) -> None:
         if micros < 0:
             self.below += count
             micros = 0
@@ -64,10 +72,6 @@ class Histogram:
             self.above += count
             micros = self.range.highest_us
         self._hdr.record_value(micros, count)
-
-    def record_many(self, values: Iterable[float]) -> None:
-        for value in values:
-            self.record(value)
 
     def merge(self, other: Histogram) -> None:
         """Add every value ``other`` holds (lossless when both share a range)."""
