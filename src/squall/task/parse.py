@@ -20,7 +20,7 @@ from squall.errors import Problem, TaskError
 from squall.task.source import Key, Path, SourceMap, format_path
 
 #: A document that expands (through aliases) to more nodes than this is refused.
-MAX_NODES = 1_000_000
+MAX_NODES = 200_000
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,6 +42,8 @@ def parse_text(text: str, name: str) -> Parsed:
         if _looks_like_json(text):
             return Parsed(_parse_json(text, name), source)
         raise TaskError([_yaml_problem(exc, name)]) from None
+    if data is None:
+        raise TaskError([Problem(name, "the task is empty")])
     return Parsed(data, source)
 
 

@@ -158,7 +158,7 @@ def _v1(data: dict[Any, Any], reader: Reader) -> Draft:
         reader.report((), "the task has no scenarios")
     for scenario, entries in data.items():
         if not isinstance(scenario, str) or not scenario:
-            reader.report((scenario,), "a scenario name must be a non-empty string")
+            reader.report((repr(scenario),), "a scenario name must be a non-empty string")
             continue
         for i, raw in enumerate(reader.sequence(entries, (scenario,)) or []):
             path = (scenario, i)

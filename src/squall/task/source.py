@@ -27,15 +27,15 @@ Path = tuple[Key, ...]
 _BARE_KEY = re.compile(r"^[A-Za-z_][\w.@-]*$")
 
 
-def format_path(path: Path) -> str:
+def format_path(path: tuple[object, ...]) -> str:
     """``("subtasks", 0, "runner")`` -> ``subtasks[0].runner``."""
     text = ""
     for key in path:
         if isinstance(key, int):
             text += f"[{key}]"
-        elif _BARE_KEY.match(key):
+        elif isinstance(key, str) and _BARE_KEY.match(key):
             text += f".{key}" if text else key
-        else:
+        else:  # not a plain name, or not a string at all (a YAML key may be null, 1.5, ...)
             text += f"[{key!r}]"
     return text
 

@@ -45,7 +45,12 @@ def render(text: str, directory: Path, args: dict[str, Any], name: str) -> str:
         raise TaskError(
             [Problem(f"{name}:{exc.lineno}", f"template error: {exc.message}")]
         ) from None
-    _check_missing(env, ast, text, args, name)
+    try:
+        _check_missing(env, ast, text, args, name)
+    except jinja2.TemplateSyntaxError as exc:  # an unknown filter or test, found while compiling
+        raise TaskError(
+            [Problem(f"{name}:{exc.lineno}", f"template error: {exc.message}")]
+        ) from None
     try:
         return env.from_string(text).render(**args)
     except Exception as exc:  # any error raised by user template code
