@@ -23,6 +23,7 @@ from pathlib import Path
 
 from enginebench import probes
 from enginebench.figures import Figure, format_figure
+from enginebench.profiling import top_functions
 from enginebench.results import WorkloadRun
 from enginebench.tasks import WorkloadSpec, with_times, workload_spec
 from enginebench.tools import Rally, Squall, ToolError, ToolRun
@@ -119,6 +120,7 @@ class Options:
     rally: Path | None
     squall: bool
     timeout: float
+    profile: bool
 
 
 def _task_file(group: Group, opts: Options, where: Path) -> Path:
@@ -140,8 +142,11 @@ def run_group(group: Group, opts: Options, attempt: int) -> list[Figure]:
         rally = Rally(opts.rally, where / "rally").run_task(task, opts.timeout)
     squall = None
     if opts.squall:
-        tool = Squall(opts.squall_command, where / "squall", opts.squall_export)
+        tool = Squall(opts.squall_command, where / "squall", opts.squall_export, opts.profile)
         squall = tool.run_task(task, opts.timeout)
+        if tool.profile is not None:
+            print(f"-- cProfile of squall task start ({group.name}; figures slowed by it)")
+            print(top_functions(tool.profile), flush=True)
     outcome = Outcome(workload_spec(task.read_text()), squall, rally)
     return [figure.with_load(load) for figure in group.figures(outcome)]
 
@@ -197,6 +202,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-squall", action="store_true", help="a Rally baseline alone")
     parser.add_argument("--no-rerun", action="store_true", help="do not rerun a failing group")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per task run")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run squall under cProfile and print where its time goes (slows its figures)",
+    )
     return parser.parse_args(argv)
 
 
@@ -213,6 +223,7 @@ def _options(args: argparse.Namespace) -> Options:
         rally=rally,
         squall=not args.no_squall,
         timeout=args.timeout,
+        profile=args.profile,
     )
 
 

@@ -186,10 +186,11 @@ def _squall_workload(workload: Mapping[str, Any]) -> WorkloadRun:
     )
     starts, durations, failed, scheduled = _sorted_columns(rows)
     config = workload.get("config", {})
+    runner = config.get("runner") or {}
     return WorkloadRun(
         tool="squall",
         scenario=str(summary.get("scenario") or _plugin_name(config.get("scenario"))),
-        runner=dict(config.get("runner") or {}),
+        runner={_plugin_name(runner): runner.get("args", {})} if runner else {},
         load_duration=float(summary.get("load_duration", 0.0)),
         full_duration=float(summary.get("full_duration", 0.0)),
         iteration_count=int(summary.get("total_iteration_count", len(starts))),
@@ -217,11 +218,11 @@ def _plugin_name(ref: Any) -> str:
 
 
 def parse_squall_export(doc: Mapping[str, Any]) -> list[WorkloadRun]:
-    """Every workload of a squall run export, in run order."""
+    """Every workload of every run in a squall export, in run order."""
     schema = doc.get("schema")
     if schema != SQUALL_SCHEMA:
         raise ResultsFormatError(f"expected squall export {SQUALL_SCHEMA}, got {schema!r}")
-    return [_squall_workload(workload) for workload in doc.get("workloads", [])]
+    return [_squall_workload(workload) for run in doc["runs"] for workload in run["workloads"]]
 
 
 def parse_any(doc: Mapping[str, Any], tool: str) -> list[WorkloadRun]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from enginebench.process import Completed, run_measured
+from enginebench.profiling import profiled_command
 from enginebench.results import WorkloadRun, parse_any
 
 RAN = (0, 2)  # 2 = an SLA failed; the results are still there
@@ -92,18 +93,24 @@ class Rally:
 
 
 class Squall:
-    def __init__(self, command: list[str], workdir: Path, export_type: str = "json") -> None:
+    def __init__(
+        self, command: list[str], workdir: Path, export_type: str = "json", profile: bool = False
+    ) -> None:
         self.command, self.workdir, self.export_type = command, workdir, export_type
         self.db = workdir / "squall.sqlite"
+        self.profile = workdir / "task-start.prof" if profile else None
 
-    def _run(self, name: str, *args: str, timeout: float = 3600.0) -> Completed:
-        argv = [*self.command, *args, "--db", f"sqlite:///{self.db}"]
+    def _run(
+        self, name: str, *args: str, timeout: float = 3600.0, command: list[str] | None = None
+    ) -> Completed:
+        argv = [*(command or self.command), *args, "--db", f"sqlite:///{self.db}"]
         return run_measured(argv, self.workdir / name, cwd=self.workdir, timeout=timeout)
 
     def run_task(self, task: Path, timeout: float) -> ToolRun:
         self.workdir.mkdir(parents=True, exist_ok=True)
+        command = None if self.profile is None else profiled_command(self.profile)
         start = _check(
-            self._run("task-start", "task", "start", str(task), timeout=timeout),
+            self._run("task-start", "task", "start", str(task), timeout=timeout, command=command),
             "squall task start",
         )
         database_bytes = sqlite_size(self.db)
