@@ -36,6 +36,8 @@ from squall.stats.percentile import percentile
 
 NEST = " > "
 TOTAL = "total"
+TOTAL_DURATION = f"{TOTAL}{NEST}duration"  # the iteration's duration, without idle time
+TOTAL_IDLE = f"{TOTAL}{NEST}idle_duration"
 NO_NAME_ACTION = "<no-name-action>"
 MAX_DEPTH = 2  # Rally merges nested actions down to this depth (0 = top level)
 _REPEATED = re.compile(r"^(?P<name>.*) \(x(?P<count>\d+)\)$")

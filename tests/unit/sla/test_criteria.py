@@ -118,6 +118,12 @@ CASES = [
     ("max_percentile", {"atomic": {"a": {"p95": 1}}}, [it(9, atomics=[act("a", 0.5)])], True),
     ("max_percentile", {"atomic": {"a": {"p95": 1}}}, [it(9, atomics=[act("a", 1.5)])], False),
     ("max_percentile", {"total": {"p95": 1}}, [it(1.5)], False),
+    # every iteration failed: the criteria on successful iterations have nothing to judge
+    ("max_percentile", {"p50": 0.01}, [FAIL, FAIL], True),
+    ("performance_degradation", {"max_degradation": 0}, [it(1, failed=True), FAIL], True),
+    ("outliers", {}, [it(1, failed=True)] * 3 + [it(99, failed=True)], True),
+    ("max_seconds_per_iteration", 0.05, [FAIL, FAIL], False),
+    ("failure_rate", {"max": 99}, [FAIL, FAIL], False),
     # min_rate: iterations per second from first start to last end
     ("min_rate", 1.0, [], False),
     ("min_rate", 1.0, [it(0.5, start=0.0), it(0.5, start=1.0)], True),  # 2 in 1.5 s

@@ -69,7 +69,7 @@ def fed(name: str, items: list[IterationResult]) -> SLA:
     return sla
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(iterations(), max_size=25), st.data())
 def test_merge_equals_adding_everything(items: list[IterationResult], data: st.DataObject):
     cut = data.draw(st.integers(min_value=0, max_value=len(items)))
