@@ -179,7 +179,7 @@ def test_rally_json_workload_values():
     assert hook["config"]["trigger"] == {"event": {"unit": "iteration", "at": [2, 4]}}
     assert hook["summary"] == {"success": 1, "failed": 1}
     assert hook["results"][0]["triggered_by"] == {"event_type": "iteration", "value": 2}
-    assert hook["results"][1]["error"] == {"etype": "SysCallError", "msg": "rc 1", "details": ""}
+    assert hook["results"][1]["error"] == ["SysCallError", "rc 1", ""]
 
 
 def test_rally_json_iterations_use_rallys_record():

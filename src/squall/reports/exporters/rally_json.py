@@ -195,7 +195,10 @@ def _hook_result(result: HookResult) -> dict[str, Any]:
         "triggered_by": {"event_type": result.triggered_by.event_type, "value": value},
     }
     if result.error is not None:
-        data["error"] = result.error
+        # Rally keeps {etype, msg, details} but its task import accepts only the
+        # list [type, message, details]; write what Rally's own tools can read back.
+        error = result.error
+        data["error"] = [str(error.get(k, "")) for k in ("etype", "msg", "details")]
     if result.output is not None:
         data["output"] = result.output
     return data
