@@ -128,7 +128,7 @@ def _read_task(path_or_dash: str | Path, stdin: TextIO | None) -> tuple[str, str
 
 def _read_file(path: Path, what: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the task
     except FileNotFoundError:
         raise TaskError([Problem(str(path), f"{what} not found")]) from None
     except IsADirectoryError:

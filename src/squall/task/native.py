@@ -43,7 +43,7 @@ def translate(data: dict[Any, Any], reader: Reader) -> Draft:
             ("squall",), f"unsupported format version {version!r}", f"this squall reads {VERSION}"
         )
     _copy_plain(data, draft.task)
-    subtasks = reader.sequence(data.get("subtasks"), ("subtasks",), non_empty=True)
+    subtasks = reader.items(data, "subtasks", ())
     draft.task["subtasks"] = [
         _subtask(raw, s, reader, draft) for s, raw in enumerate(subtasks or [])
     ]
@@ -64,7 +64,7 @@ def _subtask(raw: Any, s: int, reader: Reader, draft: Draft) -> dict[str, Any]:
         return result
     reader.check_keys(data, path, allowed=SUBTASK_KEYS, required=("title", "workloads"))
     _copy_plain(data, result)
-    workloads = reader.sequence(data.get("workloads"), (*path, "workloads"), non_empty=True)
+    workloads = reader.items(data, "workloads", path)
     result["workloads"] = [
         _workload(raw_w, s, w, reader, draft) for w, raw_w in enumerate(workloads or [])
     ]
@@ -78,7 +78,7 @@ def _workload(raw: Any, s: int, w: int, reader: Reader, draft: Draft) -> dict[st
     if data is None:
         return result
     reader.check_keys(data, path, allowed=WORKLOAD_KEYS, required=("scenario",))
-    name = reader.string(data.get("scenario"), (*path, "scenario"))
+    name = reader.string(data["scenario"], (*path, "scenario")) if "scenario" in data else None
     if name is not None:
         result["scenario"] = draft.plugin(
             (*model, "scenario"),

@@ -93,6 +93,7 @@ def _parse_yaml(text: str, source: SourceMap) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise TaskError([Problem(source.name, "the task is empty")])
+        source.lines[()] = node.start_mark.line + 1
         builder = _Builder(loader, source)
         data = builder.build(node, ())
     finally:

@@ -64,7 +64,7 @@ def _v2(data: dict[Any, Any], reader: Reader) -> Draft:
     for key in ("title", "description", "tags"):
         if key in data:
             draft.task[key] = data[key]
-    subtasks = reader.sequence(data.get("subtasks"), ("subtasks",), non_empty=True) or []
+    subtasks = reader.items(data, "subtasks", ())
     draft.task["subtasks"] = [_v2_subtask(raw, s, reader, draft) for s, raw in enumerate(subtasks)]
     return draft
 
@@ -94,7 +94,7 @@ def _v2_complex(
         for k in ("title", "group", "description", "tags", "run_in_parallel")
         if k in data
     }
-    workloads = reader.sequence(data["workloads"], (*path, "workloads"), non_empty=True) or []
+    workloads = reader.items(data, "workloads", path)
     result["workloads"] = []
     for w, raw in enumerate(workloads):
         w_path = (*path, "workloads", w)

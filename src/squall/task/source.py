@@ -135,10 +135,20 @@ class Reader:
             return None
         return value
 
+    def items(self, data: dict[Any, Any], key: str, path: Path) -> list[Any]:
+        """The non-empty list at ``data[key]``; ``[]`` if it is absent (a missing key is
+        reported by ``check_keys``) or is not such a list (reported here)."""
+        if key not in data:
+            return []
+        return self.sequence(data[key], (*path, key), non_empty=True) or []
+
     def string(self, value: Any, path: Path) -> str | None:
         if isinstance(value, str) and value:
             return value
-        self.report(path, f"must be a non-empty string, not {type_name(value) or repr(value)}")
+        if value == "":
+            self.report(path, "must not be empty")
+        else:
+            self.report(path, f"must be a string, not {type_name(value)}")
         return None
 
     def check_keys(

@@ -136,3 +136,9 @@ def test_a_task_without_format_marker_is_explained():
 )
 def test_detect_format(data, expected):
     assert detect_format(data) == expected
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path):
+    path = tmp_path / "task.yaml"
+    path.write_bytes("\ufeff".encode() + NATIVE.encode())
+    assert load_task(path, task_args="times=1").task.title == "demo"
