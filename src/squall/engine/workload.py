@@ -262,7 +262,8 @@ class WorkloadRun:
         quantisation: dict[str, float] = {}
         if hook_results and any(h.triggered_by.event_type == "time" for h in hook_results):
             quantisation["hooks.time_trigger"] = TIME_RESOLUTION
-        quantisation.update(getattr(self.vw.scenario_cls, "quantisation", {}))
+        scenario_cls = _plugin(self.vw.scenario_cls, ScenarioBase)
+        quantisation.update(scenario_cls.quantisation_for(self.vw.scenario_config))
         target = schedule.target_rate(consumer.last_start) if schedule.open_loop else None
         return WorkloadSummary(
             subtask_index=self.vw.subtask_index,

@@ -59,6 +59,8 @@ class ScenarioBase(Plugin):
     family: ClassVar = Family.SCENARIO
     #: True for scenarios whose ``run`` is a coroutine
     is_async: ClassVar[bool] = False
+    #: polling intervals or clock steps (seconds) that quantise this scenario's figures
+    quantisation: ClassVar[dict[str, float]] = {}
 
     __slots__ = ("atomics", "config", "context", "idle_duration", "iteration", "output")
 
@@ -75,6 +77,12 @@ class ScenarioBase(Plugin):
         self.atomics = atomics
         self.output = ScenarioOutput()
         self.idle_duration = 0.0
+
+    @classmethod
+    def quantisation_for(cls, config: BaseModel) -> dict[str, float]:
+        """What quantises this workload's figures, reported with its results; scenarios
+        whose poll settings are workload arguments override this."""
+        return dict(cls.quantisation)
 
     def add_output(
         self, *, additive: dict[str, Any] | None = None, complete: dict[str, Any] | None = None
