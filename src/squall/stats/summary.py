@@ -4,7 +4,8 @@ Rows follow Rally's ``MainStatsTable`` (``rally/task/processing/charts.py``):
 
 - one row per atomic action, in order of first appearance, its nested actions right
   after it (two levels deep, as Rally processes), then ``total`` with its two
-  children ``duration`` and ``idle_duration``; ``total`` is ``duration + idle_duration``;
+  children ``duration`` and ``idle_duration`` (only ``total`` while there is no
+  iteration, as Rally); ``total`` is ``duration + idle_duration``;
 - an action run N > 1 times in one iteration is one sample (the sum of its runs) in
   the row ``name (xN)``, kept apart from the row of iterations that ran it once;
 - every occurrence counts, failed or not: ``count`` is how many iterations have the
@@ -187,7 +188,10 @@ class DurationSummary:
     def _named_series(self) -> list[tuple[str, Series]]:
         found: list[tuple[str, Series]] = []
         _walk(self._actions.children, "", found)
-        _walk({TOTAL: self._total}, "", found)
+        if self._total.values:
+            _walk({TOTAL: self._total}, "", found)
+        else:
+            found.append((TOTAL, self._total))  # always a total row; children once it has values
         return found
 
 
