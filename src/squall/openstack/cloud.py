@@ -1,0 +1,94 @@
+"""``OpenStackEnv``: the clouds of a run, put into every workload's ScenarioContext.
+
+The CLI (or any API caller) builds one with ``squall.api.openstack.context_items()``;
+contexts and scenarios reach it with ``context.require(OpenStackEnv)``. It owns the
+admin sessions (opened once per cloud, on first use), the session cache for
+other users, the token keeper and the resource journal.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from squall.errors import ConfigError
+from squall.openstack.credentials import CloudSpec, Credential
+from squall.openstack.journal import Journal, MemoryJournal, Tracker
+from squall.openstack.session import TokenKeeper, UserSession
+
+
+@dataclass
+class OpenStackEnv:
+    """The clouds a run talks to (the first is the primary) and what they share."""
+
+    clouds: list[CloudSpec]
+    journal: Journal = field(default_factory=MemoryJournal)
+    keeper: TokenKeeper = field(default_factory=TokenKeeper)
+    _sessions: dict[tuple[str, str], UserSession] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if not self.clouds:
+            raise ConfigError("no cloud given", hint="pass --cloud NAME or set OS_CLOUD / OS_*")
+
+    @property
+    def primary(self) -> CloudSpec:
+        return self.clouds[0]
+
+    def cloud(self, label: str | None = None) -> CloudSpec:
+        """The cloud called ``label`` (``name`` or ``name/region``); the primary if None."""
+        if label is None:
+            return self.primary
+        for spec in self.clouds:
+            if label in (spec.name, spec.label):
+                return spec
+        names = ", ".join(s.label for s in self.clouds)
+        raise ConfigError(f"unknown cloud {label!r}", hint=f"this run has: {names}")
+
+    def admin(self, spec: CloudSpec | None = None) -> UserSession:
+        """The admin session of ``spec`` (the primary cloud by default)."""
+        spec = spec or self.primary
+        if spec.admin is None:
+            raise ConfigError(
+                f"cloud {spec.label} has no admin credentials",
+                hint="this needs an admin user; the spec gives only `users`",
+            )
+        return self.session(spec, spec.admin)
+
+    def session(self, spec: CloudSpec, credential: Credential) -> UserSession:
+        """An authenticated session for ``credential``, opened once and then reused."""
+        key = (spec.label, credential.model_dump_json())
+        with self._lock:
+            found = self._sessions.get(key)
+        if found is not None:
+            return found
+        opened = UserSession.open(spec, credential)
+        with self._lock:
+            found = self._sessions.setdefault(key, opened)
+        if found is opened:
+            self.keeper.watch(opened)
+        else:
+            opened.close()
+        return found
+
+    def forget(self, session: UserSession) -> None:
+        """Drop a session whose user is about to be deleted."""
+        with self._lock:
+            self._sessions = {k: s for k, s in self._sessions.items() if s is not session}
+        self.keeper.forget(session)
+        session.close()
+
+    def tracker(self, run_id: str, spec: CloudSpec | None = None) -> Tracker:
+        return Tracker(self.journal, run_id, (spec or self.primary).label)
+
+    @property
+    def tokens_issued(self) -> int:
+        with self._lock:
+            return sum(s.tokens_issued for s in self._sessions.values())
+
+    def close(self) -> None:
+        self.keeper.stop()
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            session.close()

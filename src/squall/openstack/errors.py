@@ -1,0 +1,125 @@
+"""openstacksdk and keystoneauth errors, translated into ``CloudError`` at the boundary.
+
+Every call into the SDK made by squall goes through ``cloud_errors()`` (scenario
+helpers, contexts, cleanup), so what a user or a report sees is one ``CloudError``
+carrying the HTTP status and the request id, never an SDK traceback::
+
+    with cloud_errors("nova.boot_server"):
+        conn.compute.create_server(...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from squall.errors import CloudError, SquallError
+
+#: keystoneauth class names that mean "the cloud could not be reached at all"
+_UNREACHABLE = {"ConnectFailure", "ConnectTimeout", "ConnectionError", "UnknownConnectionError"}
+_TLS = {"SSLError"}
+_CLOUD_MODULES = {"openstack", "keystoneauth1", "requests", "urllib3", "os_service_types"}
+
+
+class ResourceNotFound(CloudError):
+    """The cloud answered 404 for a resource squall asked for."""
+
+
+class ResourceFailed(CloudError):
+    """A resource went to an error status while squall waited for it."""
+
+
+class WaitTimeout(CloudError):
+    """A resource did not reach the wanted status within the waiter's timeout."""
+
+
+def _status(exc: BaseException) -> int | None:
+    for attr in ("status_code", "http_status"):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int):
+            return value
+    response = getattr(exc, "response", None)
+    code = getattr(response, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+def _request_id(exc: BaseException) -> str | None:
+    value = getattr(exc, "request_id", None)
+    if isinstance(value, str) and value:
+        return value
+    response = getattr(exc, "response", None)
+    headers: Any = getattr(response, "headers", None)
+    if headers is not None:
+        for key in ("x-openstack-request-id", "x-compute-request-id"):
+            found = headers.get(key)
+            if found:
+                return str(found)
+    return None
+
+
+def _text(exc: BaseException) -> str:
+    details = getattr(exc, "details", None)
+    message = getattr(exc, "message", None)
+    for candidate in (details, message, str(exc)):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    return type(exc).__name__
+
+
+def _hint(kind: str, status: int | None) -> str | None:
+    if kind in _UNREACHABLE:
+        return "check the auth URL and that the cloud's API endpoints answer from this host"
+    if kind in _TLS:
+        return "check the CA bundle (cacert / OS_CACERT) or set insecure for a test cloud"
+    if status == 401 or kind in {"Unauthorized", "AuthorizationFailure"}:
+        return "check the username, password, project and domains of the credentials"
+    if status == 403:
+        return "the user lacks the role this call needs (admin scenarios need an admin user)"
+    if status == 413 or (status == 403 and "quota" in kind.lower()):
+        return "a quota is exhausted; raise it or use the `quotas` context"
+    if kind in {"EndpointNotFound", "CatalogException"}:
+        return "the service is not in this cloud's catalog (or not in this region/interface)"
+    if kind in {"MissingRequiredOptions", "ConfigException", "OpenStackConfigException"}:
+        return "the cloud's credentials are incomplete; see `squall task start --help`"
+    return None
+
+
+def translate(exc: BaseException, action: str = "") -> CloudError:
+    """One ``CloudError`` for an SDK or keystoneauth exception (or anything else)."""
+    if isinstance(exc, CloudError):
+        return exc
+    kind = type(exc).__name__
+    status = _status(exc)
+    request_id = _request_id(exc)
+    where = f"{action}: " if action else ""
+    text = _text(exc)
+    if kind in _UNREACHABLE:
+        text = f"cannot reach the cloud ({text})"
+    head = f"HTTP {status} " if status is not None else ""
+    rid = f" [request {request_id}]" if request_id else ""
+    cls = ResourceNotFound if status == 404 or kind == "NotFoundException" else CloudError
+    return cls(
+        f"{where}{head}{kind}: {text}{rid}",
+        hint=_hint(kind, status),
+        status=status,
+        request_id=request_id,
+    )
+
+
+@contextmanager
+def cloud_errors(action: str = "") -> Iterator[None]:
+    """Re-raise anything but squall's own errors as ``CloudError`` (``from`` the original)."""
+    try:
+        yield
+    except SquallError:
+        raise
+    except Exception as exc:
+        if not is_cloud_exception(exc):
+            raise  # a bug in squall, not an answer from the cloud
+        raise translate(exc, action) from exc
+
+
+def is_cloud_exception(exc: BaseException) -> bool:
+    """True for exceptions raised by the SDK, keystoneauth or the HTTP stack below them."""
+    return type(exc).__module__.partition(".")[0] in _CLOUD_MODULES

@@ -1,0 +1,1 @@
+"""OpenStack scenarios, one scenario group per module (Rally's names and arguments)."""
