@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from squall.errors import Problem, TaskError
 from squall.task import native, rally_compat
 from squall.task.draft import Draft
-from squall.task.model import Task
+from squall.task.model import SourceFormat, Task
 from squall.task.parse import parse_text
 from squall.task.source import Origins, Reader, SourceMap, format_path
 from squall.task.template import parse_task_args, render
@@ -59,9 +59,8 @@ def load_task(
 
 def load_text(text: str, name: str, *, rendered_differs: bool = False) -> LoadedTask:
     """Parse and translate already rendered task text."""
-    parsed = parse_text(text, name)
+    parsed = parse_text(text, name, rendered_differs=rendered_differs)
     source = parsed.source
-    source.rendered_differs = rendered_differs
     if not isinstance(parsed.data, dict):
         raise TaskError(
             [Problem(name, "a task must be a mapping at the top level")],
@@ -75,7 +74,7 @@ def load_text(text: str, name: str, *, rendered_differs: bool = False) -> Loaded
     return LoadedTask(task=task, source=source, origins=draft.origins, text=text, name=name)
 
 
-def detect_format(data: dict[Any, Any]) -> str:
+def detect_format(data: dict[Any, Any]) -> SourceFormat:
     """``squall``, ``rally-v2`` or ``rally-v1`` (Rally's rule: no ``version`` means v1)."""
     if "squall" in data:
         return "squall"

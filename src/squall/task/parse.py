@@ -21,6 +21,9 @@ from squall.task.source import Key, Path, SourceMap, format_path
 
 #: A document that expands (through aliases) to more nodes than this is refused.
 MAX_NODES = 200_000
+#: Deeper nesting than this is refused (no task needs it; Python's stack would).
+MAX_DEPTH = 64
+_TOO_DEEP = f"the task is nested too deeply (more than {MAX_DEPTH} levels)"
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,17 +34,22 @@ class Parsed:
     source: SourceMap
 
 
-def parse_text(text: str, name: str) -> Parsed:
-    """Parse rendered task text; raise ``TaskError`` with the parser's line and column."""
-    source = SourceMap(name)
+def parse_text(text: str, name: str, *, rendered_differs: bool = False) -> Parsed:
+    """Parse rendered task text; raise ``TaskError`` with the parser's line and column.
+
+    ``rendered_differs``: templating changed the lines, so say lines are the rendered text's.
+    """
+    source = SourceMap(name, rendered_differs=rendered_differs)
     if not text.strip():
         raise TaskError([Problem(name, "the task is empty")])
     try:
         data = _parse_yaml(text, source)
     except yaml.YAMLError as exc:
         if _looks_like_json(text):
-            return Parsed(_parse_json(text, name), source)
-        raise TaskError([_yaml_problem(exc, name)]) from None
+            return Parsed(_parse_json(text, source), source)
+        raise TaskError([_yaml_problem(exc, text, source)]) from None
+    except RecursionError:
+        raise TaskError([Problem(name, _TOO_DEEP)]) from None
     if data is None:
         raise TaskError([Problem(name, "the task is empty")])
     return Parsed(data, source)
@@ -51,26 +59,38 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
-def _yaml_problem(exc: yaml.YAMLError, name: str) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, text: str, source: SourceMap) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
-    text = " ".join(p for p in (context, problem) if p) or str(exc)
-    return Problem(where, f"not valid YAML or JSON: {text}")
+    message = " ".join(p for p in (context, problem) if p) or str(exc)
+    if mark is None:
+        return Problem(source.name, f"not valid YAML or JSON: {message}")
+    return _at(source, text, mark.line + 1, mark.column + 1, f"not valid YAML or JSON: {message}")
 
 
-def _parse_json(text: str, name: str) -> Any:
+def _at(source: SourceMap, text: str, line: int, column: int, message: str) -> Problem:
+    """A problem at line:column; quotes the line when it is only in the rendered text."""
+    if not source.rendered_differs:
+        return Problem(f"{source.name}:{line}:{column}", message)
+    lines = text.splitlines()
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    hint = f"the rendered line reads: {shown}" if shown else None
+    return Problem(source.at_line(line), message, hint)
+
+
+def _parse_json(text: str, source: SourceMap) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise TaskError(
-            [Problem(f"{name}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}")]
-        ) from None
+        problem = _at(source, text, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
+        raise TaskError([problem]) from None
     except _DuplicateKey as exc:
-        raise TaskError([Problem(name, f"key {exc.key!r} is repeated in one object")]) from None
+        raise TaskError(
+            [Problem(source.name, f"key {exc.key!r} is repeated in one object")]
+        ) from None
     except RecursionError:
-        raise TaskError([Problem(name, "the JSON document is nested too deeply")]) from None
+        raise TaskError([Problem(source.name, _TOO_DEEP)]) from None
 
 
 class _DuplicateKey(Exception):
@@ -119,6 +139,8 @@ class _Builder:
             raise TaskError([Problem(self.source.name, "the task expands to too many values")])
         if isinstance(node, ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if len(path) > MAX_DEPTH:
+            raise TaskError([Problem(self.source.where(path), _TOO_DEEP)])
         if id(node) in self.active:
             raise TaskError([self.source.problem(path, "a YAML alias refers to itself")])
         self.active.add(id(node))
@@ -163,11 +185,10 @@ class _Builder:
             key = self.loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if _hashable(key) and key in seen:
-                where = f"{self.source.name}:{line}"
                 shown = format_path((*path, _path_key(key)))
                 self.problems.append(
                     Problem(
-                        f"{where}: {shown}",
+                        f"{self.source.at_line(line)}: {shown}",
                         f"key {key!r} is repeated (first at line {seen[key]})",
                         "each key may appear once in a mapping",
                     )

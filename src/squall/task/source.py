@@ -63,8 +63,9 @@ class SourceMap:
     def where(self, path: Path) -> str:
         """``task.yaml:12`` (or ``task.yaml (rendered line 12)`` when templating moved lines)."""
         line = self.line_of(path)
-        if line is None:
-            return self.name
+        return self.name if line is None else self.at_line(line)
+
+    def at_line(self, line: int) -> str:
         if self.rendered_differs:
             return f"{self.name} (rendered line {line})"
         return f"{self.name}:{line}"

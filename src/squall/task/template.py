@@ -41,16 +41,14 @@ def render(text: str, directory: Path, args: dict[str, Any], name: str) -> str:
     env = _environment(directory)
     try:
         ast = env.parse(text)
+        # compiling for the variable check also finds unknown filters and tests
+        _check_missing(env, ast, text, args, name)
     except jinja2.TemplateSyntaxError as exc:
         raise TaskError(
             [Problem(f"{name}:{exc.lineno}", f"template error: {exc.message}")]
         ) from None
-    try:
-        _check_missing(env, ast, text, args, name)
-    except jinja2.TemplateSyntaxError as exc:  # an unknown filter or test, found while compiling
-        raise TaskError(
-            [Problem(f"{name}:{exc.lineno}", f"template error: {exc.message}")]
-        ) from None
+    except RecursionError:
+        raise TaskError([Problem(name, "template error: nested too deeply")]) from None
     try:
         return env.from_string(text).render(**args)
     except Exception as exc:  # any error raised by user template code

@@ -106,3 +106,25 @@ def test_a_collection_as_key_is_an_error():
 def test_an_unknown_tag_is_an_error():
     (message,) = problems("a: !python/object:os.system x\n")
     assert "not valid YAML" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000,
+        "[" * 3000 + "]" * 3000,
+        '{"a":' * 3000 + "1" + "}" * 3000,
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 3000)),
+    ],
+)
+def test_deep_nesting_is_refused(text):
+    (message,) = problems(text)
+    assert "nested too deeply" in message
+
+
+def test_errors_in_rendered_text_say_so_and_quote_the_line():
+    with pytest.raises(TaskError) as info:
+        parse_text("a: 1\nb: [1\nc: 3\n", "t.yaml", rendered_differs=True)
+    (problem,) = info.value.problems
+    assert problem.location == "t.yaml (rendered line 3)"
+    assert problem.hint == "the rendered line reads: c: 3"

@@ -164,3 +164,13 @@ def test_random_task_args(task_args, args_file_text):
                 task_args_file=args_file,
                 stdin=io.StringIO(SAMPLE_TEXTS[0]),
             )
+
+
+@SETTINGS
+@given(
+    st.integers(0, 3000),
+    st.sampled_from(["[", "{a: ", '{"a": ', "- ", "{{ (", "{% if x %}", "&a [*a, "]),
+    st.sampled_from(["", "]", "}", "1"]),
+)
+def test_deep_nesting(depth, opener, closer):
+    check_text(opener * depth + closer * depth)

@@ -122,3 +122,13 @@ class TestTaskArgs:
     def test_argument_names_must_be_identifiers(self):
         with pytest.raises(TaskError):
             parse_task_args("{1: a}", None, "")
+
+
+def test_an_unknown_filter_is_a_located_template_error(tmp_path):
+    (message,) = problems_of("a: 1\nb: {{ 1 | nofilter }}\n", tmp_path)
+    assert message.startswith("t.yaml:2: template error: No filter named 'nofilter'")
+
+
+def test_deeply_nested_templates_are_refused(tmp_path):
+    (message,) = problems_of("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", tmp_path)
+    assert "nested too deeply" in message
