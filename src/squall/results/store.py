@@ -135,10 +135,16 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------
 
-    def create_run(self, task: Task, env: Environment, tags: list[str]) -> str:
-        """Store a new run (status ``init``) owned by this process; return its id."""
+    def create_run(
+        self, task: Task, env: Environment, tags: list[str], *, run_id: str | None = None
+    ) -> str:
+        """Store a new run (status ``init``) owned by this process; return its id.
+
+        ``run_id`` keeps an id made elsewhere (an imported run); by default a new
+        uuid4 hex string. The task's own tags come first, then ``tags``.
+        """
         me = owner.current()
-        run_id = uuid.uuid4().hex
+        run_id = run_id or uuid.uuid4().hex
         all_tags = list(dict.fromkeys([*task.tags, *tags]))
         row = RunRow(
             id=run_id,

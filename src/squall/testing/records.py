@@ -1,9 +1,10 @@
-"""Synthetic iteration records shaped like a real run's.
+"""Synthetic records shaped like a real run's: tasks, environments, iterations.
 
-Values come from the same float arithmetic a real run does: a monotonic clock
-(an uptime-sized float) differenced into offsets and durations, a wall clock near
-today's epoch, one nested atomic-action pair per iteration, and iterations listed
-in the order they finished. Used to measure store size and to feed writers.
+Iteration values come from the same float arithmetic a real run does: a monotonic
+clock (an uptime-sized float) differenced into offsets and durations, a wall clock
+near today's epoch, one nested atomic-action pair per iteration, and iterations
+listed in the order they finished. The store's tests use them to measure its size
+and to feed concurrent writers; anything that consumes iteration records may.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import random
 from collections.abc import Iterator
 
 from squall.iteration import AtomicAction, ErrorInfo, IterationResult
+from squall.results.records import Environment
+from squall.task.model import PluginRef, Subtask, Task, Workload
 
 # the probe task of the reference measurement: 28,000 iterations in 5 workloads
 PROBE_WORKLOADS = [
@@ -95,3 +98,66 @@ def probe_task() -> Iterator[list[IterationResult]]:
 def batches(items: list[IterationResult], size: int = 1000) -> Iterator[list[IterationResult]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def stream(count: int, batch: int = 1000, seed: int = 7) -> Iterator[list[IterationResult]]:
+    """``count`` iterations of an rps-like run in batches, without holding them all."""
+    rng = random.Random(seed)
+    mono0 = 183_742.0 + rng.random()
+    wall0 = 1_795_000_000.0 + rng.random()
+    for first in range(0, count, batch):
+        items = []
+        for i in range(first, min(first + batch, count)):
+            start = mono0 + i / 1000.0 + rng.lognormvariate(-10.0, 0.7)
+            before, child, after = _durations(rng, 0.05)
+            end = start + before + child + after
+            inner = AtomicAction(
+                "dummy.sleep",
+                wall0 + (start + before - mono0),
+                wall0 + (start + before + child - mono0),
+            )
+            outer = AtomicAction(
+                "dummy.outer", wall0 + (start - mono0), wall0 + (end - mono0), [inner]
+            )
+            items.append(
+                IterationResult(
+                    number=i + 1,
+                    scheduled_offset=i / 1000.0,
+                    start_offset=start - mono0,
+                    timestamp=wall0 + (start - mono0),
+                    duration=end - start,
+                    atomic_actions=[outer],
+                )
+            )
+        yield items
+
+
+def make_task(title: str = "probe", tags: list[str] | None = None, workloads: int = 2) -> Task:
+    return Task(
+        title=title,
+        description="a task for the store tests",
+        tags=tags or [],
+        subtasks=[
+            Subtask(
+                title=f"subtask {title}",
+                workloads=[
+                    Workload(
+                        scenario=PluginRef(name="Dummy.dummy", args={"sleep": 0.1 * i}),
+                        runner=PluginRef(name="constant", args={"times": 10, "concurrency": 2}),
+                    )
+                    for i in range(workloads)
+                ],
+            )
+        ],
+    )
+
+
+def make_env() -> Environment:
+    return Environment(
+        squall_version="0.1.0",
+        python="3.11.7",
+        host="bench-1",
+        platform="Linux-6.1-x86_64",
+        cloud={"name": "devcloud", "region": "RegionOne", "api": {"compute": "2.96"}},
+        extra={"ratio": 0.1 + 0.2},
+    )
