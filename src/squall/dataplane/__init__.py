@@ -1,0 +1,1 @@
+"""The data plane: plans, topologies, providers, controller, agent, tools, aggregation."""

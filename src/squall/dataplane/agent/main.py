@@ -1,0 +1,280 @@
+"""The data-plane agent: register, long-poll for commands, run them, report results.
+
+Run as ``python3 squall-agent.pyz --config agent.json`` (or ``python3 -m
+squall.dataplane.agent`` from a source tree). The config holds the controller URL,
+the run id, this agent's id and the per-run secret; it is written by the provider
+(cloud-init user-data on OpenStack, a file on netns). Standard library only.
+
+Commands come as data: a tool name from ``protocol.ALLOWED_TOOLS`` with its argv,
+a built-in load spec, or a service spec. Nothing received is evaluated as code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from . import protocol
+from .client import Client
+from .httpload import Interval, LoadSpec, run_load
+from .services import ServiceError, Services
+
+AGENT_VERSION = "1"
+MAX_OUTPUT = 8 * 1024 * 1024
+POLL_WAIT = 15.0
+
+
+class Agent:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.id = str(config["agent_id"])
+        self.labels = dict(config.get("labels", {}))
+        self.workdir = Path(config.get("workdir") or f"/tmp/squall-agent-{self.id}")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.client = Client(
+            str(config["controller"]), str(config["run"]), self.id, str(config["secret"])
+        )
+        self.register_timeout = float(config.get("register_timeout", 300))
+        self.services = Services(self.workdir)
+        self.offset = 0.0  # controller clock - our clock
+        self.delay = float("inf")
+        self.children: dict[int, subprocess.Popen[bytes]] = {}
+        self.children_lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.workers: list[threading.Thread] = []
+
+    # ---- lifecycle -----------------------------------------------------------------
+    def run(self) -> int:
+        deadline = time.monotonic() + self.register_timeout
+        self._exchange(protocol.REGISTER, self._registration(), deadline=deadline)
+        for _ in range(3):  # quick exchanges to measure the clock offset
+            reply = self._exchange(protocol.POLL, {"wait": 0}, deadline=deadline)
+            for command in reply.get("commands", []):
+                self._start(command)
+        while not self.stopping.is_set():
+            try:
+                reply = self._exchange(
+                    protocol.POLL,
+                    {"wait": POLL_WAIT, "running": self._running()},
+                    deadline=time.monotonic() + self.register_timeout,
+                    timeout=POLL_WAIT + 15,
+                )
+            except (OSError, protocol.ProtocolError) as exc:
+                print(f"agent {self.id}: controller unreachable: {exc}", file=sys.stderr)
+                break
+            for command in reply.get("commands", []):
+                self._start(command)
+        self.shutdown()
+        return 0
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        with self.children_lock:
+            children = list(self.children.values())
+        for child in children:
+            _terminate(child)
+        self.services.stop_all()
+
+    def _registration(self) -> dict[str, Any]:
+        return {
+            "agent_version": AGENT_VERSION,
+            "hostname": socket.gethostname(),
+            "labels": self.labels,
+            "pid": os.getpid(),
+            "tools": {name: _which(name) is not None for name in protocol.ALLOWED_TOOLS},
+            "python": sys.version.split()[0],
+        }
+
+    def _exchange(
+        self, kind: str, body: dict[str, Any], *, deadline: float, timeout: float = 30.0
+    ) -> dict[str, Any]:
+        t0 = time.time()
+        reply = self.client.call_retrying(
+            kind,
+            {**body, "t0": t0, "offset": self.offset, "delay": self.delay},
+            deadline=deadline,
+            timeout=timeout,
+        )
+        t3 = time.time()
+        if "t1" in reply and "t2" in reply:
+            offset, delay = protocol.clock_offset(t0, float(reply["t1"]), float(reply["t2"]), t3)
+            if delay <= self.delay * 1.5 or delay < 0.002:
+                self.offset, self.delay = offset, min(delay, self.delay)
+        return reply
+
+    def _running(self) -> list[str]:
+        return [t.name for t in self.workers if t.is_alive()]
+
+    # ---- commands ------------------------------------------------------------------
+    def _start(self, command: dict[str, Any]) -> None:
+        op = command.get("op")
+        if op == protocol.OP_EXIT:
+            self._report(command, {"status": "ok"})
+            self.stopping.set()
+            return
+        thread = threading.Thread(
+            target=self._execute, args=(command,), name=str(command.get("id")), daemon=True
+        )
+        self.workers = [t for t in self.workers if t.is_alive()]
+        self.workers.append(thread)
+        thread.start()
+
+    def _execute(self, command: dict[str, Any]) -> None:
+        op = command.get("op")
+        try:
+            if op == protocol.OP_RUN:
+                outcome = self._run_tool(command)
+            elif op == protocol.OP_HTTPLOAD:
+                outcome = self._httpload(command)
+            elif op == protocol.OP_SERVE:
+                service = self.services.start(dict(command["spec"]))
+                outcome = {"status": "ok", "service": service.kind, "pid": service.pid}
+            elif op == protocol.OP_STOP_SERVICES:
+                self.services.stop_all()
+                outcome = {"status": "ok"}
+            else:
+                outcome = {"status": "error", "error": f"unknown operation {op!r}"}
+        except ServiceError as exc:
+            outcome = {"status": "error", "error": str(exc)}
+        except (KeyError, TypeError, ValueError) as exc:
+            outcome = {"status": "error", "error": f"bad command: {exc!r}"}
+        self._report(command, outcome)
+
+    def _report(self, command: dict[str, Any], outcome: dict[str, Any], final: bool = True) -> None:
+        body = {"command": command.get("id"), "final": final, **outcome}
+        try:
+            self.client.call_retrying(
+                protocol.RESULT, body, deadline=time.monotonic() + 60.0, timeout=30.0
+            )
+        except (OSError, protocol.ProtocolError) as exc:
+            print(f"agent {self.id}: result lost: {exc}", file=sys.stderr)
+
+    def _wait_start(self, command: dict[str, Any]) -> float:
+        """Sleep until the controller's ``start_at``; return our actual start in its clock."""
+        start_at = command.get("start_at")
+        if start_at is not None:
+            target = float(start_at) - self.offset
+            while (left := target - time.time()) > 0.002:
+                time.sleep(left - 0.001 if left > 0.01 else 0.0005)
+            while time.time() < target:
+                pass
+        return time.time() + self.offset
+
+    def _run_tool(self, command: dict[str, Any]) -> dict[str, Any]:
+        argv = [str(a) for a in command["argv"]]
+        if os.path.basename(argv[0]) not in protocol.ALLOWED_TOOLS:
+            return {"status": "error", "error": f"tool {argv[0]!r} is not allowed"}
+        binary = _which(os.path.basename(argv[0]))
+        if binary is None:
+            return {
+                "status": "error",
+                "error": f"{argv[0]} is not installed on {socket.gethostname()}",
+                "missing_tool": argv[0],
+            }
+        timeout = float(command.get("timeout", 600))
+        started = self._wait_start(command)
+        process = subprocess.Popen(
+            [binary, *argv[1:]],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self.workdir,
+        )
+        with self.children_lock:
+            self.children[process.pid] = process
+        try:
+            out, err = process.communicate(timeout=timeout)
+            status = "ok" if process.returncode == 0 else "error"
+        except subprocess.TimeoutExpired:
+            _terminate(process)
+            out, err = process.communicate()
+            status = "timeout"
+        finally:
+            with self.children_lock:
+                self.children.pop(process.pid, None)
+        return {
+            "status": status,
+            "started_at": started,
+            "finished_at": time.time() + self.offset,
+            "returncode": process.returncode,
+            "stdout": out[:MAX_OUTPUT].decode("utf-8", "replace"),
+            "stderr": err[-4096:].decode("utf-8", "replace"),
+        }
+
+    def _httpload(self, command: dict[str, Any]) -> dict[str, Any]:
+        spec = LoadSpec.from_dict(dict(command["spec"]))
+        started = self._wait_start(command)
+        snapshots: list[dict[str, Any]] = []
+
+        def report(interval: Interval) -> None:
+            snap = interval.snapshot()
+            snapshots.append(snap)
+            self._report(command, {"status": "running", "interval": snap}, final=False)
+
+        run_load(spec, report)
+        return {
+            "status": "ok",
+            "started_at": started,
+            "finished_at": time.time() + self.offset,
+            "intervals": snapshots,
+        }
+
+
+def _which(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    for directory in ("/usr/sbin", "/sbin", "/usr/local/sbin"):
+        candidate = os.path.join(directory, name)
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def load_config(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="squall-agent", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True, help="agent JSON config file")
+    args = parser.parse_args(argv)
+    with open(args.config, encoding="utf-8") as handle:
+        config: dict[str, Any] = json.load(handle)
+    secret_file = config.pop("secret_file", None)
+    if secret_file and "secret" not in config:
+        with open(secret_file, encoding="ascii") as handle:
+            config["secret"] = handle.read().strip()
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = load_config(argv)
+    agent = Agent(config)
+
+    def _stop(signum: int, _frame: object) -> None:
+        agent.shutdown()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        return agent.run()
+    finally:
+        agent.shutdown()

@@ -1,0 +1,1 @@
+"""The data-plane controller: an asyncio HTTP service agents register with and poll."""
