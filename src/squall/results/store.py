@@ -82,6 +82,8 @@ class Store:
             revision = store.revision()
             if upgrade and revision != migrate.head():
                 store.upgrade()
+            elif revision is not None:
+                store._use_wal()
         except BaseException:
             store.close()
             raise
@@ -95,7 +97,13 @@ class Store:
     def upgrade(self) -> tuple[str | None, str]:
         """Migrate to the newest schema; returns (revision before, after)."""
         with self._translated("upgrade the schema"), self._writer.begin() as conn:
-            return migrate.upgrade(conn)
+            revisions = migrate.upgrade(conn)
+        self._use_wal()
+        return revisions
+
+    def _use_wal(self) -> None:
+        with self._translated("switch to WAL mode"):
+            database.use_wal(self._engine)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -107,6 +115,11 @@ class Store:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    @property
+    def engines(self) -> tuple[Engine, Engine]:
+        """(reader, writer) engines, for tables other modules own (the resource journal)."""
+        return self._engine, self._writer
 
     @property
     def url(self) -> str:
