@@ -18,7 +18,7 @@ from squall.task import native, rally_compat
 from squall.task.draft import Draft
 from squall.task.model import SourceFormat, Task
 from squall.task.parse import parse_text
-from squall.task.source import Origins, Reader, SourceMap, format_path
+from squall.task.source import Origins, Reader, SourceMap, format_path, trace_lines
 from squall.task.template import parse_task_args, render
 
 STDIN = "-"
@@ -54,12 +54,14 @@ def load_task(
     args_text = _read_file(task_args_file, "--task-args-file") if task_args_file else None
     args = parse_task_args(task_args, args_text, str(task_args_file or ""))
     text = render(raw, directory, args, name)
-    return load_text(text, name, rendered_differs=text.count("\n") != raw.count("\n"))
+    return load_text(text, name, rendered_to_file=trace_lines(raw, text))
 
 
-def load_text(text: str, name: str, *, rendered_differs: bool = False) -> LoadedTask:
-    """Parse and translate already rendered task text."""
-    parsed = parse_text(text, name, rendered_differs=rendered_differs)
+def load_text(
+    text: str, name: str, *, rendered_to_file: dict[int, int] | None = None
+) -> LoadedTask:
+    """Parse and translate already rendered task text (``rendered_to_file``: see ``parse_text``)."""
+    parsed = parse_text(text, name, rendered_to_file=rendered_to_file)
     source = parsed.source
     if not isinstance(parsed.data, dict):
         raise TaskError(

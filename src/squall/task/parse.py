@@ -34,12 +34,13 @@ class Parsed:
     source: SourceMap
 
 
-def parse_text(text: str, name: str, *, rendered_differs: bool = False) -> Parsed:
+def parse_text(text: str, name: str, *, rendered_to_file: dict[int, int] | None = None) -> Parsed:
     """Parse rendered task text; raise ``TaskError`` with the parser's line and column.
 
-    ``rendered_differs``: templating changed the lines, so say lines are the rendered text's.
+    ``rendered_to_file``: how lines of ``text`` trace back to the file when templating
+    moved them (see ``source.trace_lines``).
     """
-    source = SourceMap(name, rendered_differs=rendered_differs)
+    source = SourceMap(name, rendered_to_file=rendered_to_file)
     if not text.strip():
         raise TaskError([Problem(name, "the task is empty")])
     try:
@@ -71,8 +72,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, source: SourceMap) -> Problem:
 
 def _at(source: SourceMap, text: str, line: int, column: int, message: str) -> Problem:
     """A problem at line:column; quotes the line when it is only in the rendered text."""
-    if not source.rendered_differs:
-        return Problem(f"{source.name}:{line}:{column}", message)
+    traced = source.file_line(line)
+    if traced is not None:
+        return Problem(f"{source.name}:{traced}:{column}", message)
     lines = text.splitlines()
     shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     hint = f"the rendered line reads: {shown}" if shown else None

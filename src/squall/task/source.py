@@ -13,6 +13,7 @@ their file:line) instead of stopping at the first one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,13 +45,15 @@ def format_path(path: tuple[object, ...]) -> str:
 class SourceMap:
     """Line numbers (1-based) of the mapping keys and sequence items of one document.
 
-    ``rendered_differs`` is true when Jinja2 rendering changed the number of lines,
-    so a line refers to the rendered text, not to the file as written.
+    Lines are those of the text as parsed. When Jinja2 rendering moved lines,
+    ``rendered_to_file`` maps each rendered line that can be traced back to its line in
+    the file; the others are shown as "rendered line N". ``None`` means the rendered
+    text has the file's lines.
     """
 
     name: str
     lines: dict[Path, int] = field(default_factory=dict)
-    rendered_differs: bool = False
+    rendered_to_file: dict[int, int] | None = None
 
     def line_of(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest recorded ancestor."""
@@ -65,10 +68,17 @@ class SourceMap:
         line = self.line_of(path)
         return self.name if line is None else self.at_line(line)
 
+    def file_line(self, line: int) -> int | None:
+        """The file's line for a line of the parsed text, if it can be traced."""
+        if self.rendered_to_file is None:
+            return line
+        return self.rendered_to_file.get(line)
+
     def at_line(self, line: int) -> str:
-        if self.rendered_differs:
+        traced = self.file_line(line)
+        if traced is None:
             return f"{self.name} (rendered line {line})"
-        return f"{self.name}:{line}"
+        return f"{self.name}:{traced}"
 
     def problem(self, path: Path, message: str, hint: str | None = None) -> Problem:
         text = format_path(path)
@@ -91,6 +101,32 @@ class Origins:
             if original is not None:
                 return original + model_path[end:]
         return model_path
+
+
+#: Above this many lines, rendered text is not traced back to the file (difflib is quadratic).
+MAX_TRACED_LINES = 20_000
+
+
+def trace_lines(written: str, rendered: str) -> dict[int, int] | None:
+    """Map lines of ``rendered`` back to lines of ``written`` (the template).
+
+    Lines that templating left alone match exactly; a run of changed lines maps one
+    to one when it kept its length (``{{ value }}`` substitutions). Lines made by
+    loops or includes stay unmapped. ``None`` when nothing moved.
+    """
+    if written == rendered:
+        return None
+    old, new = written.splitlines(), rendered.splitlines()
+    if len(old) == len(new):
+        return None
+    if len(new) > MAX_TRACED_LINES or len(old) > MAX_TRACED_LINES:
+        return {}
+    mapping: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            mapping.update((j1 + k + 1, i1 + k + 1) for k in range(j2 - j1))
+    return mapping
 
 
 def type_name(value: object) -> str:

@@ -142,3 +142,23 @@ def test_a_byte_order_mark_is_ignored(tmp_path):
     path = tmp_path / "task.yaml"
     path.write_bytes("\ufeff".encode() + NATIVE.encode())
     assert load_task(path, task_args="times=1").task.title == "demo"
+
+
+def test_lines_moved_by_templating_are_traced_back_to_the_file(tmp_path):
+    text = """\
+{%- set n = 2 -%}
+squall: 1
+title: t
+subtasks:
+{% for i in range(n) %}
+  - title: s{{ i }}
+    workloads: [{scenario: A}]
+{% endfor %}
+  - title: last
+    workloads: [{scenario: A}]
+    tags: [1]
+"""
+    with pytest.raises(TaskError) as info:
+        load_task(write(tmp_path, text))
+    (message,) = messages(info.value)
+    assert message.endswith("task.yaml:11: subtasks[2].tags[0]: Input should be a valid string")

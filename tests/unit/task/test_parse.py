@@ -124,7 +124,7 @@ def test_deep_nesting_is_refused(text):
 
 def test_errors_in_rendered_text_say_so_and_quote_the_line():
     with pytest.raises(TaskError) as info:
-        parse_text("a: 1\nb: [1\nc: 3\n", "t.yaml", rendered_differs=True)
+        parse_text("a: 1\nb: [1\nc: 3\n", "t.yaml", rendered_to_file={1: 1})
     (problem,) = info.value.problems
     assert problem.location == "t.yaml (rendered line 3)"
     assert problem.hint == "the rendered line reads: c: 3"
