@@ -117,7 +117,6 @@ def _v2_simple(
         )
     result = {k: data[k] for k in ("title", "group", "description", "tags") if k in data}
     workload = {k: v for k, v in data.items() if k in V2_WORKLOAD_KEYS and k != "description"}
-    draft.origins.add(workload_path(s, 0), path)
     result["workloads"] = [_v2_workload(workload, path, s, 0, reader, draft)]
     return result
 
@@ -128,10 +127,10 @@ def _v2_workload(
     model = workload_path(s, w)
     draft.origins.add(model, path)
     result: dict[str, Any] = {}
-    for part, what in (("scenario", "scenario"), ("runner", "runner")):
+    for part in ("scenario", "runner"):
         if part not in data:
             continue
-        entry = reader.single_entry(data[part], (*path, part), what=what)
+        entry = reader.single_entry(data[part], (*path, part), what=part)
         if entry is not None:
             name, args = entry
             at = (*path, part, name)
