@@ -1,6 +1,7 @@
 """Connecting to the store's database: URLs, engines, and errors people can act on.
 
-SQLite runs in WAL mode with a busy timeout, and every write transaction starts
+SQLite runs in WAL mode (set once the file is known to be squall's) with a busy
+timeout, and every write transaction starts
 with ``BEGIN IMMEDIATE``: a writer takes the write lock before it reads, so two
 processes writing to one file wait for each other instead of failing with
 "database is locked" half-way through a transaction. Readers never block writers.
@@ -111,10 +112,25 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def use_wal(engine: Engine) -> None:
+    """Put a SQLite database in WAL mode (it stays so: the mode is kept in the file).
+
+    Done once the file is known to be squall's, never on someone else's file.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
