@@ -8,17 +8,17 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from squall.cli.options import PluginPathOption, registry
+from squall.cli.render import terminal
 from squall.errors import PluginError
 from squall.plugins.families import Family
 from squall.plugins.registry import did_you_mean
 
 app = typer.Typer(help="List plugins and show their arguments.", no_args_is_help=True)
-out = Console(highlight=False)
+out = terminal()
 
 
 @app.command("list")
@@ -59,7 +59,11 @@ def _arguments(config: type[BaseModel]) -> Table:
     for col in ("name", "type", "default", "description"):
         table.add_column(col)
     for field_name, field in config.model_fields.items():
-        default = "required" if field.is_required() else json.dumps(field.get_default(call_default_factory=True), default=str)
+        default = (
+            "required"
+            if field.is_required()
+            else json.dumps(field.get_default(call_default_factory=True), default=str)
+        )
         table.add_row(field_name, _type_name(field.annotation), default, field.description or "")
     return table
 

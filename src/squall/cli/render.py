@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -12,6 +13,16 @@ from rich.text import Text
 
 from squall.engine.progress import Counters, WorkloadStart
 from squall.results.records import StatsRow, WorkloadSummary
+
+
+def terminal() -> Console:
+    """The console commands print to: the terminal's width on a TTY, wide otherwise
+    (so tables in logs and CI output are not squeezed to 80 columns)."""
+    probe = Console()
+    if probe.is_terminal:
+        return Console(highlight=False)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(highlight=False, width=width)
 
 
 def _sec(value: float | None) -> str:

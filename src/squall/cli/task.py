@@ -7,19 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from squall.api import exports as exports_api
 from squall.api import tasks as tasks_api
 from squall.cli.options import DbOption, PluginPathOption, open_store, registry
-from squall.cli.render import TerminalProgress, summary_block
+from squall.cli.render import TerminalProgress, summary_block, terminal
 from squall.errors import SLAFailed
 from squall.results.records import RunRecord, RunStatus
 
 app = typer.Typer(help="Run control-plane tasks and look at their results.", no_args_is_help=True)
-out = Console(highlight=False)
+out = terminal()
 
 TaskFile = Annotated[str, typer.Argument(help="Task file (YAML or JSON), or - for stdin.")]
 TaskArgs = Annotated[
@@ -32,7 +31,9 @@ TaskArgsFile = Annotated[
 RunRef = Annotated[str, typer.Argument(help="Run id, a unique prefix of it, or 'last'.")]
 
 
-def _input(task_file: str, task_args: str | None, task_args_file: Path | None) -> tasks_api.TaskInput:
+def _input(
+    task_file: str, task_args: str | None, task_args_file: Path | None
+) -> tasks_api.TaskInput:
     return tasks_api.TaskInput(
         path=task_file,
         task_args=task_args,
@@ -58,11 +59,13 @@ def validate(
 
 
 @app.command()
-def start(  # noqa: PLR0913 - Rally's option set
+def start(
     task_file: TaskFile,
     task_args: TaskArgs = None,
     task_args_file: TaskArgsFile = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag the run (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Tag the run (repeatable).")
+    ] = None,
     abort_on_sla_failure: Annotated[
         bool, typer.Option("--abort-on-sla-failure", help="Stop at the first SLA failure.")
     ] = False,
@@ -95,7 +98,11 @@ def _print_run(run: RunRecord) -> None:
     for w in run.workloads:
         if w.summary is not None:
             out.print()
-            out.print(summary_block(w.summary, f"[{w.subtask_index}.{w.workload_index}] {w.subtask_title}"))
+            out.print(
+                summary_block(
+                    w.summary, f"[{w.subtask_index}.{w.workload_index}] {w.subtask_title}"
+                )
+            )
 
 
 def _verdict(run: RunRecord) -> None:
@@ -114,7 +121,9 @@ def _verdict(run: RunRecord) -> None:
 @app.command("list")
 def list_(
     tag: Annotated[str | None, typer.Option("--tag", help="Only runs with this tag.")] = None,
-    status: Annotated[RunStatus | None, typer.Option("--status", help="Only runs in this state.")] = None,
+    status: Annotated[
+        RunStatus | None, typer.Option("--status", help="Only runs in this state.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """List stored runs, newest first."""
@@ -131,7 +140,9 @@ def list_(
     for r in runs:
         created = datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M:%S")
         sla = "pass" if r.pass_sla else "FAIL"
-        table.add_row(r.id, created, r.status, sla, str(len(r.workloads)), r.title, ",".join(r.tags))
+        table.add_row(
+            r.id, created, r.status, sla, str(len(r.workloads)), r.title, ",".join(r.tags)
+        )
     out.print(table if runs else "No runs stored yet.")
 
 

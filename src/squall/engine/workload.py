@@ -28,7 +28,7 @@ from squall.results.store import Store
 from squall.runners.base import Runner, Schedule
 from squall.scenarios.base import ScenarioBase, ScenarioContext
 from squall.sla.checker import SLAChecker
-from squall.stats.summary import TOTAL, DurationSummary
+from squall.stats.summary import TOTAL_DURATION, DurationSummary
 from squall.task.validate import ValidatedWorkload
 
 BATCH = 1000
@@ -155,7 +155,9 @@ class WorkloadRun:
             error = await self._setup_contexts(context, live)
             if error is None and not env.abort.stopping():
                 executor = Executor(
-                    ScenarioCall(_plugin(vw.scenario_cls, ScenarioBase), vw.scenario_config, context),
+                    ScenarioCall(
+                        _plugin(vw.scenario_cls, ScenarioBase), vw.scenario_config, context
+                    ),
                     schedule,
                     workers=runner.workers,
                     timeout=runner.timeout,
@@ -258,7 +260,7 @@ class WorkloadRun:
             error=error,
         )
         rows = consumer.summary.rows()
-        total = next((r for r in rows if r.name == TOTAL), None)
+        total = next((r for r in rows if r.name == TOTAL_DURATION), None)
         quantisation: dict[str, float] = {}
         if hook_results and any(h.triggered_by.event_type == "time" for h in hook_results):
             quantisation["hooks.time_trigger"] = TIME_RESOLUTION

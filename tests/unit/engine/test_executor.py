@@ -60,7 +60,9 @@ def test_failures_are_recorded_with_type_message_and_traceback():
 
 
 def test_async_timeout_records_the_timeout_as_duration():
-    results = run(Dummy, {"sleep": 5}, ConstantRunner, {"times": 2, "concurrency": 2, "timeout": 0.05})
+    results = run(
+        Dummy, {"sleep": 5}, ConstantRunner, {"times": 2, "concurrency": 2, "timeout": 0.05}
+    )
     assert [r.error.type for r in results] == ["TimeoutError", "TimeoutError"]
     assert all(r.duration == 0.05 for r in results)
 
@@ -96,6 +98,8 @@ def test_rps_records_intended_starts_on_the_grid():
 
 
 def test_soft_abort_stops_scheduling_and_lets_in_flight_finish():
-    results = run(Dummy, {"sleep": 0.05}, ConstantRunner, {"times": 1000, "concurrency": 2}, abort_after=0.12)
+    results = run(
+        Dummy, {"sleep": 0.05}, ConstantRunner, {"times": 1000, "concurrency": 2}, abort_after=0.12
+    )
     assert 2 <= len(results) < 20
     assert all(r.error is None for r in results)  # in-flight iterations were not cut

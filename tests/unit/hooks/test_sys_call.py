@@ -19,7 +19,9 @@ def test_bare_string_is_the_command_and_success_keeps_text_output():
 
 
 def test_nonzero_exit_fails_with_details():
-    outcome = call(f"{sys.executable} -c 'import sys; print(\"bad\", file=sys.stderr); sys.exit(3)'")
+    outcome = call(
+        f"{sys.executable} -c 'import sys; print(\"bad\", file=sys.stderr); sys.exit(3)'"
+    )
     assert outcome.status == "failed"
     assert outcome.error["msg"] == "Subprocess returned 3"
     assert outcome.error["details"] == "bad"

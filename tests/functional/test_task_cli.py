@@ -1,0 +1,132 @@
+"""`squall task ...` end to end: exit codes, messages, stored results, aborts."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+import xml.etree.ElementTree as ET
+
+SLEEPY = """
+squall: 1
+title: long enough to interrupt
+subtasks:
+  - title: sleepy
+    workloads:
+      - scenario: Dummy.dummy
+        args: {sleep: 0.05}
+        runner: {type: constant, times: 100000, concurrency: 4}
+"""
+
+
+def test_sample_runs_and_prints_rallys_columns_plus_p99(squall):
+    r = squall(
+        "task", "start", "samples/tasks/native/dummy-constant.yaml", "--task-args", "times=50"
+    )
+    assert r.code == 0, r.err
+    for column in (
+        "Min (sec)",
+        "Median",
+        "90%ile",
+        "95%ile",
+        "99%ile",
+        "Max",
+        "Avg",
+        "Success",
+        "Count",
+    ):
+        assert column in r.out
+    assert "every SLA passed" in r.out
+    listed = squall("task", "list")
+    assert "finished" in listed.out and "Dummy.dummy at constant concurrency" in listed.out
+
+
+def test_failed_sla_exits_2(squall):
+    task = squall.task_file(
+        "fail.yaml",
+        """
+version: 2
+title: failing SLA
+subtasks:
+  - title: always fails
+    scenario: {Dummy.dummy_exception: {sleep: 0}}
+    runner: {constant: {times: 5, concurrency: 1}}
+""",
+    )
+    r = squall("task", "start", task)
+    assert r.code == 2
+    assert "SLA FAIL failure_rate" in r.out.replace("  ", " ") or "FAIL" in r.out
+    assert "Traceback" not in r.err
+
+
+def test_unknown_scenario_is_one_message_with_hint_and_exit_1(squall):
+    task = squall.task_file(
+        "typo.yaml",
+        """
+version: 2
+title: typo
+subtasks:
+  - title: typo
+    scenario: {Dummy.dumy: {}}
+    runner: {constant: {times: 1, concurrency: 3}}
+""",
+    )
+    r = squall("task", "start", task)
+    assert r.code == 1
+    assert "Traceback" not in r.err
+    assert "typo.yaml:6" in r.err and "did you mean 'Dummy.dummy'" in r.err
+    assert "concurrency (3) must not exceed times (1)" in r.err  # every problem at once
+    assert squall("task", "list").out.strip() == "No runs stored yet."
+
+
+def test_task_from_stdin_with_args(squall):
+    text = "{% set n = n or 1 %}\n" + SLEEPY.replace("100000", "{{ n }}").replace("0.05", "0")
+    r = squall("task", "start", "-", "--task-args", "n: 7", stdin=text)
+    assert r.code == 0, r.err
+    shown = squall("task", "show", "last")
+    assert "iterations=7" in shown.out
+
+
+def test_exports_are_parseable(squall, tmp_path):
+    assert squall("task", "start", "samples/tasks/rally/dummy-v2.yaml").code in (0, 2)
+    for kind, check in (
+        ("json", lambda p: json.loads(p.read_text())),
+        ("rally-json", lambda p: json.loads(p.read_text())["info"]["format_version"] == "1.2"),
+        ("junit-xml", lambda p: ET.parse(p).getroot()),
+    ):
+        out = tmp_path / f"export.{kind}"
+        r = squall("task", "export", "last", "--type", kind, "--to", str(out))
+        assert r.code == 0, r.err
+        assert check(out)
+
+
+def test_ctrl_c_stores_partial_results_and_exits_1(squall):
+    proc = squall.popen("task", "start", squall.task_file("sleepy.yaml", SLEEPY))
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    assert "aborted" in out
+    shown = squall("task", "show", "last")
+    assert "status aborted" in shown.out
+    assert "iterations=0" not in shown.out
+
+
+def test_abort_from_another_process(squall):
+    proc = squall.popen("task", "start", squall.task_file("sleepy.yaml", SLEEPY))
+    time.sleep(2.5)
+    assert squall("task", "abort", "last").code == 0
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    assert "aborted" in out
+
+
+def test_unusable_database_is_a_clear_error(squall, tmp_path):
+    bad = tmp_path / "not-a-db"
+    bad.write_text("this is not sqlite" * 100)
+    r = squall("--help")
+    assert r.code == 0
+    r = squall("task", "list", "--db", f"sqlite:///{bad}")
+    assert r.code == 1
+    assert "Traceback" not in r.err and "error:" in r.err
