@@ -91,7 +91,7 @@ def test_plugin_folder_modules_are_registered(tmp_path):
 
 def test_broken_plugin_module_is_reported_not_raised(tmp_path):
     (tmp_path / "broken.py").write_text("raise RuntimeError('oops')\n")
-    with pytest.raises(PluginError, match="broken.py failed to import: oops"):
+    with pytest.raises(PluginError, match=r"broken\.py failed to import: oops"):
         load_folder(Registry(), tmp_path)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from pydantic import ValidationError
 
@@ -99,7 +101,7 @@ def test_rps_late_iterations_are_spaced_not_burst():
     late = [schedule.next(1.0) for _ in range(5)]
     starts = [max(s.not_before, 1.0) for s in late]  # when each may actually start
     assert starts[0] == 1.0
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     min_gap = 0.1 / CATCH_UP_FACTOR
     assert all(g == pytest.approx(min_gap) for g in gaps)
     # ...while each still records when it was meant to start.
