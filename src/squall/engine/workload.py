@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from squall.contexts.base import Context
-from squall.errors import PluginError
-from squall.hooks.base import HookAction, Trigger
-from squall.plugins.base import Plugin
-from squall.plugins.registry import Registry
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.executor import Executor, ScenarioCall
 from squall.engine.hooks import TIME_RESOLUTION, ArmedHook, HookRunner
 from squall.engine.progress import Counters, Progress, WorkloadStart
+from squall.errors import PluginError
+from squall.hooks.base import HookAction, Trigger
 from squall.iteration import IterationResult
+from squall.plugins.base import Plugin
+from squall.plugins.registry import Registry
 from squall.results.records import HookResult, RunStatus, WorkloadSummary
 from squall.results.store import Store
 from squall.runners.base import Runner, Schedule
