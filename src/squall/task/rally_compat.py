@@ -32,6 +32,7 @@ V1_WORKLOAD_KEYS = ("args", "description", "runner", "context", "sla", "hooks")
 OLD_HOOK_KEYS = ("name", "args", "description", "trigger")
 NEW_HOOK_KEYS = ("action", "trigger", "description")
 SIMPLE_TITLE_MAX = 128
+TAG_MAX = 255
 V1_TITLE = "Task (adopted from task format v1)"
 SUPPORTED_VERSIONS = (1, 2)
 
@@ -85,10 +86,19 @@ def _v2_subtask(raw: Any, s: int, reader: Reader, draft: Draft) -> dict[str, Any
     return {}
 
 
+def _check_tags(data: dict[Any, Any], path: Path, reader: Reader) -> None:
+    """Rally's subtask schemas allow tags of at most 255 characters."""
+    tags = data.get("tags")
+    for i, tag in enumerate(tags if isinstance(tags, list) else []):
+        if isinstance(tag, str) and len(tag) > TAG_MAX:
+            reader.report((*path, "tags", i), f"is {len(tag)} characters long; at most {TAG_MAX}")
+
+
 def _v2_complex(
     data: dict[Any, Any], path: Path, s: int, reader: Reader, draft: Draft
 ) -> dict[str, Any]:
     reader.check_keys(data, path, allowed=V2_COMPLEX_KEYS, required=("title", "workloads"))
+    _check_tags(data, path, reader)
     result = {
         k: data[k]
         for k in ("title", "group", "description", "tags", "run_in_parallel")
@@ -110,6 +120,7 @@ def _v2_simple(
     data: dict[Any, Any], path: Path, s: int, reader: Reader, draft: Draft
 ) -> dict[str, Any]:
     reader.check_keys(data, path, allowed=V2_SIMPLE_KEYS, required=("title", "scenario"))
+    _check_tags(data, path, reader)
     title = data.get("title")
     if isinstance(title, str) and len(title) > SIMPLE_TITLE_MAX:
         reader.report(

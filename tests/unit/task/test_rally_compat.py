@@ -226,6 +226,14 @@ class TestV2:
         (message,) = messages(text)
         assert "at most 128" in message
 
+    def test_subtask_tag_length(self):
+        text = (
+            "version: 2\ntitle: t\nsubtasks:\n  - title: s\n    scenario: {A: {}}\n"
+            f"    tags: [ok, {'x' * 256}]\n"
+        )
+        (message,) = messages(text)
+        assert message.startswith("t.yaml:6: subtasks[0].tags[1]: is 256 characters long")
+
     def test_workload_keys(self):
         text = (
             "version: 2\ntitle: t\nsubtasks:\n  - title: s\n    workloads:\n"
