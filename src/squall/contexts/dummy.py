@@ -12,7 +12,7 @@ from squall.errors import ConfigError
 
 
 class DummyContext(Context):
-    """Sleep in setup and cleanup; fail setup on purpose if asked (engine tests)."""
+    """Sleep in setup and cleanup; fail either on purpose if asked (engine tests)."""
 
     name: ClassVar[str] = "dummy_context"
     order: ClassVar[int] = 750
@@ -22,6 +22,7 @@ class DummyContext(Context):
         setup_sleep: float = Field(0, ge=0)
         cleanup_sleep: float = Field(0, ge=0)
         fail_setup: bool = False
+        fail_cleanup: bool = False
 
     def setup(self) -> None:
         cfg = self.config
@@ -34,3 +35,5 @@ class DummyContext(Context):
         cfg = self.config
         assert isinstance(cfg, DummyContext.Config)
         time.sleep(cfg.cleanup_sleep)
+        if cfg.fail_cleanup:
+            raise ConfigError("dummy_context was asked to fail its cleanup")

@@ -13,6 +13,9 @@ from squall.runners.base import Runner, RunnerConfig, Schedule, Slot
 #: While behind schedule, late iterations start at most this many times faster
 #: than the target rate: a stall is recovered smoothly, never with a burst.
 CATCH_UP_FACTOR = 2.0
+#: How late a worker may ask for its slot before the schedule counts it as a stall
+#: (epoll wakes the loop with millisecond granularity).
+TIMER_SLACK = 0.002
 
 
 class Ramp(BaseModel):
@@ -67,7 +70,10 @@ class _RateSchedule(Schedule):
         self._given += 1
         rate = self._segment[2]
         not_before = max(scheduled, self._last_not_before + 1.0 / (rate * CATCH_UP_FACTOR))
-        self._last_not_before = max(not_before, now)
+        # Lateness within the event loop's timer granularity is not a stall: those
+        # slots keep their grid time (started together on the next wake-up). Past
+        # it, spacing restarts from now, so a backlog is worked off gradually.
+        self._last_not_before = max(not_before, now - TIMER_SLACK)
         return Slot(self._given, scheduled, not_before)
 
 
