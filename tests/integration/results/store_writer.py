@@ -1,0 +1,49 @@
+"""A separate process that writes to a store: run by the store's tests, not collected.
+
+store_writer.py write URL GO_FILE BATCHES SIZE SEED   # one run, BATCHES small commits
+store_writer.py hang URL                               # a run left 'running', then sleep
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from squall.results.records import RunStatus
+from squall.results.store import Store
+from squall.testing.records import batches, make_env, make_task, workload
+
+
+def write(url: str, go: Path, count: int, size: int, seed: int) -> None:
+    task = make_task(f"writer {seed}", workloads=1)
+    items = workload(count * size, concurrency=4, seed=seed)
+    with Store.open(url) as store:
+        run_id = store.create_run(task, make_env(), [f"writer-{seed}"])
+        store.set_run_status(run_id, RunStatus.RUNNING)
+        wid = store.add_workload(
+            run_id, 0, 0, task.subtasks[0].title, task.subtasks[0].workloads[0]
+        )
+        go.with_name(f"ready-{seed}").touch()
+        while not go.exists():
+            time.sleep(0.01)
+        began = time.time()
+        for batch in batches(items, size):
+            store.add_iterations(wid, batch)
+        store.set_run_status(run_id, RunStatus.FINISHED, finished=True)
+        print(run_id, began, time.time(), flush=True)
+
+
+def hang(url: str) -> None:
+    with Store.open(url) as store:
+        run_id = store.create_run(make_task("hang"), make_env(), [])
+        store.set_run_status(run_id, RunStatus.RUNNING)
+        print(run_id, flush=True)
+        time.sleep(600)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "write":
+        write(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+    else:
+        hang(sys.argv[2])
