@@ -42,8 +42,32 @@ def hang(url: str) -> None:
         time.sleep(600)
 
 
+def _memory_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def stream(url: str, workload_id: int) -> None:
+    with Store.open(url) as store:
+        next(store.iteration_batches(workload_id))  # imports and caches warm
+        before = _memory_kib("VmRSS")
+        count = total = 0
+        previous = 0.0
+        for it in store.iterations(workload_id):
+            count += 1
+            total += it.number
+            assert it.atomic_actions[0].children[0].name == "dummy.sleep"
+            assert it.scheduled_offset >= previous
+            previous = it.scheduled_offset
+        print(count, total, before, _memory_kib("VmHWM"), flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+    elif sys.argv[1] == "stream":
+        stream(sys.argv[2], int(sys.argv[3]))
     else:
         hang(sys.argv[2])

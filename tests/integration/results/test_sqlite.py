@@ -16,7 +16,7 @@ from squall.errors import StoreError
 from squall.results import migrate
 from squall.results.records import RunStatus
 from squall.results.store import Store
-from squall.testing.records import make_env, make_task, probe_task, workload
+from squall.testing.records import make_env, make_task, probe_task, stream, workload
 
 pytestmark = pytest.mark.integration
 WRITER = Path(__file__).with_name("store_writer.py")
@@ -184,3 +184,30 @@ def test_28000_iterations_take_a_tenth_of_rallys_10_5_mb(tmp_path: Path) -> None
     print(f"\n{count} iterations in SQLite: {size} bytes ({size / count:.1f} B/iteration)")
     assert count == 28_000
     assert size <= 1_050_000
+
+
+@pytest.mark.slow
+def test_a_million_iterations_stay_small_and_stream_back_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "million.db"
+    with Store.open(str(path)) as store:
+        run_id = store.create_run(make_task("million", workloads=1), make_env(), [])
+        wid = store.add_workload(run_id, 0, 0, "million", make_task().subtasks[0].workloads[0])
+        for batch in stream(1_000_000, batch=1000):
+            store.add_iterations(wid, batch)
+    size = _file_size(path)
+    print(f"\n1,000,000 iterations in SQLite: {size} bytes ({size / 1e6:.1f} B/iteration)")
+    assert size <= 40_000_000
+    reader = subprocess.run(
+        [sys.executable, str(WRITER), "stream", str(path), str(wid)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    count, total, before_kib, peak_kib = map(int, reader.stdout.split())
+    print(f"streamed back: RSS {before_kib / 1024:.0f} MiB before, peak {peak_kib / 1024:.0f} MiB")
+    assert count == 1_000_000
+    assert total == 1_000_000 * 1_000_001 // 2
+    assert peak_kib - before_kib < 64 * 1024  # all of them at once would be > 1 GiB
