@@ -172,7 +172,9 @@ class WorkloadRun:
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
         finally:
             hook_results = await hooks.finish()
+            swept = await self._finish_items(context)
             await self._cleanup_contexts(live)
+            self.contexts_results += swept
             await consumer.drain()
         summary = self._summary(consumer, schedule, hook_results, error, started)
         await asyncio.to_thread(env.store.finish_workload, workload_id, summary)
@@ -201,6 +203,24 @@ class WorkloadRun:
             if error is not None:
                 return f"context {cls.name!r} failed to set up: {error}"
         return None
+
+    async def _finish_items(self, context: ScenarioContext) -> list[dict[str, Any]]:
+        """Call ``workload_finished(context)`` on the context items that have it, before
+        the contexts' cleanup (OpenStack deletes what iterations left there, as Rally's
+        hidden cleanup context does); each call is recorded like a context's cleanup."""
+        records: list[dict[str, Any]] = []
+        for item in self.env.context_items:
+            finish = getattr(item, "workload_finished", None)
+            if callable(finish):
+                record: dict[str, Any] = {
+                    "plugin_name": f"{type(item).__name__}.workload_finished",
+                    "plugin_cfg": {},
+                    "setup": {"started_at": None, "finished_at": None, "error": None},
+                    "cleanup": {"started_at": None, "finished_at": None, "error": None},
+                }
+                await self._timed(lambda f=finish: f(context), record["cleanup"])
+                records.append(record)
+        return records
 
     async def _cleanup_contexts(self, live: list[Context]) -> None:
         for ctx, record in zip(reversed(live), reversed(self.contexts_results), strict=False):
