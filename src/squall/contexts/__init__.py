@@ -2,4 +2,16 @@
 
 BUILTIN: dict[str, str] = {
     "dummy_context": "squall.contexts.dummy:DummyContext",
+    # OpenStack (Rally's names)
+    "users": "squall.contexts.openstack.users:UsersContext",
+    "api_versions": "squall.contexts.openstack.api_versions:ApiVersionsContext",
+    "quotas": "squall.contexts.openstack.quotas:QuotasContext",
+    "keypair": "squall.contexts.openstack.keypair:KeypairContext",
+    "allow_ssh": "squall.contexts.openstack.allow_ssh:AllowSSHContext",
+    "flavors": "squall.contexts.openstack.flavors:FlavorsContext",
+    "network": "squall.contexts.openstack.network:NetworkContext",
+    "images": "squall.contexts.openstack.images:ImagesContext",
+    "volume_types": "squall.contexts.openstack.volume_types:VolumeTypesContext",
+    "volumes": "squall.contexts.openstack.volumes:VolumesContext",
+    "servers": "squall.contexts.openstack.servers:ServersContext",
 }

@@ -8,13 +8,39 @@ other users, the token keeper and the resource journal.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from squall.errors import ConfigError
 from squall.openstack.credentials import CloudSpec, Credential
 from squall.openstack.journal import Journal, MemoryJournal, Tracker
 from squall.openstack.session import TokenKeeper, UserSession
+
+if TYPE_CHECKING:
+    from squall.openstack.cleanup import CleanupReport
+    from squall.scenarios.base import ScenarioContext
+
+
+@dataclass(frozen=True)
+class WorkloadScope:
+    """A random token naming one workload's journal rows (its sweep deletes them)."""
+
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
+
+
+def workload_scope(context: ScenarioContext) -> str:
+    """The scope token of the workload ``context`` belongs to (created on first use).
+
+    First used during context setup or by the first iteration's constructor, both
+    on one thread, so no two tokens are made for one workload.
+    """
+    scope = context.get(WorkloadScope)
+    if scope is None:
+        scope = WorkloadScope()
+        context.put(scope)
+    return scope.token
 
 
 @dataclass
@@ -78,8 +104,27 @@ class OpenStackEnv:
         self.keeper.forget(session)
         session.close()
 
-    def tracker(self, run_id: str, spec: CloudSpec | None = None) -> Tracker:
-        return Tracker(self.journal, run_id, (spec or self.primary).label)
+    def tracker(
+        self, run_id: str, spec: CloudSpec | None = None, *, scope: str | None = None
+    ) -> Tracker:
+        """A journal writer for ``run_id`` on ``spec``; ``scope`` names the workload."""
+        return Tracker(self.journal, run_id, (spec or self.primary).label, scope)
+
+    def workload_finished(self, context: ScenarioContext) -> CleanupReport:
+        """Delete what the workload's iterations left (called by the engine before the
+        contexts' cleanup); raises CloudError listing what could not be deleted."""
+        from squall.errors import CloudError
+        from squall.openstack.sweep import sweep_workload
+
+        report = sweep_workload(self, context.run_id, workload_scope(context))
+        if report.failed:
+            lines = "; ".join(f"{item.describe()}: {error}" for item, error in report.failed)
+            raise CloudError(
+                f"{len(report.failed)} resource(s) left by iterations could not be deleted: "
+                f"{lines}",
+                hint=f"run `squall cleanup --run {context.run_id}`",
+            )
+        return report
 
     @property
     def tokens_issued(self) -> int:

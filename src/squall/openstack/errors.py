@@ -85,17 +85,39 @@ def _hint(kind: str, status: int | None) -> str | None:
     return None
 
 
+def _root(exc: BaseException) -> BaseException:
+    """The most telling exception of a chain: the SDK wraps keystoneauth's
+    ``ConnectFailure`` or ``Unauthorized`` in a bare ``SDKException``."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        name = type(seen).__name__
+        if name in _UNREACHABLE or name in _TLS or _status(seen) is not None:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def _short(text: str) -> str:
+    """keystoneauth's connection errors repeat urllib3's; keep the first sentence."""
+    head = text.split(": HTTPConnectionPool", 1)[0].split(": HTTPSConnectionPool", 1)[0]
+    reason = "connection refused" if "Connection refused" in text else None
+    if "timed out" in text.lower():
+        reason = "timed out"
+    return f"{head} ({reason})" if reason else head
+
+
 def translate(exc: BaseException, action: str = "") -> CloudError:
     """One ``CloudError`` for an SDK or keystoneauth exception (or anything else)."""
     if isinstance(exc, CloudError):
         return exc
+    exc = _root(exc)
     kind = type(exc).__name__
     status = _status(exc)
     request_id = _request_id(exc)
     where = f"{action}: " if action else ""
     text = _text(exc)
-    if kind in _UNREACHABLE:
-        text = f"cannot reach the cloud ({text})"
+    if kind in _UNREACHABLE or kind in _TLS:
+        text = _short(text)
     head = f"HTTP {status} " if status is not None else ""
     rid = f" [request {request_id}]" if request_id else ""
     cls = ResourceNotFound if status == 404 or kind == "NotFoundException" else CloudError

@@ -73,6 +73,8 @@ class JournalEntry:
     project_id: str | None = None
     #: the resource this one hangs on (a router for its interface), when it has one
     parent_id: str | None = None
+    #: the workload (one random token per workload) whose sweep deletes it
+    scope: str | None = None
     deleted_at: float | None = None
 
 
@@ -86,6 +88,7 @@ class NewEntry:
     name: str
     project_id: str | None = None
     parent_id: str | None = None
+    scope: str | None = None
 
 
 class Journal(Protocol):
@@ -131,6 +134,7 @@ class MemoryJournal:
                 created_at=time.time(),
                 project_id=entry.project_id,
                 parent_id=entry.parent_id,
+                scope=entry.scope,
             )
             return row_id
 
@@ -177,6 +181,7 @@ class Tracker:
     journal: Journal
     run_id: str
     cloud: str
+    scope: str | None = None
 
     def begin(
         self,
@@ -187,7 +192,7 @@ class Tracker:
         parent_id: str | None = None,
     ) -> int:
         return self.journal.begin(
-            NewEntry(self.run_id, self.cloud, kind, name, project_id, parent_id)
+            NewEntry(self.run_id, self.cloud, kind, name, project_id, parent_id, self.scope)
         )
 
     def created(self, entry_id: int, resource_id: str) -> None:

@@ -44,6 +44,7 @@ TABLE = Table(
     Column("resource_id", String(255)),
     Column("project_id", String(255)),
     Column("parent_id", String(255)),
+    Column("scope", String(64)),
     Column("created_at", Double(), nullable=False),
     Column("deleted_at", Double()),
 )
@@ -74,6 +75,7 @@ class StoreJournal:
                     state=str(EntryState.CREATING),
                     project_id=entry.project_id,
                     parent_id=entry.parent_id,
+                    scope=entry.scope,
                     created_at=time.time(),
                 )
             )
@@ -133,6 +135,7 @@ class StoreJournal:
                 resource_id=row["resource_id"],
                 project_id=row["project_id"],
                 parent_id=row["parent_id"],
+                scope=row["scope"],
                 deleted_at=row["deleted_at"],
             )
             for row in rows

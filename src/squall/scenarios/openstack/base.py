@@ -42,7 +42,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from squall.openstack.cloud import OpenStackEnv
+from squall.openstack.cloud import OpenStackEnv, workload_scope
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind, Tracker
 from squall.openstack.naming import NameGenerator
@@ -116,6 +116,7 @@ class OpenStackScenario(Scenario):
         self.env = context.require(OpenStackEnv)
         self._picked: tuple[CloudUser, Tenant] | None = None
         self._names = NameGenerator(context.run_id)
+        self._scope = workload_scope(context)
 
     # -- who and where --------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class OpenStackScenario(Scenario):
 
     @property
     def tracker(self) -> Tracker:
-        return self.env.tracker(self.context.run_id)
+        return self.env.tracker(self.context.run_id, scope=self._scope)
 
     def track(self, kind: ResourceKind, name: str, *, project_id: str | None = None) -> int:
         """Journal a resource about to be created (call BEFORE the create call)."""

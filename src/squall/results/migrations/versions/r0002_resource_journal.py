@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("resource_id", sa.String(255), nullable=True),
         sa.Column("project_id", sa.String(255), nullable=True),
         sa.Column("parent_id", sa.String(255), nullable=True),
+        sa.Column("scope", sa.String(64), nullable=True),
         sa.Column("created_at", sa.Double(), nullable=False),
         sa.Column("deleted_at", sa.Double(), nullable=True),
     )

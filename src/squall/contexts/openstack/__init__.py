@@ -1,0 +1,1 @@
+"""OpenStack contexts with Rally's names and arguments, one plugin per module."""

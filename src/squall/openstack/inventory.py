@@ -1,0 +1,131 @@
+"""Listing what exists in a cloud, as the admin, by resource kind.
+
+``discover()`` finds squall's leftovers by name (``squall-<run8>-`` for one run,
+``squall-`` for all) and by the ``squall-run`` tag; ``snapshot()`` takes the whole
+inventory (ids per kind), which tests compare before and after a run.
+Floating IPs have no name: squall writes the name into their description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from squall.openstack.errors import cloud_errors
+from squall.openstack.journal import ResourceKind
+
+
+@dataclass(frozen=True)
+class Found:
+    """One resource seen in the cloud."""
+
+    kind: ResourceKind
+    id: str
+    name: str
+    project_id: str | None = None
+    #: the owning user, for keypairs (their id is their name)
+    user_id: str | None = None
+    created_at: str | None = None
+
+
+def _named(
+    kind: ResourceKind, items: Iterable[Any], name_attr: str = "name", project: str = "project_id"
+) -> Iterator[Found]:
+    for item in items:
+        yield Found(
+            kind=kind,
+            id=str(item.id),
+            name=str(getattr(item, name_attr, None) or ""),
+            project_id=getattr(item, project, None),
+            created_at=getattr(item, "created_at", None),
+        )
+
+
+def _listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
+    compute, net, volume, image, ident = (
+        conn.compute,
+        conn.network,
+        conn.block_storage,
+        conn.image,
+        conn.identity,
+    )
+    k = ResourceKind
+    return {
+        k.SERVER: lambda: _named(k.SERVER, compute.servers(all_projects=True)),
+        k.FLOATING_IP: lambda: _named(k.FLOATING_IP, net.ips(), name_attr="description"),
+        k.PORT: lambda: _named(k.PORT, net.ports()),
+        k.ROUTER: lambda: _named(k.ROUTER, net.routers()),
+        k.SUBNET: lambda: _named(k.SUBNET, net.subnets()),
+        k.NETWORK: lambda: _named(k.NETWORK, net.networks()),
+        k.SECURITY_GROUP: lambda: _named(k.SECURITY_GROUP, net.security_groups()),
+        k.VOLUME_SNAPSHOT: lambda: _named(k.VOLUME_SNAPSHOT, volume.snapshots(all_projects=True)),
+        k.VOLUME: lambda: _named(k.VOLUME, volume.volumes(all_projects=True)),
+        k.IMAGE: lambda: _named(k.IMAGE, image.images(), project="owner"),
+        k.SERVER_GROUP: lambda: _named(k.SERVER_GROUP, compute.server_groups(all_projects=True)),
+        k.FLAVOR: lambda: _named(k.FLAVOR, compute.flavors(details=False, is_public=None)),
+        k.VOLUME_TYPE: lambda: _named(k.VOLUME_TYPE, volume.types()),
+        k.ROLE: lambda: _named(k.ROLE, ident.roles()),
+        k.SERVICE: lambda: _named(k.SERVICE, ident.services()),
+        k.USER: lambda: _named(k.USER, ident.users(), project="default_project_id"),
+        k.PROJECT: lambda: _named(k.PROJECT, ident.projects(), project="id"),
+    }
+
+
+def keypairs_of(conn: Any, user_ids: Iterable[str]) -> list[Found]:
+    """Keypairs of the given users (nova lists keypairs per user)."""
+    found: list[Found] = []
+    for user_id in user_ids:
+        with cloud_errors("nova.list_keypairs"):
+            for kp in conn.compute.keypairs(user_id=user_id):
+                found.append(Found(ResourceKind.KEYPAIR, str(kp.name), str(kp.name), None, user_id))
+    return found
+
+
+def listable(conn: Any, kinds: Iterable[ResourceKind] | None = None) -> list[ResourceKind]:
+    """The kinds this cloud can list (services missing from the catalog are skipped)."""
+    wanted = list(kinds) if kinds is not None else list(_listers(conn))
+    services = {
+        "nova": "compute",
+        "neutron": "network",
+        "cinder": "block-storage",
+        "glance": "image",
+        "keystone": "identity",
+    }
+    present: list[ResourceKind] = []
+    for kind in wanted:
+        service = services[kind.value.partition(".")[0]]
+        try:
+            proxy = getattr(conn, service.replace("-", "_"))
+            if proxy.get_endpoint():
+                present.append(kind)
+        except Exception:  # not in the catalog: nothing of that kind can exist
+            continue
+    return present
+
+
+def list_kind(conn: Any, kind: ResourceKind) -> list[Found]:
+    """Every resource of ``kind`` the admin can see."""
+    lister = _listers(conn).get(kind)
+    if lister is None:
+        return []
+    with cloud_errors(f"list {kind}"):
+        return list(lister())
+
+
+def discover(
+    conn: Any, matches: Callable[[str], bool], kinds: Iterable[ResourceKind] | None = None
+) -> list[Found]:
+    """Resources whose name satisfies ``matches`` (plus the keypairs of matching users)."""
+    found: list[Found] = []
+    for kind in listable(conn, kinds):
+        found += [f for f in list_kind(conn, kind) if matches(f.name)]
+    users = [f.id for f in found if f.kind is ResourceKind.USER]
+    if users and (kinds is None or ResourceKind.KEYPAIR in kinds):
+        found += [f for f in keypairs_of(conn, users) if matches(f.name)]
+    return found
+
+
+def snapshot(conn: Any) -> dict[ResourceKind, frozenset[str]]:
+    """Ids of every resource per kind: compare two snapshots to see what a run left."""
+    return {kind: frozenset(f.id for f in list_kind(conn, kind)) for kind in listable(conn)}
