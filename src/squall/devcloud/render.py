@@ -212,7 +212,10 @@ def nova_conf(config: DevcloudConfig) -> str:
                 "my_ip": HOST,
                 "host": "devcloud-controller",
                 "state_path": str(config.data / "nova"),
-                "compute_driver": "fake.FakeDriver",
+                # unlike fake.FakeDriver, keeps a node identity file in state_path, so a
+                # compute restarted on the same database is recognised (needs one state_path
+                # per compute, see nova_compute_conf)
+                "compute_driver": "fake.FakeDriverWithoutFakeNodes",
                 "vif_plugging_is_fatal": False,
                 "vif_plugging_timeout": 0,
                 "osapi_compute_listen": HOST,

@@ -315,19 +315,36 @@ class _Bringup:
     def seed(self, step: str) -> None:
         self.say(f"creating devstack's default {step}")
         log = self.config.logs / f"seed-{step}.out"
-        argv = [
-            str(self.config.venv / "bin" / "python"),
-            str(SEED_SCRIPT),
-            step,
-            str(self.config.directory / "seed.json"),
-        ]
-        if not install.run_logged(argv, log, env=self.env):
+        seed_json = str(self.config.directory / "seed.json")
+        argv = [str(self.config.venv / "bin" / "python"), str(SEED_SCRIPT), step, seed_json]
+        if not self.run_watched(argv, log):
             raise DevcloudError(
                 f"creating the devcloud's default {step} failed; last lines of {log}:\n"
                 + install.tail(log),
                 hint=f"read the service logs in {self.config.logs}; every process was stopped, "
                 "so `squall devcloud up` can simply be run again",
             )
+
+    def run_watched(self, argv: list[str], log: Path) -> bool:
+        """Run ``argv`` while watching the services: one that dies fails the step at once."""
+        by_name = {service.name: service for service in all_services(self.config)}
+        with log.open("ab") as out:
+            out.write(f"\n$ {' '.join(argv)}\n".encode())
+            out.flush()
+            child = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=self.env
+            )
+        while True:
+            try:
+                return child.wait(timeout=1) == 0
+            except subprocess.TimeoutExpired:
+                pass
+            dead = [p for p in self.state.procs if not procs.is_alive(p)]
+            if dead:
+                child.kill()
+                child.wait()
+                procs.reap()
+                raise self.fail(by_name[dead[0].name], "exited while the devcloud was starting")
 
     def start_services(self) -> None:
         self.say("starting placement, glance, neutron, cinder and nova")
