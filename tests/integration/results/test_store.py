@@ -7,10 +7,11 @@ import math
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from squall.errors import StoreError
+from squall.results import migrate
 from squall.results.database import resolve_url
 from squall.results.models import Base
 from squall.results.records import (
@@ -222,3 +223,39 @@ def test_opening_twice_and_upgrading_again_changes_nothing(store_url: str) -> No
     with Store.open(store_url) as second:
         assert second.upgrade() == (second.revision(), second.revision())
         assert second.get_run("last").id == run_id
+
+
+def test_a_database_from_a_newer_squall_is_refused(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        run_id = store.create_run(make_task(), make_env(), [])
+    engine = create_engine(resolve_url(store_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StoreError, match=r"9999_future.*newer squall") as refused:
+        Store.open(store_url)
+    assert refused.value.hint is not None and "upgrade squall" in refused.value.hint
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            ("9999_future",)
+        ]
+        conn.execute(
+            text("UPDATE alembic_version SET version_num = :head"), {"head": migrate.head()}
+        )
+    engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.get_run("last").id == run_id
+
+
+def test_an_unreachable_postgresql_is_explained_without_its_password() -> None:
+    with pytest.raises(StoreError, match="cannot be reached") as refused:
+        Store.open("postgresql://squall:hunter2@127.0.0.1:1/squall")
+    assert "hunter2" not in str(refused.value)
+    assert refused.value.hint is not None and "running" in refused.value.hint
+
+
+@pytest.mark.postgres
+def test_wrong_postgresql_credentials_are_explained(postgres_url: str) -> None:
+    wrong = make_url(postgres_url).set(password="not-the-password")
+    with pytest.raises(StoreError, match="refused the credentials") as refused:
+        Store.open(wrong.render_as_string(hide_password=False))
+    assert "not-the-password" not in str(refused.value)
