@@ -19,3 +19,10 @@ def rally_report() -> dict[str, Any]:
     """A real Rally 5.1.1 JSON report of rally-5.1.1-small.task.yaml (3 workloads)."""
     with (FIXTURES / "rally-5.1.1-small.json").open() as f:
         return json.load(f)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def squall_export() -> dict[str, Any]:
+    """A real squall 0.1.0 ``json`` export of the same task file (3 workloads)."""
+    with (FIXTURES / "squall-0.1.0-small.json").open() as f:
+        return json.load(f)  # type: ignore[no-any-return]

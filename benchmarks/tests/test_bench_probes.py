@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 from enginebench import probes
-from enginebench.results import SummaryRow, WorkloadRun, parse_rally_report
+from enginebench.results import (
+    SummaryRow,
+    WorkloadRun,
+    parse_rally_report,
+    parse_squall_export,
+)
 
 
 def steady(tool, rate, count, duration, scheduled=False):
@@ -130,3 +135,11 @@ def test_million_flags_a_short_count():
     _, exact = probes.million(run, expected=1_000_000, peak_rss_mb=500.0)
 
     assert "iteration count 10 != 1000000" in exact.detail
+
+
+def test_squalls_own_summary_of_a_recorded_run_is_exact(squall_export):
+    run = parse_squall_export(squall_export)[0]
+
+    _, exact = probes.million(run, expected=30, peak_rss_mb=100.0)
+
+    assert exact.passed, exact.detail
