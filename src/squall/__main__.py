@@ -1,6 +1,6 @@
 """``python -m squall`` runs the command line."""
 
-from squall.cli.main import main
+from squall.cli.entry import main
 
 if __name__ == "__main__":
     main()

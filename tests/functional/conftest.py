@@ -51,6 +51,17 @@ class Squall:
             cwd=ROOT,
         )
 
+    def start_and_wait(self, task: str) -> subprocess.Popen[str]:
+        """Start ``squall task start`` and return once its first workload runs."""
+        proc = self.popen("task", "start", task)
+        assert proc.stdout is not None
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("▶"):
+                return proc
+        raise AssertionError(f"the run never started: {''.join(seen)}")
+
     def task_file(self, name: str, text: str) -> str:
         path = self.workdir / name
         path.write_text(text)

@@ -101,8 +101,8 @@ def test_exports_are_parseable(squall, tmp_path):
 
 
 def test_ctrl_c_stores_partial_results_and_exits_1(squall):
-    proc = squall.popen("task", "start", squall.task_file("sleepy.yaml", SLEEPY))
-    time.sleep(2.5)
+    proc = squall.start_and_wait(squall.task_file("sleepy.yaml", SLEEPY))
+    time.sleep(1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1, err
@@ -114,8 +114,8 @@ def test_ctrl_c_stores_partial_results_and_exits_1(squall):
 
 
 def test_abort_from_another_process(squall):
-    proc = squall.popen("task", "start", squall.task_file("sleepy.yaml", SLEEPY))
-    time.sleep(2.5)
+    proc = squall.start_and_wait(squall.task_file("sleepy.yaml", SLEEPY))
+    time.sleep(1)
     assert squall("task", "abort", "last").code == 0
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1, err
@@ -130,3 +130,18 @@ def test_unusable_database_is_a_clear_error(squall, tmp_path):
     r = squall("task", "list", "--db", f"sqlite:///{bad}")
     assert r.code == 1
     assert "Traceback" not in r.err and "error:" in r.err
+
+
+def test_second_ctrl_c_stops_hard_and_the_run_is_still_marked_aborted(squall):
+    stuck = SLEEPY.replace("sleep: 0.05", "sleep: 60")
+    proc = squall.start_and_wait(squall.task_file("stuck.yaml", stuck))
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)  # soft: would wait a minute for in-flight iterations
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)  # hard: cut them
+    out, err = proc.communicate(timeout=30)  # far less than the 60 s iterations
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    shown = squall("task", "show", "last")
+    assert "status aborted" in shown.out
+    assert "RunAborted" in squall("task", "results", "last").out
