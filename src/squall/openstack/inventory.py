@@ -95,12 +95,9 @@ def listable(conn: Any, kinds: Iterable[ResourceKind] | None = None) -> list[Res
     present: list[ResourceKind] = []
     for kind in wanted:
         service = services[kind.value.partition(".")[0]]
-        try:
-            proxy = getattr(conn, service.replace("-", "_"))
-            if proxy.get_endpoint():
+        with cloud_errors("read the service catalog"):
+            if conn.endpoint_for(service):
                 present.append(kind)
-        except Exception:  # not in the catalog: nothing of that kind can exist
-            continue
     return present
 
 

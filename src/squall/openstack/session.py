@@ -27,7 +27,7 @@ HTTP_TIMEOUT = 180.0
 #: renew a token this long before it expires
 REFRESH_MARGIN = 600.0
 #: services whose endpoints are discovered at open, so discovery is never timed
-SERVICES = ("compute", "network", "image", "block_storage", "identity")
+SERVICES = ("compute", "network", "image", "block_storage")
 
 
 @dataclass
@@ -71,10 +71,10 @@ class UserSession:
         return found
 
     def has_service(self, service_type: str) -> bool:
-        """True if the catalog lists ``service_type`` (``compute``, ``volumev3``...)."""
+        """True if the catalog lists ``service_type`` (``compute``, ``block-storage``...;
+        aliases such as ``volumev3`` are understood)."""
         with cloud_errors("read the service catalog"):
-            catalog = self.conn.session.auth.get_access(self.conn.session).service_catalog
-            return bool(catalog.get_endpoints(service_type=service_type))
+            return bool(self.conn.endpoint_for(service_type))
 
     def expires_in(self) -> float | None:
         ref = getattr(self.conn.session.auth, "auth_ref", None)

@@ -1,0 +1,201 @@
+"""OpenStack for ``squall task start``: which clouds, preflight, leak check.
+
+``context_items()`` turns ``--cloud`` / ``--deployment`` / ``OS_CLOUD`` / ``OS_*``
+into the ``OpenStackEnv`` every workload's context starts with. It authenticates
+once per cloud before the run is created (wrong credentials or an unreachable
+auth URL stop here with one ``CloudError``) and runs the preflight checks, so a
+run that cannot work creates nothing. ``leak_check()`` runs after the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from squall.errors import ConfigError, Problem, TaskError
+from squall.openstack.cleanup import Leftover
+from squall.openstack.cloud import OpenStackEnv
+from squall.openstack.credentials import (
+    CloudSpec,
+    from_clouds_yaml,
+    from_environ,
+    from_rally_spec,
+)
+from squall.openstack.journal import Journal, MemoryJournal
+from squall.openstack.lookup import ResourceSpec, find_flavor, find_image
+from squall.openstack.session import UserSession
+from squall.openstack.sweep import find_leftovers
+from squall.task.validate import ValidatedTask, ValidatedWorkload
+
+
+@dataclass(frozen=True)
+class CloudOptions:
+    """Where the clouds come from (the command line's view)."""
+
+    #: clouds.yaml entries, ``NAME`` or ``NAME/REGION``; the first is the primary
+    clouds: tuple[str, ...] = ()
+    #: a Rally deployment / env spec file (``existing@openstack``)
+    deployment: Path | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def cloud_specs(options: CloudOptions) -> list[CloudSpec]:
+    """The clouds to use: --deployment, else --cloud, else OS_CLOUD, else OS_*; or none."""
+    if options.deployment is not None:
+        return [from_rally_spec(options.deployment)]
+    if options.clouds:
+        return [from_clouds_yaml(*_name_region(c)) for c in options.clouds]
+    named = options.environ.get("OS_CLOUD")
+    if named:
+        return [from_clouds_yaml(named, options.environ.get("OS_REGION_NAME") or None)]
+    if options.environ.get("OS_AUTH_URL"):
+        return [from_environ(options.environ)]
+    return []
+
+
+def _name_region(value: str) -> tuple[str, str | None]:
+    name, _, region = value.partition("/")
+    return name, region or None
+
+
+def uses_openstack(task: ValidatedTask) -> bool:
+    """True if a workload of ``task`` runs an OpenStack scenario or context."""
+    from squall.contexts.openstack._base import OpenStackContext
+    from squall.scenarios.openstack.base import OpenStackScenario
+
+    for vw in task.workloads:
+        if issubclass(vw.scenario_cls, OpenStackScenario):
+            return True
+        if any(issubclass(cls, OpenStackContext) for cls, _ in vw.contexts):
+            return True
+    return False
+
+
+def open_env(options: CloudOptions, journal: Journal | None = None) -> OpenStackEnv:
+    """Authenticate to every cloud now; raise CloudError/ConfigError if one fails."""
+    specs = cloud_specs(options)
+    if not specs:
+        raise ConfigError(
+            "this task needs an OpenStack cloud and none was given",
+            hint="pass --cloud NAME (clouds.yaml), --deployment FILE, or set OS_CLOUD / OS_*",
+        )
+    env = OpenStackEnv(clouds=specs, journal=journal or MemoryJournal())
+    try:
+        for spec in specs:
+            if spec.admin is not None:
+                env.admin(spec)
+            else:
+                env.session(spec, spec.users[0])
+    except BaseException:
+        env.close()
+        raise
+    return env
+
+
+def context_items(
+    task: ValidatedTask, options: CloudOptions, journal: Journal | None = None
+) -> list[object]:
+    """What ``StartOptions.context_items`` needs for ``task``: ``[OpenStackEnv]`` when
+    the task uses OpenStack (authenticated, preflight passed), else ``[]``."""
+    if not uses_openstack(task):
+        return []
+    env = open_env(options, journal)
+    try:
+        preflight(task, env)
+    except BaseException:
+        env.close()
+        raise
+    return [env]
+
+
+# -- preflight ------------------------------------------------------------------------
+
+
+def preflight(task: ValidatedTask, env: OpenStackEnv) -> None:
+    """Check, before anything is created, what the task needs from the cloud: services
+    in the catalog, admin credentials, and the images and flavors it names."""
+    problems: list[Problem] = []
+    session = _probe_session(env)
+    for vw in task.workloads:
+        problems += _workload_problems(vw, env, session)
+    if problems:
+        raise TaskError(problems, source=f"preflight on {env.primary.label}")
+
+
+def _probe_session(env: OpenStackEnv) -> UserSession:
+    spec = env.primary
+    return env.admin(spec) if spec.admin is not None else env.session(spec, spec.users[0])
+
+
+def _where(vw: ValidatedWorkload) -> str:
+    return f"subtasks[{vw.subtask_index}].workloads[{vw.workload_index}]"
+
+
+def _workload_problems(
+    vw: ValidatedWorkload, env: OpenStackEnv, session: UserSession
+) -> list[Problem]:
+    from squall.scenarios.openstack.base import OpenStackScenario
+
+    problems: list[Problem] = []
+    cls = vw.scenario_cls
+    where = _where(vw)
+    if issubclass(cls, OpenStackScenario):
+        for service in cls.services:
+            if not session.has_service(service):
+                problems.append(
+                    Problem(
+                        where,
+                        f"{cls.name} needs the {service} service, which {env.primary.label}'s "
+                        "catalog lacks",
+                        hint="remove this workload or run it against a cloud with that service",
+                    )
+                )
+        if cls.needs_admin and env.primary.admin is None:
+            problems.append(Problem(where, f"{cls.name} needs admin credentials"))
+    configs = [(f"{where}.scenario", vw.scenario_config)]
+    configs += [(f"{where}.contexts.{c.name}", cfg) for c, cfg in vw.contexts]
+    for at, config in configs:
+        problems += _lookup_problems(at, config, session)
+    return problems
+
+
+def _lookup_problems(at: str, config: object, session: UserSession) -> list[Problem]:
+    problems: list[Problem] = []
+    for field_name, finder in (("image", find_image), ("flavor", find_flavor)):
+        spec = getattr(config, field_name, None)
+        if isinstance(spec, ResourceSpec):
+            try:
+                finder(session.conn, spec)
+            except ConfigError as exc:
+                problems.append(Problem(f"{at}.{field_name}", exc.message, exc.hint))
+            except Exception as exc:  # CloudError (404 for an id) is a preflight problem too
+                problems.append(Problem(f"{at}.{field_name}", str(exc)))
+    return problems
+
+
+# -- after the run -------------------------------------------------------------------------
+
+
+def leak_check(env: OpenStackEnv, run_id: str) -> list[Leftover]:
+    """What run ``run_id`` left in its clouds: live journal rows and resources named
+    after it. Empty when nothing leaked."""
+    leftovers: list[Leftover] = []
+    for spec in env.clouds:
+        if spec.admin is None:
+            continue
+        leftovers += find_leftovers(env.admin(spec).conn, env.journal, spec, run_id)
+    return leftovers
+
+
+def finish(items: list[object], run_id: str) -> list[Leftover]:
+    """After a run: check its clouds for leaks, then close their sessions."""
+    leftovers: list[Leftover] = []
+    for item in items:
+        if isinstance(item, OpenStackEnv):
+            try:
+                leftovers += leak_check(item, run_id)
+            finally:
+                item.close()
+    return leftovers

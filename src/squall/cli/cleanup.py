@@ -1,0 +1,86 @@
+"""``squall cleanup``: delete what squall runs left in a cloud, in dependency order."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from squall.api import cleanup as cleanup_api
+from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
+from squall.cli.options import DbOption, open_store
+from squall.errors import CloudError
+from squall.openstack.cleanup import CleanupReport
+from squall.results.journal import StoreJournal
+
+app = typer.Typer(help="Delete what squall left in a cloud.", invoke_without_command=True)
+out = Console(highlight=False)
+
+
+@app.callback(invoke_without_command=True)
+def cleanup(  # noqa: PLR0913 - the command's options
+    run: Annotated[
+        str | None, typer.Option("--run", help="Run id, unique prefix or 'last'.")
+    ] = None,
+    all_runs: Annotated[bool, typer.Option("--all", help="Every squall run's leftovers.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be deleted; delete nothing.")
+    ] = False,
+    older_than: Annotated[
+        str | None,
+        typer.Option("--older-than", help="Only resources older than AGE (90s, 30m, 2h, 1d)."),
+    ] = None,
+    rate: Annotated[float, typer.Option("--rate", help="API calls per second at most.")] = 20.0,
+    cloud: CloudOption = None,
+    deployment: DeploymentOption = None,
+    db: DbOption = None,
+) -> None:
+    """Find leftovers from the journal and by name (squall-<run8>-...), delete them
+    (servers, floating IPs, router interfaces, ports, routers, subnets, networks, ...,
+    volumes, images, users and projects last); exit 1 if any could not be deleted."""
+    if run is not None and all_runs:
+        raise typer.BadParameter("give --run ID or --all, not both")
+    request = cleanup_api.CleanupRequest(
+        run=run,
+        all_runs=all_runs,
+        dry_run=dry_run,
+        older_than=cleanup_api.parse_age(older_than) if older_than else None,
+        rate=rate,
+        clouds=cloud_options(cloud, deployment),
+    )
+    store = open_store(db)
+    try:
+        results = cleanup_api.cleanup(request, store, StoreJournal(store))
+    finally:
+        store.close()
+    failed = 0
+    for result in results:
+        _print(result.cloud, result.report)
+        failed += len(result.report.failed)
+    if failed:
+        raise CloudError(f"{failed} resource(s) could not be deleted", hint="run it again later")
+
+
+def _print(cloud: str, report: CleanupReport) -> None:
+    verb = "would delete" if report.dry_run else "deleted"
+    if not report.planned:
+        out.print(f"{cloud}: nothing to clean.")
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("kind", "name", "id", "result"):
+        table.add_column(col)
+    errors = {id(item): error for item, error in report.failed}
+    for item in report.planned:
+        if report.dry_run:
+            result = Text(verb)
+        elif id(item) in errors:
+            result = Text(f"FAILED: {errors[id(item)]}", style="red")
+        else:
+            result = Text("deleted" if item.id else "never created", style="green")
+        table.add_row(str(item.kind), item.name or "-", item.id or "-", result)
+    out.print(table)
+    done = len(report.planned) if report.dry_run else len(report.deleted)
+    out.print(f"{cloud}: {verb} {done} of {len(report.planned)} resource(s).")
