@@ -11,10 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from squall.api import exports as exports_api
+from squall.api import openstack as openstack_api
 from squall.api import tasks as tasks_api
+from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
 from squall.cli.options import DbOption, PluginPathOption, open_store, registry
 from squall.cli.render import TerminalProgress, summary_block, terminal
 from squall.errors import SLAFailed
+from squall.openstack.cleanup import Leftover
+from squall.results.journal import StoreJournal
 from squall.results.records import RunRecord, RunStatus
 
 app = typer.Typer(help="Run control-plane tasks and look at their results.", no_args_is_help=True)
@@ -59,7 +63,7 @@ def validate(
 
 
 @app.command()
-def start(
+def start(  # noqa: PLR0913 - Rally's option set, plus the cloud
     task_file: TaskFile,
     task_args: TaskArgs = None,
     task_args_file: TaskArgsFile = None,
@@ -71,27 +75,42 @@ def start(
     ] = False,
     db: DbOption = None,
     plugin_path: PluginPathOption = None,
+    cloud: CloudOption = None,
+    deployment: DeploymentOption = None,
 ) -> None:
     """Run a task; exit 0 if it passed, 1 on error or abort, 2 if an SLA failed."""
     plugins = registry(plugin_path)
     task = tasks_api.validate(_input(task_file, task_args, task_args_file), plugins)
     store = open_store(db)
     try:
+        clouds = cloud_options(cloud, deployment)
+        items = openstack_api.context_items(task, clouds, StoreJournal(store))
         outcome = tasks_api.start(
             task,
             store,
             plugins,
             options=tasks_api.StartOptions(
-                tags=tag or [], abort_on_sla_failure=abort_on_sla_failure
+                tags=tag or [], abort_on_sla_failure=abort_on_sla_failure, context_items=items
             ),
             progress=TerminalProgress(out),
             on_created=lambda run_id: out.print(f"Run {run_id} started: {task.task.title}"),
         )
         run = store.get_run(outcome.run_id)
+        leaks = openstack_api.finish(items, outcome.run_id)
     finally:
         store.close()
     _print_run(run)
+    _print_leaks(run.id, leaks)
     _verdict(run)
+
+
+def _print_leaks(run_id: str, leaks: list[Leftover]) -> None:
+    if leaks:
+        out.print()
+        out.print(Text(f"{len(leaks)} resource(s) left in the cloud:", style="bold red"))
+        for item in leaks:
+            out.print(f"  {item.describe()}")
+        out.print(f"Delete them with: squall cleanup --run {run_id}")
 
 
 def _print_run(run: RunRecord) -> None:
