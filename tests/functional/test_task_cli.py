@@ -139,7 +139,7 @@ def test_second_ctrl_c_stops_hard_and_the_run_is_still_marked_aborted(squall):
     proc.send_signal(signal.SIGINT)  # soft: would wait a minute for in-flight iterations
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)  # hard: cut them
-    out, err = proc.communicate(timeout=30)  # far less than the 60 s iterations
+    _, err = proc.communicate(timeout=30)  # far less than the 60 s iterations
     assert proc.returncode == 1, err
     assert "Traceback" not in err
     shown = squall("task", "show", "last")
