@@ -55,7 +55,7 @@ def build_criteria(registry: Registry, sla_config: Mapping[str, Any]) -> list[SL
 
 
 def _configure(registry: Registry, name: str, raw: Any) -> tuple[type[SLA], BaseModel]:
-    cls = registry.get(Family.SLA, name, SLA)  # type: ignore[type-abstract]  # a base check
+    cls = registry.get(Family.SLA, name, SLA)
     return cls, cls.parse_config(raw)
 
 
