@@ -46,7 +46,7 @@ def start_time(pid: int) -> int | None:
     return int(fields[19])
 
 
-def _state(pid: int) -> str | None:
+def state_of(pid: int) -> str | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -56,7 +56,7 @@ def _state(pid: int) -> str | None:
 
 def is_alive(proc: Tracked) -> bool:
     """True while the recorded process runs (zombies count as gone)."""
-    return start_time(proc.pid) == proc.start_time and _state(proc.pid) not in (None, "Z")
+    return start_time(proc.pid) == proc.start_time and state_of(proc.pid) not in (None, "Z")
 
 
 def children_map() -> dict[int, list[int]]:
@@ -129,7 +129,7 @@ def signal_all(pids: Iterable[int], sig: signal.Signals) -> None:
 
 
 def _alive_pids(pids: Iterable[int]) -> list[int]:
-    return [pid for pid in pids if _state(pid) not in (None, "Z")]
+    return [pid for pid in pids if state_of(pid) not in (None, "Z")]
 
 
 def terminate(procs: list[Tracked], grace: float) -> dict[str, str]:

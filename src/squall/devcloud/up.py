@@ -52,11 +52,11 @@ def _quiet(_: str) -> None:
 def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
     """Bring the devcloud in ``config.directory`` up, or leave a healthy one alone."""
     t0 = time.monotonic()
+    install.require_root()
     previous = load(config.state_file)
     if previous is not None and _already_up(previous):
         merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
         return UpResult(previous.config, False, time.monotonic() - t0)
-    install.require_root()
     bringup = _Bringup(config, report, t0)
     bringup.run()
     return UpResult(config, True, time.monotonic() - t0)

@@ -13,7 +13,12 @@ import pytest
 from squall.devcloud import control, up
 from squall.devcloud.config import IMAGE_NAME
 
-pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.devcloud,
+    # openstacksdk's own deprecation noise, raised whatever the configuration
+    pytest.mark.filterwarnings("ignore::Warning:openstack"),
+]
 
 SQUALL = Path(sys.executable).with_name("squall")
 
