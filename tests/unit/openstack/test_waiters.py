@@ -1,0 +1,87 @@
+from dataclasses import dataclass
+
+import pytest
+
+from squall.openstack.errors import ResourceFailed, ResourceNotFound, WaitTimeout
+from squall.openstack.waiters import (
+    DEFAULTS,
+    WaitOverride,
+    WaitPolicy,
+    quantisation,
+    resolve,
+    wait_for_delete,
+    wait_for_status,
+)
+
+
+@dataclass
+class Thing:
+    status: str
+
+
+class Script:
+    """Returns the statuses in order, then repeats the last; counts calls."""
+
+    def __init__(self, *statuses):
+        self.statuses = list(statuses)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        value = self.statuses[min(self.calls, len(self.statuses)) - 1]
+        if isinstance(value, Exception):
+            raise value
+        return value if value is None else Thing(value)
+
+
+def test_rally_defaults():
+    assert DEFAULTS["nova_server_boot"] == WaitPolicy(prepoll=1.0, interval=2.0, timeout=300.0)
+    assert DEFAULTS["nova_server_delete"] == WaitPolicy(prepoll=2.0, interval=2.0, timeout=300.0)
+
+
+def test_overrides_change_only_what_they_set():
+    policy = resolve("nova_server_boot", {"nova_server_boot": WaitOverride(interval=0.5)})
+    assert policy == WaitPolicy(prepoll=1.0, interval=0.5, timeout=300.0)
+    report = quantisation(["nova_server_boot"], {"nova_server_boot": WaitOverride(timeout=60)})
+    assert report == {
+        "nova_server_boot.prepoll_delay": 1.0,
+        "nova_server_boot.poll_interval": 2.0,
+        "nova_server_boot.timeout": 60.0,
+    }
+
+
+def test_waits_prepoll_then_polls_at_the_interval():
+    sleeps = []
+    fetch = Script("BUILD", "BUILD", "active")
+    found = wait_for_status(
+        fetch, lambda t: t.status, ["ACTIVE"], WaitPolicy(1.0, 2.0, 300.0), sleep=sleeps.append
+    )
+    assert found.status == "active"
+    assert sleeps == [1.0, 2.0, 2.0] and fetch.calls == 3
+
+
+def test_failure_status_fails_the_wait():
+    with pytest.raises(ResourceFailed, match="ERROR"):
+        wait_for_status(
+            Script("BUILD", "ERROR"),
+            lambda t: t.status,
+            ["ACTIVE"],
+            WaitPolicy(0, 0.01, 5),
+            sleep=lambda s: None,
+        )
+
+
+def test_timeout_names_the_status_and_the_knob():
+    with pytest.raises(WaitTimeout) as err:
+        wait_for_status(Script("BUILD"), lambda t: t.status, ["ACTIVE"], WaitPolicy(0, 0.001, 0.01))
+    assert "BUILD" in err.value.message and err.value.hint and "waits" in err.value.hint
+
+
+def test_delete_wait_ends_on_not_found_or_none():
+    wait_for_delete(
+        Script("ACTIVE", ResourceNotFound("gone")), WaitPolicy(0, 0, 5), sleep=lambda s: None
+    )
+    wait_for_delete(Script("ACTIVE", None), WaitPolicy(0, 0, 5), sleep=lambda s: None)
+    wait_for_delete(Script("DELETED"), WaitPolicy(0, 0, 5), sleep=lambda s: None)
+    with pytest.raises(WaitTimeout):
+        wait_for_delete(Script("ACTIVE"), WaitPolicy(0, 0.001, 0.01))
