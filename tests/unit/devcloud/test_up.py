@@ -1,0 +1,59 @@
+import pytest
+
+from squall.devcloud.config import DevcloudConfig, Ports
+from squall.devcloud.services import Probe, Service
+from squall.devcloud.up import _Bringup, _sync_chains
+from squall.errors import DevcloudError
+
+
+@pytest.fixture
+def bringup(tmp_path):
+    config = DevcloudConfig(directory=tmp_path, ports=Ports().shifted(41))
+    config.logs.mkdir()
+    return _Bringup(config, lambda _: None, 0.0)
+
+
+def test_a_service_that_dies_while_starting_fails_with_its_log(bringup):
+    crashing = Service(
+        "keystone",
+        ("sh", "-c", "echo 'boom: bad config' >&2; exit 3"),
+        Probe.HTTP,
+        5041,
+        logs=("keystone.out",),
+    )
+    bringup.start(crashing)
+    with pytest.raises(DevcloudError) as caught:
+        bringup.wait_for(crashing, timeout=30)
+    message = str(caught.value)
+    assert "keystone exited while starting" in message
+    assert "boom: bad config" in message
+    assert "can simply be run again" in message
+
+
+def test_a_service_that_never_answers_times_out(bringup):
+    silent = Service("glance", ("sleep", "30"), Probe.HTTP, 9333, logs=("glance.out",))
+    proc = bringup.start(silent)
+    try:
+        with pytest.raises(DevcloudError, match="glance did not answer within 1 s"):
+            bringup.wait_for(silent, timeout=1)
+    finally:
+        from squall.devcloud import procs
+
+        procs.terminate([proc], grace=1)
+
+
+def test_keys_are_set_up_once(tmp_path):
+    config = DevcloudConfig(directory=tmp_path)
+    first = [" ".join(argv) for argv, _ in _sync_chains(config)["keystone"]]
+    assert any("fernet_setup" in step for step in first)
+    (config.etc / "keystone" / "fernet-keys").mkdir(parents=True)
+    (config.etc / "keystone" / "credential-keys").mkdir(parents=True)
+    again = [" ".join(argv) for argv, _ in _sync_chains(config)["keystone"]]
+    assert not any("fernet_setup" in s or "credential_setup" in s for s in again)
+    assert any("bootstrap" in step for step in again)
+
+
+def test_an_existing_cell_is_not_an_error(tmp_path):
+    steps = _sync_chains(DevcloudConfig(directory=tmp_path))["nova"]
+    create_cell = next(codes for argv, codes in steps if "create_cell" in argv)
+    assert 2 in create_cell
