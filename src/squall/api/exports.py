@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from squall.plugins.families import Family
 from squall.plugins.loader import load_registry
 from squall.plugins.registry import Registry
 from squall.reports.exporters.base import Exporter, RunData
-from squall.results.store import Store
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
 
 
 def export(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from squall.api.environment import current_environment
 from squall.engine.abort import AbortReason, AbortSignal
@@ -16,9 +16,11 @@ from squall.engine.progress import Progress
 from squall.engine.task_engine import RunOptions, RunOutcome, TaskEngine
 from squall.plugins.registry import Registry
 from squall.results.records import RunRecord, RunStatus
-from squall.results.store import Store
 from squall.task.loader import load_task
 from squall.task.validate import ValidatedTask, validate_task
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from squall.plugins.loader import load_registry
 from squall.plugins.registry import Registry
-from squall.results.store import Store
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
 
 DbOption = Annotated[
     str | None,
@@ -34,6 +36,8 @@ PluginPathOption = Annotated[
 
 
 def open_store(db: str | None) -> Store:
+    from squall.results.store import Store  # SQLAlchemy and Alembic: only when needed
+
     return Store.open(db)
 
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.progress import NoProgress, Progress
 from squall.engine.workload import WorkloadEnv, WorkloadRun
 from squall.plugins.registry import Registry
 from squall.results.records import Environment, RunStatus, WorkloadSummary
-from squall.results.store import Store
 from squall.runners.base import Runner
 from squall.task.validate import ValidatedTask, ValidatedWorkload
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
 
 ABORT_POLL = 1.0
 #: Threads for blocking scenarios: enough for the largest concurrency, bounded.

@@ -11,7 +11,7 @@ import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from squall.contexts.base import Context
 from squall.engine.abort import AbortReason, AbortSignal
@@ -24,12 +24,14 @@ from squall.iteration import IterationResult
 from squall.plugins.base import Plugin
 from squall.plugins.registry import Registry
 from squall.results.records import HookResult, RunStatus, WorkloadSummary
-from squall.results.store import Store
 from squall.runners.base import Runner, Schedule
 from squall.scenarios.base import ScenarioBase, ScenarioContext
 from squall.sla.checker import SLAChecker
 from squall.stats.summary import TOTAL_DURATION, DurationSummary
 from squall.task.validate import ValidatedWorkload
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
 
 BATCH = 1000
 P = TypeVar("P", bound=Plugin)
