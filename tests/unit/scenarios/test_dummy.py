@@ -39,7 +39,7 @@ def test_dummy_rejects_negative_sleep():
 
 
 def test_dummy_exception_message_defaults_to_size():
-    with pytest.raises(DummyScenarioException, match="^MMMM$"):
+    with pytest.raises(DummyScenarioException, match=r"^MMMM$"):
         play(DummyException, {"sleep": 0, "size_of_message": 4})
 
 
