@@ -90,9 +90,10 @@ def ensure_debian_packages(log: Path) -> None:
 
 
 def venv_fingerprint(config: DevcloudConfig) -> str:
-    """Changes whenever the constraints file, the releases or the ML2 driver change."""
+    """Changes whenever the pins (not the comments), the releases or the ML2 driver change."""
     digest = hashlib.sha256()
-    digest.update(config.constraints.read_bytes())
+    pins = [line.split("#")[0].strip() for line in config.constraints.read_text().splitlines()]
+    digest.update("\n".join(pin for pin in pins if pin).encode())
     digest.update("\n".join((*OPENSTACK_RELEASES, *EXTRA_PACKAGES)).encode())
     for path in sorted(ML2_SOURCE.iterdir()):
         if path.is_file():

@@ -57,3 +57,16 @@ def test_an_existing_cell_is_not_an_error(tmp_path):
     steps = _sync_chains(DevcloudConfig(directory=tmp_path))["nova"]
     create_cell = next(codes for argv, codes in steps if "create_cell" in argv)
     assert 2 in create_cell
+
+
+def test_venv_fingerprint_ignores_comments_but_not_pins(tmp_path):
+    from squall.devcloud import install
+
+    constraints = tmp_path / "c.txt"
+    constraints.write_text("# header\nnova==34.0.0\n")
+    config = DevcloudConfig(directory=tmp_path, constraints=constraints)
+    before = install.venv_fingerprint(config)
+    constraints.write_text("# another header\n\nnova==34.0.0  # why\n")
+    assert install.venv_fingerprint(config) == before
+    constraints.write_text("nova==34.0.1\n")
+    assert install.venv_fingerprint(config) != before
