@@ -95,6 +95,16 @@ class Histogram:
     def mean(self) -> float | None:
         return float(self._hdr.get_mean_value()) / MICROS if self.count else None
 
+    def buckets(self) -> list[tuple[float, int]]:
+        """Every non-empty bucket as (seconds, count), ascending.
+
+        A bucket's value is its highest equivalent value, as ``value_at`` reports.
+        """
+        return [
+            (float(item.value_iterated_to) / MICROS, int(item.count_added_in_this_iter_step))
+            for item in self._hdr.get_recorded_iterator()
+        ]
+
     def encode(self) -> str:
         blob: str = self._hdr.encode().decode("ascii")
         if self.out_of_range:
