@@ -7,12 +7,14 @@ stops every process it started, so nothing blocks the next ``up``, and raises on
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,13 +55,30 @@ def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
     """Bring the devcloud in ``config.directory`` up, or leave a healthy one alone."""
     t0 = time.monotonic()
     install.require_root()
-    previous = load(config.state_file)
-    if previous is not None and _already_up(previous):
-        merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
-        return UpResult(previous.config, False, time.monotonic() - t0)
-    bringup = _Bringup(config, report, t0)
-    bringup.run()
+    with _exclusive(config, report):
+        previous = load(config.state_file)
+        if previous is not None and _already_up(previous):
+            merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
+            return UpResult(previous.config, False, time.monotonic() - t0)
+        bringup = _Bringup(config, report, t0)
+        bringup.run()
     return UpResult(config, True, time.monotonic() - t0)
+
+
+@contextlib.contextmanager
+def _exclusive(config: DevcloudConfig, report: Reporter) -> Iterator[None]:
+    """One ``up`` at a time per directory: a second one waits, then finds it healthy."""
+    config.directory.mkdir(parents=True, exist_ok=True)
+    with (config.directory / "up.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            report(f"another `squall devcloud up` is running in {config.directory}; waiting")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _already_up(previous: State) -> bool:

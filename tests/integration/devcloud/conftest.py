@@ -1,8 +1,9 @@
 """The devcloud integration tier: one real devcloud per test run, shared by every test.
 
-The ``devcloud`` session fixture reuses a healthy devcloud (as ``up`` does) or brings one
-up, which takes 2-4 minutes; tests marked ``devcloud_last`` run after all others, since
-they stop it.
+The ``devcloud`` session fixture reuses a healthy devcloud (as ``up`` does; a concurrent
+``up`` is waited for) or brings one up, which takes 2-4 minutes. Tests marked
+``devcloud_last`` run after every other test of the session, whatever its directory,
+since they stop it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,23 @@ from typing import Any
 
 import pytest
 
-from squall.devcloud import DevcloudConfig, load_config, status, up
+from squall.devcloud import DevcloudConfig, load_config, procs, status, up
+from squall.devcloud.state import load
 
 
 @dataclass(frozen=True)
 class Devcloud:
     config: DevcloudConfig
     started_here: bool
-    """True when this test run brought the devcloud up (it was not running before)."""
+    """True when no devcloud ran when this test run began (this run brought it up)."""
+
+
+_running_at_start: list[bool] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    state = load(load_config().state_file)
+    _running_at_start.append(state is not None and any(procs.is_alive(p) for p in state.procs))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,7 +52,7 @@ def devcloud() -> Iterator[Devcloud]:
     if os.geteuid() != 0:
         pytest.skip("the devcloud runs only as root (it installs Debian packages)")
     result = up(load_config(), report=_report)
-    yield Devcloud(result.config, result.started)
+    yield Devcloud(result.config, not any(_running_at_start))
 
 
 @pytest.fixture(scope="session")

@@ -70,3 +70,27 @@ def test_venv_fingerprint_ignores_comments_but_not_pins(tmp_path):
     assert install.venv_fingerprint(config) == before
     constraints.write_text("nova==34.0.1\n")
     assert install.venv_fingerprint(config) != before
+
+
+def test_a_second_up_waits_for_the_first(tmp_path):
+    import threading
+
+    from squall.devcloud.up import _exclusive
+
+    config = DevcloudConfig(directory=tmp_path)
+    said: list[str] = []
+    order: list[str] = []
+
+    def second() -> None:
+        with _exclusive(config, said.append):
+            order.append("2")
+
+    with _exclusive(config, said.append):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        waiter.join(timeout=0.5)
+        assert waiter.is_alive()
+        order.append("1")
+    waiter.join(timeout=5)
+    assert order == ["1", "2"]
+    assert "waiting" in said[0]
