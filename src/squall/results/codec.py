@@ -12,6 +12,11 @@ XOR on bit patterns is its own inverse, so every float comes back bit for bit:
 NaN payloads, ``-0.0`` and infinities included. Predictors that are not finite
 are replaced by ``0.0`` so that both sides compute the same thing.
 
+Predictors: scheduled offsets by the previous one (under an rps runner they are
+nearly arithmetic), actual start offsets by the scheduled ones, timestamps by the
+first timestamp plus the start offset, durations by the previous one, atomic
+actions as described at ``_Tree``.
+
 Layout::
 
     b"SQI" | version (1 byte) | zlib( header | section 0 | section 1 | ... )
@@ -41,7 +46,8 @@ from squall.iteration import (
 )
 
 MAGIC = b"SQI"
-VERSION = 1
+VERSION = 2  # 1: start offsets chained, scheduled ones predicted by them
+_READABLE = (1, 2)
 _MASK = (1 << 64) - 1
 _D = struct.Struct("<d")
 _Q = struct.Struct("<Q")
@@ -358,6 +364,7 @@ def encode_chunk(batch: Sequence[IterationResult]) -> bytes:
         if it.output:
             side.outputs[str(i)] = _output_to_json(it.output)
     error_ids = [side.error_index(it.error) for it in batch]
+    scheduled = [it.scheduled_offset for it in batch]
     starts = [it.start_offset for it in batch]
     timestamps = [it.timestamp for it in batch]
     tree = _Tree.build(actions.counts, actions.depths)
@@ -370,8 +377,8 @@ def encode_chunk(batch: Sequence[IterationResult]) -> bytes:
         _pack_ints(actions.names),
         _pack_ints(actions.depths),
         _pack_ints(actions.flags),
-        _pack_residual([it.scheduled_offset for it in batch], [_finite(s) for s in starts]),
-        _xor_chain(starts),
+        _xor_chain(scheduled),
+        _pack_residual(starts, [_finite(s) for s in scheduled]),
         _pack_residual(timestamps, _timestamp_predictors(timestamps, starts)),
         _xor_chain([it.duration for it in batch]),
         _shuffle(_le(array("d", (it.idle_duration for it in batch)))),
@@ -398,7 +405,7 @@ def _unpack_deltas(data: bytes) -> list[int]:
 def _split(data: bytes) -> tuple[int, int, list[bytes]]:
     if data[:3] != MAGIC:
         raise ChunkFormatError("not an iteration chunk (bad magic bytes)")
-    if data[3] != VERSION:
+    if data[3] not in _READABLE:
         raise ChunkFormatError(f"iteration chunk format version {data[3]} is not known")
     try:
         body = zlib.decompress(data[4:])
@@ -419,20 +426,24 @@ def decode_chunk(data: bytes) -> list[IterationResult]:
     """Decode one chunk made by ``encode_chunk``, exactly."""
     n, m, sec = _split(data)
     try:
-        return _decode(n, m, sec)
+        return _decode(n, m, sec, data[3])
     except (IndexError, KeyError, TypeError, ValueError, struct.error) as exc:
         raise ChunkFormatError(f"iteration chunk is damaged: {exc}") from exc
 
 
-def _decode(n: int, m: int, sec: list[bytes]) -> list[IterationResult]:
+def _decode(n: int, m: int, sec: list[bytes], version: int) -> list[IterationResult]:
     meta = json.loads(sec[0])
     errors = [ErrorInfo(type=t, message=msg, traceback=tb) for t, msg, tb in meta["errors"]]
     outputs: dict[str, dict[str, Any]] = meta["outputs"]
     numbers = _unpack_deltas(sec[1])
     workers = _unpack_ints(sec[2])
     error_ids = _unpack_ints(sec[3])
-    starts = _unxor_chain(sec[9])
-    scheduled = _apply_residual(sec[8], [_finite(s) for s in starts])
+    if version == 1:
+        starts = _unxor_chain(sec[9])
+        scheduled = _apply_residual(sec[8], [_finite(s) for s in starts])
+    else:  # scheduled offsets are regular under rps: chain them, predict starts by them
+        scheduled = _unxor_chain(sec[8])
+        starts = _apply_residual(sec[9], [_finite(s) for s in scheduled])
     timestamps = _decode_timestamps(sec[10], starts)
     durations = _unxor_chain(sec[11])
     idles = _from_le("d", _unshuffle(sec[12])).tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
 import struct
@@ -157,3 +158,39 @@ def test_a_truncated_chunk_is_reported() -> None:
 def test_numbers_outside_64_bits_are_refused() -> None:
     with pytest.raises(OverflowError):
         encode_chunk([IterationResult(2**64, 0.0, 0.0, 0.0, 0.0)])
+
+
+# a chunk written by the first version of the codec (start offsets chained)
+VERSION_1_CHUNK = (
+    "U1FJAXicY2aAADYo7QClJQjQBjhoQvpgdAKUrlbKS8xNLVayilbKLy1JLVLSUcrMywPSsTpKqUVF+UUgqWgl"
+    "V6B4LhArxQLFgQoLSkuAEtW1tYyMjAwkARzKmZiYcKlnxKWHKupJBIU73VfX5lbly3acOVIVX/fhRwVEnOuE"
+    "7f5rUldEI8+7LJmtOrGLw6nkA5c9A8MbfoZAsIIGBoYSBoZLDAy3GBgcgfFdsub2cceOD/Lqk77tTleaycCw"
+    "koHBHo/FvxiuMeiFx1kavfzEwMzAzsCQsvnJ9LUFUE8zMTCzM1PiLwAGDUAd"
+)
+
+
+def test_chunks_of_the_first_version_still_read() -> None:
+    t = [1.8e9 + i * 0.005 for i in (1, 2, 3)]
+    expected = [
+        IterationResult(
+            number=i,
+            scheduled_offset=i * 0.005,
+            start_offset=i * 0.005 + 1.5e-5,
+            timestamp=t[i - 1],
+            duration=0.05 + i * 1e-6,
+            error=ErrorInfo("E", "m") if i == 2 else None,
+            atomic_actions=[
+                AtomicAction(
+                    "outer",
+                    t[i - 1],
+                    t[i - 1] + 0.05,
+                    [AtomicAction("inner", t[i - 1] + 1e-5, t[i - 1] + 0.04)],
+                )
+            ],
+        )
+        for i in (1, 2, 3)
+    ]
+    blob = base64.b64decode(VERSION_1_CHUNK)
+    assert blob[3] == 1
+    assert canon(decode_chunk(blob)) == canon(expected)
+    assert encode_chunk(expected)[3] == 2
