@@ -14,6 +14,7 @@ them into exit codes or HTTP answers.
     ├── CloudError                   an OpenStack cloud answered badly or not at all
     ├── DevcloudError                the local devcloud cannot be brought up or down
     ├── AgentError                   a data-plane agent or controller failed
+    ├── FaultError                   a host, disruptor or monitor could not act
     ├── RunAborted                   the user aborted a run (Ctrl-C, `task abort`)
     └── SLAFailed                    a pass/fail criterion failed          exit 2
 """
@@ -104,6 +105,10 @@ class DevcloudError(SquallError):
 
 class AgentError(SquallError):
     """A data-plane agent or controller failed or could not be reached."""
+
+
+class FaultError(SquallError):
+    """A host could not be reached, or a disruptor or monitor could not do its work."""
 
 
 class RunAborted(SquallError):

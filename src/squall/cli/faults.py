@@ -1,0 +1,124 @@
+"""``squall faults``: undo faults a crashed squall left behind; list and preview faults."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.text import Text
+
+from squall.disruptors.base import TargetConfig
+from squall.disruptors.journal import FaultJournal, ReplayResult
+from squall.disruptors.osfaults import translate
+from squall.disruptors.run import plans
+from squall.errors import ConfigError, FaultError
+from squall.hooks.actions.disruptor import build
+from squall.hooks.actions.fault_injection import devcloud_names
+from squall.hosts.inventory import load_inventory
+from squall.hosts.select import Mode
+
+app = typer.Typer(help="Undo, list and preview faults (disruptors).", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+JournalOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--journal", help="Undo journal file (default: $SQUALL_FAULT_JOURNAL or squall's)."
+    ),
+]
+InventoryOption = Annotated[
+    Path | None, typer.Option("--inventory", "-i", help="Hosts file (squall YAML or Ansible).")
+]
+
+
+@app.command()
+def cleanup(
+    run: Annotated[str | None, typer.Option("--run", help="Only this run's faults.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be undone; touch nothing.")
+    ] = False,
+    journal: JournalOption = None,
+) -> None:
+    """Undo every fault still active in the journal (after squall was killed mid-fault):
+    SIGCONT to frozen processes, services started again, qdiscs and nft tables removed."""
+    results = FaultJournal(journal).replay(run, dry_run=dry_run)
+    if not results:
+        out.print("no fault left to undo.")
+        return
+    for result in results:
+        _print(result, dry_run)
+    bad = [r for r in results if not r.ok]
+    if bad:
+        raise FaultError(
+            f"{len(bad)} fault(s) could not be undone; they stay in the journal",
+            hint="fix the cause shown above and run `squall faults cleanup` again",
+        )
+
+
+def _print(result: ReplayResult, dry_run: bool) -> None:
+    fault = result.fault
+    head = f"{fault.disruptor} on {fault.target}" + (
+        f" (run {fault.run_id})" if fault.run_id else ""
+    )
+    out.print(Text.assemble(("would undo " if dry_run else "undone ", "bold"), head))
+    for line in result.done:
+        out.print(f"  {line}")
+    for error in result.errors:
+        out.print(Text(f"  FAILED: {error}", style="red"))
+
+
+@app.command("list")
+def list_pending(journal: JournalOption = None) -> None:
+    """Faults begun and not yet undone."""
+    pending = FaultJournal(journal).pending()
+    if not pending:
+        out.print("no active fault.")
+    for fault in pending:
+        out.print(f"{fault.id[:8]}  {fault.disruptor} on {fault.target}  run={fault.run_id or '-'}")
+        for action in fault.undo:
+            out.print(f"    undo: {action.describe()}")
+
+
+@app.command()
+def plan(
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="An os-faults sentence, or YAML of one disruptor: "
+            "'{process: {devcloud: keystone}}'."
+        ),
+    ],
+    inventory: InventoryOption = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for random target choice.")] = None,
+) -> None:
+    """Print the targets and every command a fault would run (a dry run; touches nothing
+    but read-only lookups such as finding PIDs)."""
+    name, args = _parse_spec(spec)
+    disruptor = build(name, args)
+    hosts = load_inventory(inventory) if inventory else None
+    cfg = disruptor.config
+    mode: Mode = cfg.mode if isinstance(cfg, TargetConfig) else "one"
+    for number, wave in enumerate(plans(disruptor, hosts, mode, random.Random(seed)), 1):
+        for fault in wave:
+            title = f"{fault.disruptor} on {fault.target}"
+            out.print(Text.assemble((f"wave {number}: ", "bold"), title))
+            for line in fault.lines():
+                out.print(f"  {line}")
+
+
+def _parse_spec(spec: str) -> tuple[str, object]:
+    try:
+        data = yaml.safe_load(spec)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and len(data) == 1:
+        name, args = next(iter(data.items()))
+        return str(name), args
+    tr = translate(spec, devcloud_services=devcloud_names())
+    if not tr.disruptor:
+        raise ConfigError(f"cannot read {spec!r}")
+    return tr.disruptor, tr.args
