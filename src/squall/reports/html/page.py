@@ -1,0 +1,103 @@
+"""The HTML page: sections laid out, figures as JSON, plotly inlined for offline use."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any, TextIO
+
+import plotly.offline
+
+import squall
+from squall.reports.html.charts import Charts
+from squall.reports.html.model import Report, WorkloadGroup
+from squall.reports.html.sections import REPORT_SECTIONS, WORKLOAD_SECTIONS
+from squall.reports.html.text import esc
+
+
+@cache
+def plotly_packed() -> str:
+    """The installed plotly.min.js, gzip-compressed and base64-encoded (about 2 MB)."""
+    source = plotly.offline.get_plotlyjs().encode("utf-8")
+    return base64.b64encode(gzip.compress(source, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def asset(name: str) -> str:
+    return resources.files("squall.reports.html").joinpath("assets", name).read_text("utf-8")
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element (no '<' can close it)."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def write_page(report: Report, out: TextIO) -> None:
+    charts = Charts()
+    body = _body(report, charts)
+    out.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">')
+    out.write('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    out.write(f"<title>{esc(_title(report))}</title>")
+    out.write(f"<style>{asset('report.css')}</style></head><body>")
+    out.write(body)
+    out.write(
+        f'<script type="application/json" id="figures">{script_json(charts.figures)}</script>'
+    )
+    out.write(f'<script type="text/plain" id="plotly-gz">{plotly_packed()}</script>')
+    out.write(f"<script>{asset('report.js')}</script>")
+    out.write("</body></html>\n")
+
+
+def _title(report: Report) -> str:
+    if len(report.runs) == 1:
+        return f"squall report: {report.runs[0].record.title}"
+    return f"squall report: {len(report.runs)} runs compared"
+
+
+def _body(report: Report, charts: Charts) -> str:
+    generated = datetime.fromtimestamp(report.generated_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"<header><h1>{esc(_title(report))}</h1><p>squall {esc(squall.__version__)}, "
+        f'generated {generated} · <span id="status">drawing charts…</span></p></header>'
+    )
+    blocks = []
+    nav = []
+    for title, render in REPORT_SECTIONS:
+        html = render(report, charts)
+        if html:
+            anchor = "report-" + title.lower().replace(" ", "-")
+            blocks.append(_block(anchor, esc(title), html))
+            nav.append(f'<a href="#{anchor}">{esc(title)}</a>')
+    for group in report.groups:
+        anchor = "workload-" + group.key.replace(".", "-")
+        blocks.append(_block(anchor, esc(group.title), _workload(group, charts)))
+        failed = any(v.record.summary and not v.record.summary.pass_sla for v in group.views)
+        mark = '<span class="bad">✗</span>' if failed else ""
+        nav.append(f'<a href="#{anchor}">{esc(group.title)}{mark}</a>')
+    if not report.groups:
+        blocks.append(_block("empty", "Workloads", "<p>These runs have no workloads.</p>"))
+    return (
+        header
+        + '<div class="layout"><nav>'
+        + "".join(nav)
+        + "</nav><main>"
+        + "".join(blocks)
+        + "</main></div>"
+    )
+
+
+def _workload(group: WorkloadGroup, charts: Charts) -> str:
+    parts = []
+    for title, render in WORKLOAD_SECTIONS:
+        html = render(group, charts)
+        if html:
+            parts.append(f"<h3>{esc(title)}</h3>{html}")
+    return "".join(parts)
+
+
+def _block(anchor: str, title: str, html: str) -> str:
+    return f'<section class="block" id="{anchor}"><h2>{title}</h2>{html}</section>'

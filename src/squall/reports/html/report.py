@@ -1,0 +1,16 @@
+"""Write the HTML report of stored runs: the entry point the API calls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from squall.reports.exporters.base import RunData
+from squall.reports.html.collect import collect
+from squall.reports.html.page import write_page
+from squall.stats.timeline import DEFAULT_BINS
+
+
+def write_report(runs: Sequence[RunData], out: TextIO, *, bins: int = DEFAULT_BINS) -> None:
+    """One self-contained HTML page about ``runs`` (overlaid when there are several)."""
+    write_page(collect(runs, bins), out)

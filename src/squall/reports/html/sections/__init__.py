@@ -1,0 +1,44 @@
+"""The report's sections, one module each, in page order.
+
+A workload section is ``render(group: WorkloadGroup, charts: Charts) -> str | None``
+(None: nothing to show for this workload); a report section is
+``render(report: Report, charts: Charts) -> str | None``. Add a module and list it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from squall.reports.html.charts import Charts
+from squall.reports.html.model import Report, WorkloadGroup
+from squall.reports.html.sections import (
+    atomic,
+    environment,
+    failures,
+    histogram,
+    hooks,
+    latency,
+    load,
+    overview,
+    runs,
+    sla,
+)
+
+ReportSection = Callable[[Report, Charts], str | None]
+WorkloadSection = Callable[[WorkloadGroup, Charts], str | None]
+
+REPORT_SECTIONS: list[tuple[str, ReportSection]] = [
+    ("Runs", runs.render),
+    ("Environment", environment.render),
+]
+
+WORKLOAD_SECTIONS: list[tuple[str, WorkloadSection]] = [
+    ("Summary", overview.render),
+    ("Load", load.render),
+    ("Latency over time", latency.render),
+    ("Duration distribution", histogram.render),
+    ("Atomic actions", atomic.render),
+    ("SLA", sla.render),
+    ("Hooks", hooks.render),
+    ("Failures", failures.render),
+]
