@@ -32,7 +32,7 @@ def test_constant_concurrency_is_exact():
     # two back-to-back streams of 1 s iterations over 10 s: concurrency 2 everywhere
     timeline = Timeline(bins=5)
     number = 0
-    for stream in range(2):
+    for _stream in range(2):
         for k in range(10):
             number += 1
             timeline.add(iteration(number, float(k), float(k), 1.0))
