@@ -253,6 +253,18 @@ def _keypair(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
     conn.compute.delete_keypair(item.id, ignore_missing=True, user_id=owner)
 
 
+def _project(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
+    """Neutron makes a ``default`` security group in every project that used it, and
+    keeps it after the project is gone: delete the project's groups first."""
+    try:
+        groups = list(conn.network.security_groups(project_id=item.id))
+    except Exception:  # no network service: nothing of neutron's to remove
+        groups = []
+    for group in groups:
+        conn.network.delete_security_group(group.id, ignore_missing=True)
+    conn.identity.delete_project(item.id, ignore_missing=True)
+
+
 def _simple(method: Callable[[Any], Callable[..., Any]]) -> Deleter:
     def delete(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
         method(conn)(item.id, ignore_missing=True)
@@ -282,5 +294,5 @@ DELETERS: dict[ResourceKind, Deleter] = {
     K.ROLE: _simple(lambda c: c.identity.delete_role),
     K.SERVICE: _simple(lambda c: c.identity.delete_service),
     K.USER: _simple(lambda c: c.identity.delete_user),
-    K.PROJECT: _simple(lambda c: c.identity.delete_project),
+    K.PROJECT: _project,
 }

@@ -15,6 +15,7 @@ Parsing the Rally spec and the ``OS_*`` variables is pure; clouds.yaml goes thro
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -213,9 +214,11 @@ def from_clouds_yaml(name: str, region: str | None = None) -> CloudSpec:
 
     config = sdk.config_module()
     try:
-        region_cfg = config.OpenStackConfig(load_envvars=False).get_one(
-            cloud=name, region_name=region
-        )
+        with warnings.catch_warnings():  # the SDK's own deprecations are not the user's
+            warnings.simplefilter("ignore")
+            region_cfg = config.OpenStackConfig(load_envvars=False).get_one(
+                cloud=name, region_name=region
+            )
     except Exception as exc:  # openstack.config raises its own ConfigException
         known = _known_clouds(config)
         hint = f"clouds.yaml defines: {', '.join(known)}" if known else "no clouds.yaml was found"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,18 +115,20 @@ def connect(spec: CloudSpec, credential: Credential) -> Any:
     connection = sdk.connection_module()
     verify: bool | str = spec.cacert if (spec.verify and spec.cacert) else spec.verify
     try:
-        return connection.Connection(
-            auth_type=credential.auth_type,
-            auth=credential.auth_dict(spec.auth_url),
-            region_name=spec.region_name,
-            interface=spec.interface,
-            identity_api_version=spec.identity_api_version,
-            verify=verify,
-            cert=(spec.cert, spec.key) if spec.cert and spec.key else spec.cert,
-            api_timeout=HTTP_TIMEOUT,
-            app_name="squall",
-            app_version=__version__,
-        )
+        with warnings.catch_warnings():  # the SDK's own deprecations are not the user's
+            warnings.simplefilter("ignore")
+            return connection.Connection(
+                auth_type=credential.auth_type,
+                auth=credential.auth_dict(spec.auth_url),
+                region_name=spec.region_name,
+                interface=spec.interface,
+                identity_api_version=spec.identity_api_version,
+                verify=verify,
+                cert=(spec.cert, spec.key) if spec.cert and spec.key else spec.cert,
+                api_timeout=HTTP_TIMEOUT,
+                app_name="squall",
+                app_version=__version__,
+            )
     except Exception as exc:  # bad options are reported by the SDK as its own exceptions
         raise CloudError(
             f"cannot configure a connection to {spec.label}: {exc}",

@@ -64,22 +64,8 @@ class ImagesContext(OpenStackContext):
     def _upload(self, tenant: Tenant, path: Path) -> str:
         user = tenant.users[0] if tenant.users else None
         conn = user.session.conn if user is not None else self.admin
-        cfg = self.cfg
-        image = self.create(
-            ResourceKind.IMAGE,
-            lambda name: conn.image.create_image(
-                name=name,
-                filename=str(path),
-                disk_format=cfg.disk_format,
-                container_format=cfg.container_format,
-                visibility=cfg.visibility,
-                min_ram=cfg.min_ram,
-                min_disk=cfg.min_disk,
-                wait=False,
-                **cfg.image_args,
-            ),
-            project_id=tenant.id,
-        )
+        with path.open("rb") as data:
+            image = self._create_image(conn, tenant, data)
         with cloud_errors("wait for image"):
             wait_for_status(
                 lambda: conn.image.get_image(image.id),
@@ -90,6 +76,24 @@ class ImagesContext(OpenStackContext):
                 what=f"image {image.id}",
             )
         return str(image.id)
+
+    def _create_image(self, conn: Any, tenant: Tenant, data: Any) -> Any:
+        cfg = self.cfg
+        return self.create(
+            ResourceKind.IMAGE,
+            lambda name: conn.image.create_image(
+                name=name,
+                data=data,
+                disk_format=cfg.disk_format,
+                container_format=cfg.container_format,
+                visibility=cfg.visibility,
+                min_ram=cfg.min_ram,
+                min_disk=cfg.min_disk,
+                wait=False,
+                **cfg.image_args,
+            ),
+            project_id=tenant.id,
+        )
 
 
 class _Given:
