@@ -15,4 +15,5 @@ BUILTIN: dict[str, str] = {
     "performance_degradation": "squall.sla.performance_degradation:PerformanceDegradation",
     "max_percentile": "squall.sla.max_percentile:MaxPercentile",
     "min_rate": "squall.sla.min_rate:MinRate",
+    "max_downtime": "squall.sla.max_downtime:MaxDowntime",
 }
