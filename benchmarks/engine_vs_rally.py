@@ -158,16 +158,23 @@ def _report(group: Group, figures: list[Figure], attempt: int) -> None:
         print(format_figure(figure), flush=True)
 
 
-def run_all(groups: list[Group], opts: Options, rerun: bool) -> list[Figure]:
+def run_all(groups: list[Group], opts: Options, rerun: bool) -> tuple[list[Figure], list[str]]:
+    """Run every group; a tool failing in one group is reported and the next one runs."""
     final: list[Figure] = []
+    errors: list[str] = []
     for group in groups:
-        figures = run_group(group, opts, 1)
-        _report(group, figures, 1)
-        if rerun and not all(f.passed for f in figures):
-            figures = run_group(group, opts, 2)
-            _report(group, figures, 2)
+        try:
+            figures = run_group(group, opts, 1)
+            _report(group, figures, 1)
+            if rerun and not all(f.passed for f in figures):
+                figures = run_group(group, opts, 2)
+                _report(group, figures, 2)
+        except ToolError as exc:
+            print(f"== {group.name}: ERROR {exc}", flush=True)
+            errors.append(f"{group.name}: {str(exc).splitlines()[0]}")
+            continue
         final += figures
-    return final
+    return final, errors
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -227,27 +234,31 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+def _save(figures: list[Figure], errors: list[str], workdir: Path) -> None:
+    rows = [{**asdict(f), "ratio": f.ratio, "passed": f.passed} for f in figures]
+    document = {"figures": rows, "errors": errors}
+    (workdir / "figures.json").write_text(json.dumps(document, indent=2, default=str))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     groups = [g for g in GROUPS if not args.only or g.name in args.only]
     try:
         opts = _options(args)
-        opts.workdir.mkdir(parents=True, exist_ok=True)
-        print(f"workdir {opts.workdir}; {os.cpu_count()} CPUs", flush=True)
-        figures = run_all(groups, opts, rerun=not args.no_rerun)
     except ToolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    (opts.workdir / "figures.json").write_text(
-        json.dumps(
-            [{**asdict(f), "ratio": f.ratio, "passed": f.passed} for f in figures],
-            indent=2,
-            default=str,
-        )
-    )
+    opts.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"workdir {opts.workdir}; {os.cpu_count()} CPUs", flush=True)
+    figures, errors = run_all(groups, opts, rerun=not args.no_rerun)
+    _save(figures, errors, opts.workdir)
     print("\n== summary")
     for figure in figures:
         print(format_figure(figure).split("\n")[0])
+    for error in errors:
+        print(f"ERROR {error}")
+    if errors:
+        return 1
     return 0 if all(f.passed for f in figures) else 2
 
 
