@@ -194,3 +194,24 @@ def test_chunks_of_the_first_version_still_read() -> None:
     assert blob[3] == 1
     assert canon(decode_chunk(blob)) == canon(expected)
     assert encode_chunk(expected)[3] == 2
+
+
+def _shaped(number: int) -> IterationResult:
+    t = 1.8e9 + number * 0.25
+    a2 = AtomicAction(
+        "a2", t + 0.3, None if number % 3 == 0 else t + 0.4, [AtomicAction("x", t + 0.31, t + 0.32)]
+    )
+    a = AtomicAction("a", t, t + 0.5, [AtomicAction("a1", t + 0.1, t + 0.2, failed=True), a2])
+    return IterationResult(
+        number,
+        number * 0.25,
+        number * 0.25,
+        t,
+        0.6,
+        atomic_actions=[a, AtomicAction("b", t + 0.5, t + 0.6)],
+    )
+
+
+def test_many_iterations_of_one_shape_round_trip() -> None:
+    batch = [_shaped(i) for i in range(1, 51)]
+    assert decode_chunk(encode_chunk(batch)) == batch
