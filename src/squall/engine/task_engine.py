@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.progress import NoProgress, Progress
+from squall.engine.resilience import ResilienceRun
 from squall.engine.workload import WorkloadEnv, WorkloadRun
 from squall.plugins.registry import Registry
 from squall.results.records import Environment, RunStatus, WorkloadSummary
@@ -101,7 +102,11 @@ class TaskEngine:
         poller = asyncio.ensure_future(self._poll_abort())
         summaries: list[WorkloadSummary] = []
         status = RunStatus.CRASHED
+        resilience = ResilienceRun(
+            self.task.resilience, self.store, self.run_id, self.options.context_items
+        )
         try:
+            await resilience.start()  # monitors (and their health gate) before any load
             for subtask_index, subtask in enumerate(self.task.task.subtasks):
                 if self.abort.stopping():
                     break
@@ -119,6 +124,7 @@ class TaskEngine:
                         summaries.append(await r.run())
             status = self._final_status(summaries)
         finally:
+            await resilience.stop()  # faults restored, monitors stopped, samples stored
             poller.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             writer.shutdown(wait=True)

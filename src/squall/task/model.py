@@ -57,6 +57,30 @@ class Workload(_Model):
     description: str = ""
 
 
+class DisruptionSpec(_Model):
+    """A disruptor fired on the run's clock (``at`` seconds after the load starts)."""
+
+    disruptor: PluginRef
+    at: float = Field(0.0, ge=0)
+    down: float | tuple[float, float] = 0.0
+    cool_down: float | tuple[float, float] = 0.0
+    times: int = Field(1, ge=1)
+    description: str = ""
+
+
+class ResilienceSpec(_Model):
+    """Monitors probing all through the run and disruptions on its clock."""
+
+    monitors: list[PluginRef] = Field(default_factory=list)
+    disruptions: list[DisruptionSpec] = Field(default_factory=list)
+    inventory: str | None = None
+    journal: str | None = None
+    health_gate: float = Field(0.0, ge=0)
+    """Seconds every monitor must be green before the load starts (0: no gate)."""
+    health_timeout: float = Field(120.0, gt=0)
+    seed: int | None = None
+
+
 class Subtask(_Model):
     """A group of workloads; run one after another unless ``run_in_parallel``."""
 
@@ -76,6 +100,7 @@ class Task(_Model):
     tags: list[str] = Field(default_factory=list)
     subtasks: list[Subtask] = Field(min_length=1)
     source_format: SourceFormat = "squall"
+    resilience: ResilienceSpec | None = None
 
     def workloads(self) -> list[tuple[int, int, Workload]]:
         """(subtask index, workload index, workload) in file order."""

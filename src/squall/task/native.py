@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from squall.task import resilience
 from squall.task.draft import Draft, workload_path
 from squall.task.source import Path, Reader
 
 VERSION = 1
-TOP_KEYS = ("squall", "title", "description", "tags", "subtasks")
+TOP_KEYS = ("squall", "title", "description", "tags", "subtasks", "resilience")
 SUBTASK_KEYS = ("title", "description", "tags", "group", "run_in_parallel", "workloads")
 WORKLOAD_KEYS = ("scenario", "args", "runner", "contexts", "sla", "hooks", "description")
 HOOK_KEYS = ("description", "action", "trigger")
@@ -47,6 +48,8 @@ def translate(data: dict[Any, Any], reader: Reader) -> Draft:
     draft.task["subtasks"] = [
         _subtask(raw, s, reader, draft) for s, raw in enumerate(subtasks or [])
     ]
+    if "resilience" in data:
+        draft.task["resilience"] = resilience.translate(data["resilience"], reader, draft)
     return draft
 
 

@@ -20,7 +20,14 @@ from squall.plugins.families import Family
 from squall.plugins.registry import Registry, did_you_mean
 from squall.task.draft import workload_path
 from squall.task.loader import LoadedTask
-from squall.task.model import HookSpec, PluginRef, Task, Workload
+from squall.task.model import (
+    DisruptionSpec,
+    HookSpec,
+    PluginRef,
+    ResilienceSpec,
+    Task,
+    Workload,
+)
 from squall.task.source import Path
 
 
@@ -49,9 +56,17 @@ class ValidatedWorkload:
 
 
 @dataclass(frozen=True)
+class ValidatedResilience:
+    spec: ResilienceSpec
+    monitors: list[tuple[type[Plugin], BaseModel]]
+    disruptions: list[tuple[DisruptionSpec, type[Plugin], BaseModel]]
+
+
+@dataclass(frozen=True)
 class ValidatedTask:
     loaded: LoadedTask
     workloads: list[ValidatedWorkload]
+    resilience: ValidatedResilience | None = None
 
     @property
     def task(self) -> Task:
@@ -62,9 +77,11 @@ def validate_task(loaded: LoadedTask, registry: Registry) -> ValidatedTask:
     """Check every plugin and argument of ``loaded``; raise one ``TaskError`` listing all."""
     checker = _Checker(loaded, registry)
     workloads = [checker.workload(s, w, wl) for s, w, wl in loaded.task.workloads()]
+    spec = loaded.task.resilience
+    resilience = checker.resilience(spec) if spec is not None else None
     if checker.problems:
         raise TaskError(checker.problems, source=loaded.name)
-    return ValidatedTask(loaded, [w for w in workloads if w is not None])
+    return ValidatedTask(loaded, [w for w in workloads if w is not None], resilience)
 
 
 _Parsed = tuple[type[Plugin], BaseModel]
@@ -107,6 +124,22 @@ class _Checker:
             sla_configs={name: p[1] for name, p in slas.items() if p is not None},
             sla_classes={name: p[0] for name, p in slas.items() if p is not None},
             hooks=[h for h in hooks if h is not None],
+        )
+
+    def resilience(self, spec: ResilienceSpec) -> ValidatedResilience:
+        at: Path = ("resilience",)
+        monitors = [
+            self.plugin(Family.MONITOR, ref, (*at, "monitors", i))
+            for i, ref in enumerate(spec.monitors)
+        ]
+        disruptions = [
+            (d, self.plugin(Family.DISRUPTOR, d.disruptor, (*at, "disruptions", i, "disruptor")))
+            for i, d in enumerate(spec.disruptions)
+        ]
+        return ValidatedResilience(
+            spec,
+            [m for m in monitors if m is not None],
+            [(d, p[0], p[1]) for d, p in disruptions if p is not None],
         )
 
     def hook(self, spec: HookSpec, at: Path) -> ValidatedHook | None:

@@ -49,6 +49,8 @@ def test_info_on_an_old_schema_says_to_upgrade(tmp_path: Path) -> None:
         conn.execute("DROP TABLE IF EXISTS resource_journal")
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     result = CliRunner().invoke(app, ["info", "--db", str(path)])
+        conn.execute("DROP TABLE IF EXISTS monitor_samples")
+        conn.execute("DROP TABLE IF EXISTS fault_events")
     assert "run `squall db upgrade`" in result.output.replace("\n", " ")
     upgraded = CliRunner().invoke(app, ["upgrade", "--db", str(path)])
     assert f"upgraded schema 0001 -> {migrate.head()}" in upgraded.output
