@@ -3,7 +3,9 @@
 For every duration row (the total and each atomic action) present in both runs:
 
 - p50, p95, p99: relative change, with a bootstrap confidence interval
-  (percentile method, resampling each run's histogram independently);
+  (percentile method, resampling each run's histogram independently); a percentile
+  with fewer than ``min_tail`` samples above it in either run is not judged (the
+  bootstrap of an extreme order statistic is too discrete to trust);
 - ``durations``: the Mann–Whitney U test on the whole distributions, reported as the
   relative change of the median and the test's p-value;
 - ``failure_rate``: the change in percentage points, Fisher's exact test.
@@ -49,6 +51,7 @@ class CompareOptions:
     failure_threshold: float = 1.0  # percentage points of failure rate that matter
     resamples: int = 1000  # bootstrap resamples
     seed: int = 0  # bootstrap random seed (same inputs, same intervals)
+    min_tail: int = 10  # samples needed above a percentile to judge it (p99: 1,000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,8 @@ def compare_quantiles(
     boot_b = after.bootstrap_quantiles(qs, options.resamples, rng)
     changes = []
     for i, (name, _) in enumerate(QUANTILES):
-        if point_a[i] <= 0 or np.any(boot_a[:, i] <= 0):
+        tail = min(before.n, after.n) * (1 - qs[i])
+        if point_a[i] <= 0 or np.any(boot_a[:, i] <= 0) or tail < options.min_tail:
             changes.append(_unknown(name, point_a[i], point_b[i]))
             continue
         ratios = boot_b[:, i] / boot_a[:, i] - 1

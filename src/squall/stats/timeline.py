@@ -21,6 +21,7 @@ import numpy.typing as npt
 from squall.iteration import IterationResult
 
 DEFAULT_BINS = 240
+MIN_PER_BIN = 20  # iterations per bin on average, so a short run is not all noise
 PERCENTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
 FloatArray = npt.NDArray[np.float64]
 
@@ -52,8 +53,9 @@ class _Samples:
 class Timeline:
     """Streaming collector: ``add()`` every iteration, then ``finish()``."""
 
-    def __init__(self, bins: int = DEFAULT_BINS) -> None:
+    def __init__(self, bins: int = DEFAULT_BINS, min_per_bin: int = MIN_PER_BIN) -> None:
         self.bins = bins
+        self.min_per_bin = min_per_bin
         self._scheduled = array("d")
         self._starts = array("d")
         self._durations = array("d")
@@ -89,7 +91,7 @@ class Timeline:
         durations = np.frombuffer(self._durations, dtype=np.float64)
         ends = starts + durations
         span = max(float(ends.max()), float(scheduled.max()), 1e-9)
-        bins = max(1, min(self.bins, starts.size))
+        bins = max(1, min(self.bins, starts.size // self.min_per_bin))
         width = span / bins
         edges = np.linspace(0.0, span, bins + 1)
         start_bin = _bin_of(starts, width, bins)

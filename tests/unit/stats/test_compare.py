@@ -155,3 +155,11 @@ def test_rows_in_one_run_only_are_left_out():
     )
     result = compare_workload("w", a, b, FAST)
     assert [s.name for s in result.series] == ["total"]
+
+
+def test_a_percentile_with_too_few_samples_above_it_is_not_judged():
+    before, after = side(durations(15, 400)), side(durations(16, 400, scale=1.5))
+    result = compare_workload("w", before, after, FAST)
+    p99 = by_metric(result, "p99")
+    assert p99.verdict is Verdict.NO_EVIDENCE and p99.change is None
+    assert by_metric(result, "p95").verdict is Verdict.WORSE

@@ -30,7 +30,7 @@ def test_empty_timeline():
 
 def test_constant_concurrency_is_exact():
     # two back-to-back streams of 1 s iterations over 10 s: concurrency 2 everywhere
-    timeline = Timeline(bins=5)
+    timeline = Timeline(bins=5, min_per_bin=1)
     number = 0
     for _stream in range(2):
         for k in range(10):
@@ -44,7 +44,7 @@ def test_constant_concurrency_is_exact():
 
 
 def test_lag_failures_and_percentiles_per_bin():
-    timeline = Timeline(bins=2)
+    timeline = Timeline(bins=2, min_per_bin=1)
     for i in range(10):
         late = 0.5 if i >= 5 else 0.0
         timeline.add(iteration(i + 1, float(i), i + late, 0.1 * (i + 1), failed=i == 7, action="a"))
@@ -68,3 +68,10 @@ def test_bins_are_bounded():
     assert len(series.time) == 50
     assert sum(series.actual_rate) * series.bin_width == pytest.approx(1000)
     assert Timeline(bins=50).count == 0
+
+
+def test_short_runs_get_fewer_bins():
+    timeline = Timeline(bins=240)
+    for i in range(400):
+        timeline.add(iteration(i + 1, i * 0.01, i * 0.01, 0.05))
+    assert len(timeline.finish().time) == 20

@@ -26,8 +26,8 @@ class Charts:
         chart_id = f"chart-{len(self.figures)}"
         base = {
             "height": height,
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 45},
-            "legend": {"orientation": "h", "y": -0.22},
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+            "legend": {"orientation": "h", "y": -0.3, "yanchor": "top"},
             "hovermode": "x unified",
             "template": None,
         }
@@ -40,7 +40,8 @@ def colour(run_index: int, series_index: int = 0) -> str:
 
 
 def line(x: Sequence[float], y: Sequence[float | None], name: str, **style: Any) -> Trace:
-    return {"type": "scatter", "mode": "lines", "x": list(x), "y": list(y), "name": name} | style
+    base = {"type": "scatter", "mode": "lines", "x": list(x), "y": list(y), "name": name}
+    return base | {"connectgaps": True} | style
 
 
 def time_layout(title: str, y_title: str, markers: Sequence[Marker]) -> dict[str, Any]:

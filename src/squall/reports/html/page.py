@@ -52,6 +52,23 @@ def write_page(report: Report, out: TextIO) -> None:
     out.write("</body></html>\n")
 
 
+def histogram_data(report: Report) -> list[dict[str, Any]]:
+    """Every stored HdrHistogram (V2, base64), lossless, for tools that read the page."""
+    found = []
+    for run in report.runs:
+        for workload in run.record.workloads:
+            if workload.summary is not None and workload.summary.histograms:
+                found.append(
+                    {
+                        "run": run.record.id,
+                        "workload": f"{workload.subtask_index}.{workload.workload_index}",
+                        "unit": "microseconds",
+                        "histograms": workload.summary.histograms,
+                    }
+                )
+    return found
+
+
 def _title(report: Report) -> str:
     if len(report.runs) == 1:
         return f"squall report: {report.runs[0].record.title}"

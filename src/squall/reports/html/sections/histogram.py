@@ -1,4 +1,9 @@
-"""The full duration histogram (every HdrHistogram bucket) and its percentile curve."""
+"""The duration histogram and its percentile curve, from the full stored HdrHistogram.
+
+Bars are the histogram's buckets gathered into ``DISPLAY_BINS`` log-spaced bins (a
+readable shape at any size); the percentile curve walks every bucket. The
+histograms themselves, lossless, are embedded in the page (``page.histogram_data``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from squall.reports.html.model import WorkloadGroup, WorkloadView
 from squall.stats.summary import TOTAL, TOTAL_DURATION
 
 CURVE_POINTS = 200
+DISPLAY_BINS = 60
 
 
 def render(group: WorkloadGroup, charts: Charts) -> str | None:
@@ -19,13 +25,14 @@ def render(group: WorkloadGroup, charts: Charts) -> str | None:
         if not buckets:
             continue
         style = {"color": colour(view.run_index)}
+        centres, counts, widths = _log_bins(buckets)
         bars.append(
             {
-                "type": "scatter",
-                "mode": "lines",
-                "line": {"shape": "hv", **style},
-                "x": [v for v, _ in buckets],
-                "y": [c for _, c in buckets],
+                "type": "bar",
+                "x": centres,
+                "y": counts,
+                "width": widths,
+                "marker": {"color": style["color"], "opacity": 0.6},
                 "name": f"{view.run_label} iterations",
             }
         )
@@ -35,8 +42,9 @@ def render(group: WorkloadGroup, charts: Charts) -> str | None:
     if not bars:
         return None
     hist_layout = {
-        "title": {"text": "Duration histogram (every bucket)", "font": {"size": 14}},
-        "xaxis": {"title": {"text": "seconds"}, "type": "log"},
+        "title": {"text": "Duration histogram", "font": {"size": 14}},
+        "xaxis": {"title": {"text": "seconds"}},
+        "barmode": "overlay",
         "yaxis": {"title": {"text": "iterations"}},
         "hovermode": "closest",
     }
@@ -57,6 +65,26 @@ def render(group: WorkloadGroup, charts: Charts) -> str | None:
 
 def _buckets(view: WorkloadView) -> list[tuple[float, int]]:
     return view.histograms.get(TOTAL_DURATION) or view.histograms.get(TOTAL) or []
+
+
+def _log_bins(buckets: list[tuple[float, int]]) -> tuple[list[float], list[int], list[float]]:
+    """Buckets gathered into log-spaced bins: (centres, counts, widths)."""
+    positive = [(v, c) for v, c in buckets if v > 0]
+    zeros = sum(c for v, c in buckets if v <= 0)
+    if not positive:
+        return [0.0], [zeros], [1e-6]
+    low, high = math.log10(positive[0][0]), math.log10(positive[-1][0])
+    if high - low < 1e-9:
+        return [positive[0][0]], [zeros + sum(c for _, c in positive)], [positive[0][0] * 0.1]
+    step = (high - low) / DISPLAY_BINS
+    counts = [0] * DISPLAY_BINS
+    counts[0] += zeros
+    for value, count in positive:
+        counts[min(int((math.log10(value) - low) / step), DISPLAY_BINS - 1)] += count
+    edges = [10 ** (low + i * step) for i in range(DISPLAY_BINS + 1)]
+    centres = [(edges[i] + edges[i + 1]) / 2 for i in range(DISPLAY_BINS)]
+    widths = [(edges[i + 1] - edges[i]) * 0.95 for i in range(DISPLAY_BINS)]
+    return centres, counts, widths
 
 
 def _percentile_curve(buckets: list[tuple[float, int]]) -> tuple[list[float], list[float]]:

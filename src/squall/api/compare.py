@@ -1,0 +1,147 @@
+"""Compare two runs, and follow a tag's runs over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from squall.errors import ConfigError
+from squall.results.records import RunRecord, WorkloadRecord, WorkloadSummary
+from squall.results.store import Store
+from squall.stats.compare import (
+    CompareOptions,
+    SeriesSide,
+    Verdict,
+    WorkloadComparison,
+    WorkloadSide,
+    compare_workload,
+    worst,
+)
+from squall.stats.distribution import Distribution
+from squall.stats.histogram import Histogram
+from squall.stats.summary import TOTAL, TOTAL_DURATION, TOTAL_IDLE
+
+WorkloadKey = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RunComparison:
+    before: RunRecord
+    after: RunRecord
+    workloads: list[WorkloadComparison]
+    unmatched: list[str]  # workloads present in one run only
+
+    @property
+    def verdict(self) -> Verdict:
+        return worst(self.workloads)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    run_id: str
+    created_at: float
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    throughput: float | None
+    failure_rate: float | None
+    versus_previous: Verdict | None  # None for the first point
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    label: str
+    points: list[TrendPoint]
+
+
+@dataclass(frozen=True, slots=True)
+class Trends:
+    tag: str
+    runs: list[RunRecord]  # oldest first
+    workloads: list[Trend]
+
+
+def compare_runs(
+    store: Store, before_ref: str, after_ref: str, options: CompareOptions | None = None
+) -> RunComparison:
+    opts = options or CompareOptions()
+    before, after = store.get_run(before_ref), store.get_run(after_ref)
+    if before.id == after.id:
+        raise ConfigError(f"run {before.id} is compared with itself", hint="give two runs")
+    sides_a, sides_b = _sides(before), _sides(after)
+    common = [key for key in sides_a if key in sides_b]
+    if not common:
+        raise ConfigError(
+            f"runs {before.id[:8]} ({before.title!r}) and {after.id[:8]} ({after.title!r}) "
+            "have no finished workload in common: they are of different tasks",
+            hint="compare two runs of the same task file",
+        )
+    unmatched = [label(k) for k in sides_a if k not in sides_b]
+    unmatched += [label(k) for k in sides_b if k not in sides_a]
+    workloads = [compare_workload(label(k), sides_a[k], sides_b[k], opts) for k in common]
+    return RunComparison(before, after, workloads, unmatched)
+
+
+def trends(store: Store, tag: str, options: CompareOptions | None = None) -> Trends:
+    opts = options or CompareOptions(resamples=300)
+    runs = list(reversed(store.list_runs(tag=tag)))
+    if not runs:
+        raise ConfigError(
+            f"no run is tagged {tag!r}", hint="tag runs with: squall task start --tag"
+        )
+    series: dict[tuple[str, WorkloadKey], list[TrendPoint]] = {}
+    previous: dict[tuple[str, WorkloadKey], WorkloadSide] = {}
+    for run in runs:
+        for key, side in _sides(run).items():
+            task_key = (run.title, key)  # one tag may hold runs of several tasks
+            verdict = None
+            if task_key in previous:
+                verdict = compare_workload(label(key), previous[task_key], side, opts).verdict
+            series.setdefault(task_key, []).append(_point(run, side, verdict))
+            previous[task_key] = side
+    found = [Trend(f"{title}: {label(key)}", points) for (title, key), points in series.items()]
+    return Trends(tag, runs, found)
+
+
+def label(key: WorkloadKey) -> str:
+    subtask, position, scenario = key
+    return f"[{subtask}.{position}] {scenario}"
+
+
+def _sides(run: RunRecord) -> dict[WorkloadKey, WorkloadSide]:
+    found = {}
+    for workload in run.workloads:
+        if workload.summary is not None and workload.summary.total_iteration_count:
+            found[_key(workload, workload.summary)] = workload_side(workload.summary)
+    return found
+
+
+def _key(workload: WorkloadRecord, summary: WorkloadSummary) -> WorkloadKey:
+    return (workload.subtask_index, workload.workload_index, summary.scenario)
+
+
+def workload_side(summary: WorkloadSummary) -> WorkloadSide:
+    """A stored summary as compared: each row's histogram and failure count."""
+    series = {}
+    for row in summary.stats:
+        blob = summary.histograms.get(row.name)
+        if blob is None or row.count == 0 or (row.name == TOTAL_IDLE and not row.max):
+            continue
+        failures = round(row.count * (100 - row.success) / 100)
+        distribution = Distribution.from_histogram(Histogram.decode(blob))
+        series[row.name] = SeriesSide(distribution, row.count, failures)
+    return WorkloadSide(
+        series=series,
+        iterations=summary.total_iteration_count,
+        failed=summary.failed_iteration_count,
+        load_duration=summary.load_duration,
+    )
+
+
+def _point(run: RunRecord, side: WorkloadSide, verdict: Verdict | None) -> TrendPoint:
+    total = side.series.get(TOTAL_DURATION) or side.series.get(TOTAL)
+    p50 = p95 = p99 = None
+    if total is not None:
+        p50, p95, p99 = (float(v) for v in total.distribution.quantiles([0.5, 0.95, 0.99]))
+    rate = side.iterations / side.load_duration if side.load_duration > 0 else None
+    failure_rate = 100 * side.failed / side.iterations if side.iterations else None
+    return TrendPoint(run.id, run.created_at, p50, p95, p99, rate, failure_rate, verdict)

@@ -1,0 +1,160 @@
+"""``squall task report|compare|trends``: the HTML report, regressions, history.
+
+``compare`` exits 2 when a workload is worse beyond the threshold, so CI can gate on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from squall.api import compare as compare_api
+from squall.api import reports as reports_api
+from squall.cli.options import DbOption, open_store
+from squall.cli.render import terminal
+from squall.stats.compare import Change, CompareOptions, Verdict, WorkloadComparison
+
+out = terminal()
+STYLE = {Verdict.WORSE: "bold red", Verdict.BETTER: "green", Verdict.NO_EVIDENCE: "dim"}
+RELATIVE = {"p50", "p95", "p99", "durations", "throughput"}
+
+
+def report(
+    runs: Annotated[list[str], typer.Argument(help="Run ids, prefixes or 'last' (overlaid).")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    db: DbOption = None,
+) -> None:
+    """Write one self-contained HTML report (opens offline; several runs are overlaid)."""
+    store = open_store(db)
+    try:
+        written = reports_api.write_html_report(store, runs, out_path)
+    finally:
+        store.close()
+    size = written.stat().st_size
+    out.print(f"Report of {len(runs)} run(s) written to {written} ({size / 1e6:.1f} MB)")
+
+
+def compare(
+    before: Annotated[str, typer.Argument(help="The baseline run.")],
+    after: Annotated[str, typer.Argument(help="The run to judge against it.")],
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Relative change that matters, in percent.")
+    ] = 5.0,
+    failure_threshold: Annotated[
+        float,
+        typer.Option("--failure-threshold", help="Failure-rate change that matters, in points."),
+    ] = 1.0,
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
+    resamples: Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")] = 1000,
+    db: DbOption = None,
+) -> None:
+    """Compare two runs per workload and action; exit 2 if one is worse beyond the threshold."""
+    options = CompareOptions(
+        alpha=alpha,
+        threshold=threshold / 100,
+        failure_threshold=failure_threshold,
+        resamples=resamples,
+    )
+    store = open_store(db)
+    try:
+        result = compare_api.compare_runs(store, before, after, options)
+    finally:
+        store.close()
+    out.print(Text(f"{result.before.id[:8]} ({result.before.title}) → "
+                   f"{result.after.id[:8]} ({result.after.title})", style="bold"))  # fmt: skip
+    for workload in result.workloads:
+        out.print()
+        out.print(_workload_table(workload))
+    for name in result.unmatched:
+        out.print(Text(f"{name}: in one run only, not compared", style="yellow"))
+    out.print()
+    verdict = result.verdict
+    out.print(Text(f"Verdict: {verdict}", style=STYLE[verdict]))
+    if verdict is Verdict.WORSE:
+        raise typer.Exit(2)
+
+
+def _workload_table(workload: WorkloadComparison) -> Table:
+    table = Table(title=f"{workload.label}: {workload.verdict}", title_justify="left",
+                  show_edge=False, header_style="bold")  # fmt: skip
+    for col in ("row", "metric", "before", "after", "change", "interval", "p", "verdict"):
+        table.add_column(col, justify="left" if col in ("row", "metric", "verdict") else "right")
+    table.add_row(*_cells("workload", workload.throughput))
+    table.add_row(*_cells("workload", workload.failure_rate))
+    for series in workload.series:
+        for change in series.changes:
+            table.add_row(*_cells(series.name, change))
+    return table
+
+
+def _cells(row: str, change: Change) -> list[str | Text]:
+    relative = change.metric in RELATIVE
+    verdict = str(change.verdict) + (" !" if change.regression else "")
+    return [
+        row,
+        change.metric,
+        _value(change.before),
+        _value(change.after),
+        _delta(change.change, relative),
+        f"{_delta(change.low, relative)} … {_delta(change.high, relative)}"
+        if change.low is not None
+        else "",
+        "" if change.p_value is None else f"{change.p_value:.3g}",
+        Text(verdict, style=STYLE[change.verdict] if change.beyond_threshold else "dim"),
+    ]
+
+
+def _value(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+def _delta(value: float | None, relative: bool) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value * 100:+.1f}%" if relative else f"{value:+.2f}pt"
+
+
+def trends(
+    tag: Annotated[str, typer.Option("--tag", help="Follow the runs with this tag.")],
+    db: DbOption = None,
+) -> None:
+    """Show how each workload's p50/p95/p99, throughput and failure rate moved over a tag's runs."""
+    store = open_store(db)
+    try:
+        result = compare_api.trends(store, tag)
+    finally:
+        store.close()
+    out.print(Text(f"{len(result.runs)} run(s) tagged {tag!r}, oldest first", style="bold"))
+    for trend in result.workloads:
+        table = Table(title=trend.label, title_justify="left", show_edge=False, header_style="bold")
+        for col in ("run", "created", "p50", "p95", "p99", "iter/s", "failures", "vs previous"):
+            table.add_column(col, justify="right" if col not in ("run", "created") else "left")
+        for point in trend.points:
+            created = datetime.fromtimestamp(point.created_at, UTC).strftime("%Y-%m-%d %H:%M")
+            versus = point.versus_previous
+            table.add_row(
+                point.run_id[:8],
+                created,
+                _value(point.p50),
+                _value(point.p95),
+                _value(point.p99),
+                _value(point.throughput),
+                "n/a" if point.failure_rate is None else f"{point.failure_rate:.2f}%",
+                Text(str(versus), style=STYLE[versus]) if versus else Text("-"),
+            )
+        out.print()
+        out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Mount these commands on ``squall task``."""
+    app.command()(report)
+    app.command()(compare)
+    app.command()(trends)

@@ -1,0 +1,73 @@
+"""Headless Chromium from Debian, driven by Debian's chromedriver through selenium."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+)
+
+
+def require_chromium() -> None:
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail("chromium is missing: run scripts/browser-deps")
+
+
+@contextmanager
+def chromium() -> Iterator[webdriver.Chrome]:
+    require_chromium()
+    profile = tempfile.mkdtemp(prefix="squall-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_rendered(driver: webdriver.Chrome, timeout: float = 60) -> str:
+    """Wait until the report's script says it is done; return its state."""
+    WebDriverWait(driver, timeout).until(
+        lambda d: (
+            d.execute_script("return document.body.dataset.state || ''") in ("rendered", "failed")
+        )
+    )
+    return str(driver.execute_script("return document.body.dataset.state"))
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
+    height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(1400, min(max(height, 800), 16000))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(path))
