@@ -16,6 +16,7 @@ from squall.api import tasks as tasks_api
 from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
 from squall.cli.options import DbOption, PluginPathOption, open_store, registry
 from squall.cli.render import TerminalProgress, summary_block, terminal
+from squall.cli.task_reports import register as register_report_commands
 from squall.errors import SLAFailed
 from squall.openstack.cleanup import Leftover
 from squall.results.journal import StoreJournal
@@ -237,3 +238,6 @@ def delete(
             out.print(f"Deleted run {record.id}.")
     finally:
         store.close()
+
+
+register_report_commands(app)  # report, compare, trends
