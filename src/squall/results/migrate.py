@@ -68,8 +68,9 @@ def current(connection: Connection) -> str | None:
     return heads[0]
 
 
-def upgrade(connection: Connection) -> tuple[str | None, str]:
-    """Bring the database to the head revision inside the caller's write transaction.
+def upgrade(connection: Connection, target: str | None = None) -> tuple[str | None, str]:
+    """Bring the database to ``target`` (the head revision by default) inside the
+    caller's write transaction.
 
     Returns (revision before, revision after). The caller's transaction holds
     SQLite's write lock (``BEGIN IMMEDIATE``); on PostgreSQL an advisory lock keeps
@@ -78,7 +79,7 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
     before = current(connection)
-    target = head()
+    target = target or head()
     if before != target:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(_config(connection), target)
     return before, target

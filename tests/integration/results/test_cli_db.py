@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from squall.cli.db import app
@@ -44,14 +46,12 @@ def test_info_counts_what_is_stored(store_url: str) -> None:
 
 def test_info_on_an_old_schema_says_to_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    Store.open(str(path)).close()
-    with sqlite3.connect(path) as conn:  # what an older squall left: revision 0001 only
-        conn.execute("DROP TABLE IF EXISTS resource_journal")
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # what the first squall left: revision 0001
+        migrate.upgrade(conn, "0001")
+    engine.dispose()
     result = CliRunner().invoke(app, ["info", "--db", str(path)])
-        conn.execute("DROP TABLE IF EXISTS monitor_samples")
-        conn.execute("DROP TABLE IF EXISTS fault_events")
-    assert "run `squall db upgrade`" in result.output.replace("\n", " ")
+    assert "run `squall db upgrade`" in " ".join(result.output.split())
     upgraded = CliRunner().invoke(app, ["upgrade", "--db", str(path)])
     assert f"upgraded schema 0001 -> {migrate.head()}" in upgraded.output
 
@@ -63,3 +63,29 @@ def test_a_bad_database_is_a_squall_error_for_the_root_cli(tmp_path: Path) -> No
     assert result.exit_code != 0
     assert isinstance(result.exception, StoreError)
     assert "not a squall database" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("notes.db", "not a squall database"),
+        ("no/such/dir/x.db", "cannot be opened"),
+        ("postgresql://squall:hunter2@127.0.0.1:1/x", "cannot be reached"),
+    ],
+)
+def test_the_squall_command_explains_a_bad_database_in_one_message(
+    tmp_path: Path, db: str, message: str
+) -> None:
+    (tmp_path / "notes.db").write_text("my notes\n" * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "squall", "db", "info", "--db", db],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    stderr = " ".join(result.stderr.split())  # rich wraps long lines
+    assert message in stderr and "hint:" in stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "hunter2" not in result.stderr

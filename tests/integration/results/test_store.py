@@ -259,3 +259,23 @@ def test_wrong_postgresql_credentials_are_explained(postgres_url: str) -> None:
     with pytest.raises(StoreError, match="refused the credentials") as refused:
         Store.open(wrong.render_as_string(hide_password=False))
     assert "not-the-password" not in str(refused.value)
+
+
+def test_upgrading_from_the_first_schema_keeps_every_run(store_url: str) -> None:
+    engine = create_engine(resolve_url(store_url))
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0001")
+    engine.dispose()
+    items = workload(1500, concurrency=3)
+    with Store.open(store_url, upgrade=False) as old:
+        assert old.revision() == "0001"
+        run_id = old.create_run(make_task(), make_env(), ["kept"])
+        wid = old.add_workload(run_id, 0, 0, "s", make_task().subtasks[0].workloads[0])
+        old.add_iterations(wid, items)
+        old.finish_workload(wid, summary())
+    with Store.open(store_url) as new:
+        assert new.revision() == migrate.head()
+        run = new.get_run(run_id)
+        assert run.tags == ["kept"]
+        assert repr(run.workloads[0].summary) == repr(summary())
+        assert list(new.iterations(wid)) == items
