@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import protocol
+from .assets import ASSETS
 from .client import Client
 from .httpload import Interval, LoadSpec, run_load
 from .services import ServiceError, Services
@@ -180,6 +181,10 @@ class Agent:
                 "error": f"{argv[0]} is not installed on {socket.gethostname()}",
                 "missing_tool": argv[0],
             }
+        for asset in command.get("assets", []):
+            if asset not in ASSETS:
+                return {"status": "error", "error": f"unknown asset {asset!r}"}
+            (self.workdir / asset).write_text(ASSETS[asset], encoding="utf-8")
         timeout = float(command.get("timeout", 600))
         started = self._wait_start(command)
         process = subprocess.Popen(

@@ -46,6 +46,7 @@ class Command:
     start_at: float | None = None
     argv: list[str] | None = None
     spec: dict[str, Any] | None = None
+    assets: list[str] | None = None
     timeout: float = 600.0
 
     def wire(self) -> dict[str, Any]:
@@ -56,6 +57,8 @@ class Command:
             data["argv"] = self.argv
         if self.spec is not None:
             data["spec"] = self.spec
+        if self.assets:
+            data["assets"] = self.assets
         return data
 
     def to_json(self) -> str:

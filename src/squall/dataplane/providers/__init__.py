@@ -1,0 +1,1 @@
+"""Providers of data-plane instances: ``netns`` (this host) and ``openstack`` (issue 4)."""
