@@ -1,0 +1,19 @@
+"""The Rally-format task files in samples/tasks/openstack run unchanged on the devcloud."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
+SAMPLES = sorted((Path(__file__).resolve().parents[3] / "samples/tasks/openstack").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_sample_runs_unchanged(squall, cloud, path):
+    before = cloud.snapshot()
+    result = squall("task", "start", str(path), "--cloud", "devcloud")
+    assert result.code == 0, result.out + result.err
+    assert "every SLA passed" in result.out
+    assert not cloud.leaked(before, result.run_id, squall.db)
