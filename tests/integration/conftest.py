@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 SERVICES_DIR = Path(os.environ.get("SQUALL_SERVICES_DIR", "/var/tmp/squall-services"))
@@ -31,7 +34,7 @@ def _service_url(name: str) -> str | None:
     return None
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     message = f"{reason} (start it with: sudo scripts/services start)"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true and {message}", pytrace=False)
@@ -51,7 +54,6 @@ def _service(name: str, what: str) -> str:
     url = _service_url(name)
     if url is None:
         _unavailable(f"{what}: no {name} in the environment nor in {SERVICES_DIR / 'env'}")
-        raise AssertionError("unreachable")  # pragma: no cover
     if not _reachable(url):
         _unavailable(f"{what} at {urlsplit(url).hostname}:{urlsplit(url).port} is not reachable")
     return url
@@ -72,10 +74,6 @@ def redis_url() -> str:
 @pytest.fixture
 def postgres_schema_url(postgres_url: str) -> Iterator[str]:
     """A URL whose connections use a fresh, empty schema, dropped afterwards."""
-    import uuid
-
-    import psycopg
-
     plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(plain, autocommit=True) as conn:
