@@ -118,21 +118,22 @@ class _Conn(asyncio.Protocol):
         if self.intended >= gen.end:
             self._finish()
             return
+        now = _clock()
         if gen.rate <= 0:
-            self.intended = gen.loop.time()
+            self.intended = now
             self._send()
-        elif self.intended <= gen.loop.time():
+        elif self.intended <= now:
             self._send()
         else:
-            self.timer = gen.loop.call_at(self.intended, self._send)
+            self.timer = gen.loop.call_later(self.intended - now, self._send)
 
     def _send(self) -> None:
         self.timer = None
         if self.transport is None or self.transport.is_closing():
             return
-        self.sent_at = self.gen.loop.time()
+        self.sent_at = _clock()
         self.waiting = True
-        self.timer = self.gen.loop.call_at(self.sent_at + self.gen.timeout, self._timed_out)
+        self.timer = self.gen.loop.call_later(self.gen.timeout, self._timed_out)
         self.transport.write(self.gen.request)
 
     def _timed_out(self) -> None:
@@ -156,7 +157,7 @@ class _Conn(asyncio.Protocol):
 
     def _answered(self, status: str, size: int) -> None:
         gen = self.gen
-        now = gen.loop.time()
+        now = _clock()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -215,7 +216,7 @@ class _Generator:
         self.interval = spec.connections / spec.rate if spec.rate > 0 else 0.0
         self.timeout = spec.timeout
         self.request = f"GET {spec.path} HTTP/1.1\r\nHost: {spec.host}\r\n\r\n".encode("ascii")
-        self.t0 = loop.time()
+        self.t0 = _clock()
         self.end = self.t0 + spec.duration
         self.stats = _Stats(self.t0)
         self.conns: list[_Conn] = []
@@ -235,8 +236,8 @@ class _Generator:
                 await self.loop.create_connection(lambda c=conn: c, self.spec.host, self.spec.port)  # type: ignore[misc]
             except OSError:
                 self.stats.current.errors += 1
-                await asyncio.sleep(min(0.1, max(0.0, self.end - self.loop.time())))
-                first = max(first + self.interval, self.loop.time()) if self.rate > 0 else first
+                await asyncio.sleep(min(0.1, max(0.0, self.end - _clock())))
+                first = max(first + self.interval, _clock()) if self.rate > 0 else first
                 continue
             self.conns.append(conn)
             return
@@ -246,31 +247,29 @@ class _Generator:
         starts = [self.connect(self.t0 + k * spacing) for k in range(self.spec.connections)]
         ticker = self.loop.create_task(self._tick(report))
         await asyncio.gather(*starts)
-        while self.loop.time() < self.end + self.timeout:
+        while _clock() < self.end + self.timeout:
             waitables: list[asyncio.Future[None]] = [
                 c.closed for c in self.conns if not c.closed.done()
             ]
             waitables.extend(self.pending)
             if not waitables:
                 break
-            await asyncio.wait(
-                waitables, timeout=max(0.01, self.end + self.timeout - self.loop.time())
-            )
+            await asyncio.wait(waitables, timeout=max(0.01, self.end + self.timeout - _clock()))
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ticker
         for conn in self.conns:
             if conn.transport is not None and not conn.transport.is_closing():
                 conn.transport.abort()
-        report(self.stats.roll(self.loop.time()))
+        report(self.stats.roll(_clock()))
         return self.stats.done
 
     async def _tick(self, report: Callable[[Interval], None]) -> None:
         step = self.spec.report_interval
         k = 1
         while True:
-            await asyncio.sleep(max(0.0, self.t0 + k * step - self.loop.time()))
-            report(self.stats.roll(self.loop.time()))
+            await asyncio.sleep(max(0.0, self.t0 + k * step - _clock()))
+            report(self.stats.roll(_clock()))
             k += 1
 
 
@@ -288,5 +287,6 @@ def run_load(spec: LoadSpec, report: Callable[[Interval], None]) -> list[Interva
         return asyncio.run(main())
 
 
-def now_wall() -> float:
-    return time.time()
+def _clock() -> float:
+    """The latency clock: perf_counter, since uvloop's loop clock counts milliseconds."""
+    return time.perf_counter()

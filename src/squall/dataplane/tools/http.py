@@ -123,7 +123,7 @@ def parse_intervals(intervals: list[dict[str, Any]], warmup: float) -> Measureme
             str(name): Histogram.decode(str(blob))
             for name, blob in dict(item.get("histograms", {})).items()
         }
-        if end <= warmup + 1e-6:
+        if (start + end) / 2 < warmup:  # mostly inside the warm-up
             continue
         result.intervals.append(IntervalMeasurement(start - warmup, end - warmup, counters, hists))
         merge_counters(result.counters, counters)
@@ -140,6 +140,7 @@ class Http(Tool):
 
     name: ClassVar[str] = "http"
     Config = HttpArgs
+    averaged: ClassVar[frozenset[str]] = frozenset({"duration"})
     headline: ClassVar[str] = "requests"
 
     def server_service(self, args: Any, port: int) -> dict[str, Any] | None:

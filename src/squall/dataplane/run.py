@@ -1,0 +1,389 @@
+"""Run a plan end to end: stage, start agents, gather a quorum, run the tests, keep the results.
+
+Order: topology and preflight (nothing is created before both pass) -> controller ->
+provider stages instances -> agents start and register -> each test repetition:
+servers start their services, clients get one command each with a common
+``start_at`` -> results are parsed, merged and written after every repetition ->
+agents exit -> everything staged is removed, also on error or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import platform
+import socket
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from squall import __version__
+from squall.dataplane import topology as topo_mod
+from squall.dataplane.agent import protocol
+from squall.dataplane.aggregate import PairOutcome, TestSummary, summarize
+from squall.dataplane.bundle import build_bundle
+from squall.dataplane.controller.core import Controller
+from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
+from squall.dataplane.plan import Plan, TestSpec
+from squall.dataplane.providers.base import AgentLaunch, Provider
+from squall.dataplane.results import RunRecord, write_results
+from squall.dataplane.tools import get_tool
+from squall.dataplane.tools.base import Target, TestTiming, Tool, ToolOutputError
+from squall.dataplane.topology import Pair, Topology
+from squall.errors import AgentError, ConfigError, RunAborted, SquallError
+
+HTTP_PORT = 80
+IPERF3_BASE_PORT = 5201
+SERVE_TIMEOUT = 60.0
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class RunOptions:
+    workdir: Path
+    redis_url: str | None = None
+    echo: Echo | None = None
+    run_id: str | None = None
+
+
+@dataclass
+class _Context:
+    plan: Plan
+    topology: Topology
+    provider: Provider
+    controller: Controller
+    echo: Echo
+
+
+def tools_needed(plan: Plan) -> set[str]:
+    """Binaries the plan's tests run on client or server instances."""
+    needed: set[str] = set()
+    for test in plan.tests:
+        if test.tool == "http":
+            if test.args.get("driver") == "wrk":
+                needed.add("wrk")
+        else:
+            needed.add(test.tool)
+    return needed
+
+
+def make_provider(plan: Plan, run: str, run_dir: Path) -> Provider:
+    if plan.provider == "netns":
+        from squall.dataplane.providers.netns import NetnsProvider
+
+        return NetnsProvider(run, run_dir, mtu=plan.netns.mtu, nat=plan.netns.nat)
+    raise ConfigError(
+        "the openstack data-plane provider is not available in this version",
+        hint="use provider: netns, or wait for squall's OpenStack package",
+    )
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "squall_version": __version__,
+        "python": sys.version.split()[0],
+        "host": socket.gethostname(),
+        "platform": platform.platform(),
+    }
+
+
+async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
+    echo = options.echo or (lambda _m: None)
+    try:
+        topology = topo_mod.build(plan)
+    except topo_mod.TopologyError as exc:
+        raise ConfigError(f"the plan cannot be staged: {exc}") from None
+    run = options.run_id or uuid.uuid4().hex
+    run_dir = options.workdir / run
+    provider = make_provider(plan, run, run_dir)
+    provider.preflight(topology, tools_needed(plan))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    secret = protocol.new_secret()
+    secret_file = run_dir / "secret"
+    secret_file.touch(mode=0o600)
+    secret_file.write_text(secret)
+    state: StateBackend = MemoryState()
+    if options.redis_url:
+        from squall.dataplane.controller.redis_state import RedisState
+
+        state = RedisState(options.redis_url, run)
+    controller = Controller(
+        run,
+        secret,
+        state,
+        loss_timeout=plan.controller.loss_timeout,
+        poll_wait=plan.controller.poll_wait,
+    )
+    record = RunRecord(
+        run=run,
+        title=plan.title,
+        provider=plan.provider,
+        network_mode=plan.network_mode,
+        plan=plan.model_dump(mode="json"),
+        started_at=time.time(),
+        environment=environment(),
+    )
+    echo(f"run {run}: {len(topology.instances)} instances ({plan.network_mode}) in {run_dir}")
+    context = _Context(plan, topology, provider, controller, echo)
+    try:
+        await controller.start(unix=provider.controller_unix_socket(run_dir))
+        write_results(record, run_dir)
+        await _stage(context, run, secret_file, run_dir)
+        await _run_tests(context, record, run_dir)
+        record.status = "partial" if any(t.partial for t in record.tests) else "finished"
+    except asyncio.CancelledError:
+        record.status, record.error = "aborted", "interrupted"
+        raise RunAborted(f"run {run} interrupted; everything staged was removed") from None
+    except SquallError as exc:
+        record.status, record.error = "crashed", exc.message
+        raise
+    finally:
+        await _finish(context, record, run_dir)
+    return record
+
+
+async def _stage(context: _Context, run: str, secret_file: Path, run_dir: Path) -> None:
+    started = time.monotonic()
+    await asyncio.to_thread(context.provider.stage, context.topology)
+    context.echo(f"staged in {time.monotonic() - started:.2f} s")
+    socket_path = context.provider.controller_unix_socket(run_dir)
+    url = f"unix://{socket_path}" if socket_path else f"http://{context.plan.controller.listen}"
+    launch = AgentLaunch(
+        controller_url=url,
+        run=run,
+        secret_file=secret_file,
+        bundle=build_bundle(run_dir / "squall-agent.pyz"),
+        register_timeout=context.plan.controller.register_timeout,
+    )
+    await asyncio.to_thread(context.provider.start_agents, context.topology, launch)
+    expected = set(context.topology.instances)
+    present = await context.controller.wait_for_agents(
+        expected, context.plan.controller.register_timeout
+    )
+    if present != expected:
+        missing = sorted(expected - present)
+        raise AgentError(
+            f"{len(missing)} of {len(expected)} agents did not register: {', '.join(missing[:5])}",
+            hint=f"see {run_dir / 'agents'}/<name>.log",
+        )
+    context.echo(f"{len(present)} agents registered in {time.monotonic() - started:.2f} s")
+
+
+async def _run_tests(context: _Context, record: RunRecord, run_dir: Path) -> None:
+    plan = context.plan
+    if plan.execution == "concurrent":
+        repetitions = max(t.repetitions for t in plan.tests)
+        for rep in range(repetitions):
+            tests = [t for t in plan.tests if t.repetitions > rep]
+            summaries = await asyncio.gather(*(_run_test(context, t, rep) for t in tests))
+            record.tests.extend(summaries)
+            write_results(record, run_dir)
+        return
+    for test in plan.tests:
+        for rep in range(test.repetitions):
+            record.tests.append(await _run_test(context, test, rep))
+            write_results(record, run_dir)
+
+
+async def _run_test(context: _Context, test: TestSpec, rep: int) -> TestSummary:
+    tool = get_tool(test.tool)()
+    args = tool.Config.model_validate(test.args)
+    timing = TestTiming(test.duration, test.warmup, test.report_interval)
+    pairs = context.topology.pairs
+    ports = {p.index: _port(tool, p) for p in pairs}
+    server_errors = await _start_servers(context, tool, args, ports, f"{test.name}-{rep}")
+    lead = context.plan.controller.start_lead + 0.002 * len(pairs)
+    start_at = time.time() + lead
+    commands: dict[int, Command] = {}
+    for pair in pairs:
+        if pair.server in server_errors:
+            continue
+        target = Target(str(pair.target), ports[pair.index], pair.server)
+        cc = tool.client_command(args, target, timing)
+        commands[pair.index] = Command(
+            id=f"{test.name}-{rep}-{pair.index}",
+            agent=pair.client,
+            op=cc.op,
+            start_at=start_at,
+            argv=cc.argv,
+            spec=cc.spec,
+            assets=cc.assets or None,
+            timeout=cc.timeout,
+        )
+    context.echo(f"{test.name} #{rep + 1}: {len(commands)} clients start in {lead:.2f} s")
+    tracker = _IntervalEcho(context.echo, test.name, len(commands))
+    context.controller.on_interval = tracker.add
+    await context.controller.submit(list(commands.values()))
+    timeout = lead + max((c.timeout for c in commands.values()), default=0.0)
+    collected = await context.controller.collect(list(commands.values()), timeout)
+    context.controller.on_interval = None
+    outcomes = []
+    for pair in pairs:
+        command = commands.get(pair.index)
+        if command is None:
+            outcomes.append(_outcome(context, pair, "error", error=server_errors[pair.server]))
+            continue
+        final = collected.finals.get(command.id)
+        if final is None:
+            lost = pair.client in collected.lost_agents
+            partial = await _partial(context, tool, args, command, timing)
+            outcomes.append(
+                _outcome(
+                    context,
+                    pair,
+                    "lost" if lost else "timeout",
+                    measurement=partial,
+                    error=f"agent {pair.client} {'lost' if lost else 'did not finish in time'}",
+                )
+            )
+            continue
+        outcomes.append(_parse(context, tool, args, pair, final, timing, start_at))
+    summary = summarize(
+        TestSummary(test.name, test.tool, rep, start_at, outcomes),
+        averaged=tool.averaged,
+        headline=tool.headline,
+        step=test.report_interval,
+    )
+    if summary.partial:
+        context.echo(f"{test.name} #{rep + 1}: partial, failed: {', '.join(summary.failed_agents)}")
+    return summary
+
+
+def _port(tool: Tool, pair: Pair) -> int:
+    if tool.name == "iperf3":
+        return IPERF3_BASE_PORT + pair.index
+    return HTTP_PORT
+
+
+async def _start_servers(
+    context: _Context, tool: Tool, args: Any, ports: dict[int, int], tag: str
+) -> dict[str, str]:
+    """Start every server-side service; return errors by server agent."""
+    commands: dict[str, Command] = {}
+    for pair in context.topology.pairs:
+        spec = tool.server_service(args, ports[pair.index])
+        if spec is None:
+            continue
+        key = f"{pair.server}/{spec.get('name', spec['service'])}"
+        if key not in commands:
+            commands[key] = Command(
+                f"serve-{tag}-{len(commands)}", pair.server, protocol.OP_SERVE, spec=spec
+            )
+    if not commands:
+        return {}
+    await context.controller.submit(list(commands.values()))
+    collected = await context.controller.collect(list(commands.values()), SERVE_TIMEOUT)
+    errors: dict[str, str] = {}
+    for command in commands.values():
+        final = collected.finals.get(command.id)
+        if final is None:
+            errors[command.agent] = f"server agent {command.agent} did not start its service"
+        elif final.status != "ok":
+            errors[command.agent] = f"server {command.agent}: {final.data.get('error', 'failed')}"
+    return errors
+
+
+def _outcome(context: _Context, pair: Pair, status: str, **kwargs: Any) -> PairOutcome:
+    return PairOutcome(
+        client=pair.client,
+        server=pair.server,
+        client_host=context.provider.host_of(pair.client),
+        server_host=context.provider.host_of(pair.server),
+        status=status,
+        **kwargs,
+    )
+
+
+def _parse(
+    context: _Context,
+    tool: Tool,
+    args: Any,
+    pair: Pair,
+    final: Report,
+    timing: TestTiming,
+    start_at: float,
+) -> PairOutcome:
+    data = final.data
+    skew = float(data["started_at"]) - start_at if "started_at" in data else None
+    if final.status != "ok":
+        error = str(data.get("error") or data.get("stderr", "")[-500:] or final.status)
+        measurement = None
+        with contextlib.suppress(ToolOutputError, KeyError, ValueError):
+            measurement = tool.parse(args, data, timing)
+            if measurement.error:
+                error = measurement.error
+        return _outcome(
+            context, pair, "error", measurement=measurement, start_skew=skew, error=error
+        )
+    try:
+        measurement = tool.parse(args, data, timing)
+    except ToolOutputError as exc:
+        return _outcome(context, pair, "error", start_skew=skew, error=str(exc))
+    status = "error" if measurement.error else "ok"
+    return _outcome(
+        context, pair, status, measurement=measurement, start_skew=skew, error=measurement.error
+    )
+
+
+async def _partial(
+    context: _Context, tool: Tool, args: Any, command: Command, timing: TestTiming
+) -> Any:
+    """What a lost agent reported before it went silent (interval reports), if anything."""
+    interim = await context.controller.interim(command.id)
+    intervals = [r.data["interval"] for r in interim if "interval" in r.data]
+    if not intervals:
+        return None
+    try:
+        return tool.parse(args, {"intervals": intervals}, timing)
+    except (ToolOutputError, KeyError, ValueError):
+        return None
+
+
+class _IntervalEcho:
+    """Prints one line per report interval once every client reported it."""
+
+    def __init__(self, echo: Echo, test: str, clients: int) -> None:
+        self.echo = echo
+        self.test = test
+        self.clients = clients
+        self.seen: dict[float, list[dict[str, Any]]] = {}
+
+    def add(self, report: Report) -> None:
+        interval = report.data.get("interval")
+        if not isinstance(interval, dict):
+            return
+        key = round(float(interval.get("end", 0)))
+        items = self.seen.setdefault(key, [])
+        items.append(interval)
+        if len(items) == self.clients:
+            requests = sum(float(i["counters"].get("requests", 0)) for i in items)
+            errors = sum(float(i["counters"].get("errors", 0)) for i in items)
+            seconds = max(float(i["end"]) - float(i["start"]) for i in items) or 1.0
+            self.echo(
+                f"  {self.test} t={key:>4}s  {requests / seconds:>10.0f} req/s  "
+                f"{errors:.0f} errors  ({len(items)} clients)"
+            )
+            del self.seen[key]
+
+
+async def _finish(context: _Context, record: RunRecord, run_dir: Path) -> None:
+    """Agents exit, staged instances go, the controller stops, the record is written."""
+    controller = context.controller
+    with contextlib.suppress(Exception):
+        agents = await controller.agents()
+        record.agents = list(agents.values())
+        exits = [Command(f"exit-{a}", a, protocol.OP_EXIT) for a in agents]
+        await controller.submit(exits)
+        await asyncio.sleep(0.3)
+    await asyncio.to_thread(context.provider.teardown)
+    record.rejected_messages = controller.rejected
+    record.finished_at = time.time()
+    with contextlib.suppress(Exception):
+        await controller.stop()
+    write_results(record, run_dir)
+    context.echo(f"{record.status}: results in {run_dir / 'results.json'}")
