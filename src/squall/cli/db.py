@@ -32,7 +32,7 @@ def upgrade(db: DbOption = None) -> None:
 @app.command()
 def info(db: DbOption = None) -> None:
     """Show where the results database is, its schema and what it holds."""
-    store = Store.open(db, upgrade=False)
+    store = Store.open(db, upgrade=False, must_exist=True)
     try:
         details = store.info()
     finally:

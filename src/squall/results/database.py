@@ -54,6 +54,15 @@ def resolve_url(url: str | None) -> URL:
     return parsed
 
 
+def require_file(url: URL) -> None:
+    """Refuse a SQLite URL whose file does not exist (SQLite would create it)."""
+    if backend(url) == "sqlite" and url.database and not Path(url.database).exists():
+        raise StoreError(
+            f"there is no results database at {url.database}",
+            hint="check --db / SQUALL_DB_URL; `squall db upgrade` creates one",
+        )
+
+
 def mask(url: str | URL) -> str:
     """The URL with its password hidden."""
     if isinstance(url, URL):

@@ -70,13 +70,18 @@ class Store:
     # -- opening -------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Store:
+    def open(
+        cls, url: str | None = None, *, upgrade: bool = True, must_exist: bool = False
+    ) -> Store:
         """Open (and create, and upgrade unless told not to) the store at ``url``.
 
         ``url`` is a SQLAlchemy URL, a file path, or ``None`` for the default
-        SQLite file. Raises ``StoreError`` for anything that stops it being used.
+        SQLite file; ``must_exist`` refuses to create a SQLite file that is not
+        there. Raises ``StoreError`` for anything that stops it being used.
         """
         parsed = database.resolve_url(url)
+        if must_exist:
+            database.require_file(parsed)
         store = cls(database.create(parsed), parsed)
         try:
             revision = store.revision()

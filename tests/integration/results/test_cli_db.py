@@ -69,7 +69,7 @@ def test_a_bad_database_is_a_squall_error_for_the_root_cli(tmp_path: Path) -> No
     ("db", "message"),
     [
         ("notes.db", "not a squall database"),
-        ("no/such/dir/x.db", "cannot be opened"),
+        ("no/such/dir/x.db", "there is no results database"),
         ("postgresql://squall:hunter2@127.0.0.1:1/x", "cannot be reached"),
     ],
 )
@@ -89,3 +89,10 @@ def test_the_squall_command_explains_a_bad_database_in_one_message(
     assert message in stderr and "hint:" in stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "hunter2" not in result.stderr
+
+
+def test_info_creates_no_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["info", "--db", str(tmp_path / "typo.db")])
+    assert isinstance(result.exception, StoreError)
+    assert "there is no results database" in str(result.exception)
+    assert not (tmp_path / "typo.db").exists()
