@@ -1,0 +1,240 @@
+"""``squall dataplane validate | run | status | cleanup``: data-plane plans at scale.
+
+Exit codes: 0 the run finished, 1 an error or a partial run (an agent lost, a test
+failed on some pairs: the report names them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from platformdirs import user_data_dir
+from rich.table import Table
+
+from squall.cli.render import terminal
+from squall.dataplane import topology as topo_mod
+from squall.dataplane.loader import load_plan
+from squall.dataplane.results import RESULTS_FILE, read_results
+from squall.errors import ConfigError, SquallError
+
+app = typer.Typer(
+    help="Data-plane tests between many instances: HTTP, iperf3, ping, fio.",
+    no_args_is_help=True,
+)
+out = terminal()
+
+PlanFile = Annotated[Path, typer.Argument(help="Plan file (YAML or JSON, Jinja2 allowed).")]
+PlanArgs = Annotated[
+    str | None, typer.Option("--plan-args", help="Template arguments: YAML, JSON or k=v,k2=v2.")
+]
+PlanArgsFile = Annotated[
+    Path | None, typer.Option("--plan-args-file", help="A YAML or JSON file of template arguments.")
+]
+WorkdirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workdir",
+        envvar="SQUALL_DATAPLANE_DIR",
+        help="Where runs keep their files [default: <user data dir>/squall/dataplane].",
+        show_default=False,
+    ),
+]
+
+
+def _workdir(value: Path | None) -> Path:
+    return value or Path(user_data_dir("squall")) / "dataplane"
+
+
+@app.command()
+def validate(
+    plan_file: PlanFile, plan_args: PlanArgs = None, plan_args_file: PlanArgsFile = None
+) -> None:
+    """Check a plan and show what it would stage; every problem at once, with file:line."""
+    plan = load_plan(plan_file, plan_args=plan_args, plan_args_file=plan_args_file)
+    try:
+        topo = topo_mod.build(plan)
+    except topo_mod.TopologyError as exc:
+        raise ConfigError(f"the plan cannot be staged: {exc}") from None
+    out.print(
+        f"[green]valid[/green]: {plan.provider}, {plan.network_mode}: "
+        f"{len(topo.servers)} servers, {len(topo.clients)} clients, {len(topo.routers)} routers, "
+        f"{len(topo.networks)} networks; {len(plan.tests)} tests run {plan.execution}"
+    )
+    for test in plan.tests:
+        out.print(
+            f"  {test.name}: {test.tool} {test.duration:g} s"
+            + (f" (+{test.warmup:g} s warm-up)" if test.warmup else "")
+            + (f" x{test.repetitions}" if test.repetitions > 1 else "")
+        )
+
+
+@app.command()
+def run(
+    plan_file: PlanFile,
+    plan_args: PlanArgs = None,
+    plan_args_file: PlanArgsFile = None,
+    workdir: WorkdirOption = None,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            envvar="SQUALL_DATAPLANE_REDIS",
+            help="Keep controller state in Redis (redis://host:port/db) instead of memory.",
+        ),
+    ] = None,
+) -> None:
+    """Stage the plan, run its tests, print the results and remove everything staged."""
+    from squall.dataplane.run import RunOptions, run_plan
+
+    plan = load_plan(plan_file, plan_args=plan_args, plan_args_file=plan_args_file)
+    options = RunOptions(
+        _workdir(workdir), redis_url=redis, echo=lambda m: out.print(m, highlight=False)
+    )
+    record = asyncio.run(run_plan(plan, options))
+    data = read_results(options.workdir / record.run / RESULTS_FILE)
+    _print_tests(data)
+    if record.status != "finished":
+        raise SquallError(
+            f"run {record.run} is {record.status}: "
+            + ", ".join(sorted({a for t in data["tests"] for a in t["failed_agents"]}))
+            + " failed",
+            hint=f"squall dataplane status {record.run}",
+        )
+
+
+@app.command()
+def status(
+    run_id: Annotated[
+        str | None, typer.Argument(help="A run id (or a prefix); all runs if left out.")
+    ] = None,
+    workdir: WorkdirOption = None,
+) -> None:
+    """List data-plane runs, or show one run's results."""
+    base = _workdir(workdir)
+    runs = sorted(base.glob(f"*/{RESULTS_FILE}"), key=lambda p: p.stat().st_mtime)
+    if run_id is None:
+        table = Table("run", "status", "title", "tests", "agents")
+        for path in runs:
+            data = read_results(path)
+            table.add_row(
+                data["run"][:12],
+                data["status"],
+                data["title"],
+                str(len(data["tests"])),
+                str(len(data["agents"])),
+            )
+        out.print(table)
+        return
+    matches = [p for p in runs if p.parent.name.startswith(run_id)]
+    if len(matches) != 1:
+        raise ConfigError(
+            f"{len(matches)} runs match {run_id!r} in {base}", hint="squall dataplane status"
+        )
+    data = read_results(matches[0])
+    out.print(f"run {data['run']}: {data['status']} ({data['provider']}, {data['network_mode']})")
+    if data.get("error"):
+        out.print(f"error: {data['error']}")
+    _print_tests(data)
+
+
+@app.command()
+def cleanup(
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="Only this run (id or prefix).")
+    ] = None,
+    all_orphans: Annotated[
+        bool, typer.Option("--all", help="Also namespaces named like squall's with no run file.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would go.")] = False,
+    workdir: WorkdirOption = None,
+) -> None:
+    """Remove what data-plane runs left behind (namespaces, processes), from their journals."""
+    from squall.dataplane.providers.netns import (
+        JOURNAL,
+        Journal,
+        orphan_namespaces,
+        teardown_journal,
+    )
+
+    base = _workdir(workdir)
+    journals = [
+        Journal.load(p)
+        for p in sorted(base.glob(f"*/{JOURNAL}"))
+        if run_id is None or p.parent.name.startswith(run_id)
+    ]
+    existing = set(orphan_namespaces()) if os.geteuid() == 0 else set()
+    removed = 0
+    for journal in journals:
+        names = [n for n in journal.namespaces if n in existing]
+        if not names and not journal.pids:
+            continue
+        out.print(
+            f"run {journal.path.parent.name}: {len(names)} namespaces, {len(journal.pids)} agents"
+        )
+        if not dry_run:
+            removed += len(teardown_journal(journal))
+    if all_orphans:
+        known = {n for j in journals for n in j.namespaces}
+        orphans = sorted(existing - known)
+        for name in orphans:
+            out.print(f"orphan namespace {name}")
+        if orphans and not dry_run:
+            removed += len(teardown_journal(Journal(base / ".orphans.json", "", orphans)))
+    out.print("dry run: nothing removed" if dry_run else f"removed {removed} namespaces")
+
+
+def _print_tests(data: dict[str, Any]) -> None:
+    table = Table("test", "rep", "pairs", "result", "latency p50 / p99", "skew", "flagged")
+    for test in data["tests"]:
+        pairs = test["pairs"]
+        ok = sum(1 for p in pairs if p["status"] == "ok")
+        skew = test["start_skew"]["max"]
+        table.add_row(
+            test["test"],
+            str(test["repetition"] + 1),
+            f"{ok}/{len(pairs)}",
+            _headline(test),
+            _latency(test),
+            "-" if skew is None else f"{skew * 1000:.1f} ms",
+            ", ".join(test["bad_hosts"][:3]) or "-",
+        )
+    out.print(table)
+
+
+def _headline(test: dict[str, Any]) -> str:
+    c = test["counters"]
+    tool = test["tool"]
+    if tool == "http":
+        seconds = c.get("duration") or 1.0
+        errors = c.get("errors", 0) + c.get("timeouts", 0) + c.get("status_not_2xx_3xx", 0)
+        bad = sum(v for k, v in c.items() if k.startswith("status_") and k[7] in "45")
+        return f"{c.get('requests', 0) / seconds:,.0f} req/s, {errors + bad:.0f} errors"
+    if tool == "iperf3":
+        text = f"{c.get('bits_per_second', 0) / 1e9:.2f} Gbit/s"
+        if "lost_percent" in c:
+            return text + f", loss {c['lost_percent']:.2f} %, jitter {c.get('jitter_ms', 0):.3f} ms"
+        return text + f", {c.get('retransmits', 0):.0f} retransmits"
+    if tool == "ping":
+        received, sent = c.get("received", 0), c.get("transmitted", 0)
+        return f"{received:.0f}/{sent:.0f} replies, loss {c.get('loss_percent', 0):.1f} %"
+    if tool == "fio":
+        parts = [
+            f"{d} {c[f'{d}_iops']:,.0f} IOPS {c[f'{d}_bytes_per_second'] / 1e6:.0f} MB/s"
+            for d in ("read", "write")
+            if f"{d}_iops" in c
+        ]
+        return ", ".join(parts) or "-"
+    return ", ".join(f"{k}={v:g}" for k, v in list(c.items())[:3])
+
+
+def _latency(test: dict[str, Any]) -> str:
+    parts = []
+    for name, hist in test["histograms"].items():
+        pct = hist.get("percentiles")
+        if pct:
+            parts.append(f"{name} {pct['50'] * 1000:.3f} / {pct['99'] * 1000:.3f} ms")
+    return "; ".join(parts) or "-"
