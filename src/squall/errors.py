@@ -14,6 +14,7 @@ them into exit codes or HTTP answers.
     ├── CloudError                   an OpenStack cloud answered badly or not at all
     ├── DevcloudError                the local devcloud cannot be brought up or down
     ├── AgentError                   a data-plane agent or controller failed
+    ├── ExportError                  results could not be sent (search server)
     ├── FaultError                   a host, disruptor or monitor could not act
     ├── RunAborted                   the user aborted a run (Ctrl-C, `task abort`)
     └── SLAFailed                    a pass/fail criterion failed          exit 2
@@ -109,6 +110,10 @@ class AgentError(SquallError):
 
 class FaultError(SquallError):
     """A host could not be reached, or a disruptor or monitor could not do its work."""
+
+
+class ExportError(SquallError):
+    """Results could not be sent to where they were to go (a search server, ...)."""
 
 
 class RunAborted(SquallError):

@@ -15,8 +15,10 @@ from rich.text import Text
 
 from squall.api import compare as compare_api
 from squall.api import reports as reports_api
+from squall.api import search as search_api
 from squall.cli.options import DbOption, open_store
 from squall.cli.render import terminal
+from squall.errors import ConfigError
 from squall.stats.compare import Change, CompareOptions, Verdict, WorkloadComparison
 
 out = terminal()
@@ -153,8 +155,43 @@ def trends(
         out.print(table)
 
 
+def push(
+    runs: Annotated[list[str], typer.Argument(help="Run ids, prefixes or 'last'.")],
+    url: Annotated[
+        str,
+        typer.Option("--url", help="OpenSearch/Elasticsearch URL (credentials may be in it)."),
+    ],
+    indices: Annotated[
+        str, typer.Option("--indices", help="Index names: squall or rally.")
+    ] = "squall",
+    actions: Annotated[
+        bool, typer.Option("--actions/--no-actions", help="Index every atomic action run.")
+    ] = True,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="SQUALL_SEARCH_TOKEN", help="Bearer token.", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Send runs to an OpenSearch or Elasticsearch server (its _bulk API)."""
+    if indices not in ("squall", "rally"):
+        raise ConfigError(f"--indices must be squall or rally, not {indices!r}")
+    store = open_store(db)
+    try:
+        result = search_api.push_runs(
+            store, runs, url, indices="rally" if indices == "rally" else "squall",
+            actions=actions, token=token,
+        )  # fmt: skip
+    finally:
+        store.close()
+    out.print(f"Indexed {result.documents:,} documents in {result.requests} request(s).")
+
+
 def register(app: typer.Typer) -> None:
     """Mount these commands on ``squall task``."""
     app.command()(report)
     app.command()(compare)
     app.command()(trends)
+    app.command()(push)

@@ -8,4 +8,5 @@ BUILTIN: dict[str, str] = {
     "rally-json": "squall.reports.exporters.rally_json:RallyJSONExporter",
     "junit-xml": "squall.reports.exporters.junit_xml:JUnitXMLExporter",
     "csv": "squall.reports.exporters.csv_table:CSVExporter",
+    "opensearch-bulk": "squall.reports.exporters.opensearch_bulk:BulkExporter",
 }
