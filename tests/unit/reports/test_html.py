@@ -1,0 +1,89 @@
+"""The HTML report's content, without a browser: sections, markers, escaping, secrets."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import replace
+
+from squall.reports.exporters.base import RunData
+from squall.reports.html.collect import collect
+from squall.reports.html.page import script_json
+from squall.reports.html.report import write_report
+from squall.results.records import Environment
+
+from .runs import RUN_ID, read_iterations, run_data, run_record
+
+
+def render(runs: list[RunData]) -> str:
+    out = io.StringIO()
+    write_report(runs, out)
+    return out.getvalue()
+
+
+def figures(page: str) -> list[dict]:
+    match = re.search(r'<script type="application/json" id="figures">(.*?)</script>', page, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_collect_groups_workloads_and_reads_hooks_as_markers():
+    report = collect([run_data()], bins=10)
+    assert [g.key for g in report.groups] == ["0.0", "1.0"]
+    view = report.groups[0].views[0]
+    assert [round(m.start, 3) for m in view.markers] == [1.01, 2.01]
+    assert [m.failed for m in view.markers] == [False, True]
+    assert view.failures[0].type == "TimeoutError" and view.failures[0].iterations == [3]
+    assert "total" in view.histograms
+    assert report.groups[1].views[0].timeline.time == []  # never ran: no series
+
+
+def test_the_page_is_self_contained():
+    page = render([run_data()])
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r'<script[^>]+src=|<link[^>]+href=["\']http', page)
+    assert 'id="plotly-gz"' in page
+    assert "Traceback..." in page
+    assert "Failure rate criteria" in page
+
+
+def test_every_time_chart_shows_the_hooks():
+    charts = figures(render([run_data()]))
+    time_charts = [c for c in charts if "seconds since load start" in json.dumps(c["layout"])]
+    assert time_charts
+    assert all(len(c["layout"]["shapes"]) == 2 for c in time_charts)
+
+
+def test_two_runs_are_overlaid_in_every_chart():
+    second = replace(run_record(), id="fedcba9876543210fedcba9876543210")
+    page = render([run_data(), RunData(second, read_iterations)])
+    assert "2 runs compared" in page
+    assert all(len(c["data"]) >= 2 for c in figures(page))
+    assert RUN_ID[:8] in page and "fedcba98" in page
+
+
+def test_user_text_is_escaped_and_cannot_close_a_script():
+    evil = "</script><script>alert(1)</script>"
+    record = replace(run_record(), title=evil, tags=[evil])
+    page = render([RunData(record, read_iterations)])
+    assert "<script>alert(1)" not in page
+    assert "&lt;/script&gt;" in page
+    assert "</script>" not in script_json({"a": evil})
+
+
+def test_a_canary_password_never_reaches_the_page():
+    canary = "canary-Pa55word-7f3a"
+    record = run_record()
+    env = Environment(
+        "0.1.0", "3.11", "h", "linux",
+        cloud={"name": "c", "auth": {"password": canary}, "url": f"https://u:{canary}@h/v3"},
+    )  # fmt: skip
+    workload = record.workloads[0]
+    config = {**workload.config, "contexts": {"users": {"password": canary}}}
+    task = {**record.task, "secret": canary}
+    record = replace(
+        record, environment=env, task=task, workloads=[replace(workload, config=config)]
+    )
+    page = render([RunData(record, read_iterations)])
+    assert canary not in page
