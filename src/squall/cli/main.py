@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from squall import __version__
-from squall.cli import db, devcloud, plugins, task
+from squall.cli import cleanup, dataplane, db, devcloud, faults, plugins, task
 from squall.errors import SquallError
 
 app = typer.Typer(
@@ -28,6 +28,9 @@ app.add_typer(task.app, name="task")
 app.add_typer(plugins.app, name="plugins")
 app.add_typer(db.app, name="db")
 app.add_typer(devcloud.app, name="devcloud")
+app.add_typer(dataplane.app, name="dataplane")
+app.add_typer(cleanup.app, name="cleanup")
+app.add_typer(faults.app, name="faults")
 
 
 def _version(value: bool) -> None:
