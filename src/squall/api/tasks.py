@@ -59,11 +59,14 @@ def start(
     options: StartOptions | None = None,
     progress: Progress | None = None,
     on_created: object = None,
+    handle_signals: bool = True,
 ) -> RunOutcome:
     """Run a validated task to the end (or to an abort) and store everything.
 
     SIGINT and SIGTERM request a soft abort (no new iterations, in-flight ones end,
     contexts are cleaned up, partial results stored); a second one stops hard.
+    ``handle_signals=False`` leaves signals alone (a run in a server's thread, which
+    is stopped through the store with ``abort``).
     """
     opts = options or StartOptions()
     engine = TaskEngine(
@@ -81,6 +84,8 @@ def start(
     engine.create()
     if callable(on_created):
         on_created(engine.run_id)
+    if not handle_signals:
+        return asyncio.run(engine.run())
     return asyncio.run(_run_with_signals(engine))
 
 
