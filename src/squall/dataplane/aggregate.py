@@ -48,7 +48,7 @@ class Matrix:
 
 
 @dataclass
-class TestSummary:
+class RepetitionSummary:
     test: str
     tool: str
     repetition: int
@@ -74,12 +74,12 @@ class TestSummary:
 
 
 def summarize(
-    summary: TestSummary,
+    summary: RepetitionSummary,
     *,
     averaged: frozenset[str] = frozenset(),
     headline: str = "",
     step: float = 1.0,
-) -> TestSummary:
+) -> RepetitionSummary:
     """Fill ``summary`` (identity and pairs set) with totals, intervals, hosts and matrix."""
     pairs = summary.pairs
     measured = [p for p in pairs if p.measurement is not None and p.measurement.error is None]
@@ -150,7 +150,7 @@ def merge_intervals(
     return [merged[k] for k in sorted(merged)]
 
 
-def _skew(summary: TestSummary, pairs: list[PairOutcome]) -> None:
+def _skew(summary: RepetitionSummary, pairs: list[PairOutcome]) -> None:
     skews = sorted(abs(p.start_skew) for p in pairs if p.start_skew is not None)
     if not skews:
         return
@@ -175,7 +175,7 @@ def _matrix(pairs: list[PairOutcome], metric: str) -> Matrix:
     return Matrix(sources, destinations, values, metric)
 
 
-def bad_hosts(summary: TestSummary, metric: str, ratio: float = BAD_RATIO) -> list[str]:
+def bad_hosts(summary: RepetitionSummary, metric: str, ratio: float = BAD_RATIO) -> list[str]:
     """Hosts with failed pairs, or whose per-pair headline is below ``ratio`` x the median."""
     flagged: set[str] = set()
     for table in (summary.sources, summary.destinations):

@@ -48,20 +48,21 @@ def load_plan_text(text: str, name: str, *, rendered_to_file: dict[int, int] | N
     return plan
 
 
-def _problems(exc: ValidationError, source: SourceMap, prefix: KeyPath = ()) -> list[Problem]:
+def _problems(
+    exc: ValidationError, source: SourceMap, prefix: KeyPath = (), model: Any = Plan
+) -> list[Problem]:
     result = []
     for err in exc.errors(include_url=False):
-        loc: KeyPath = (*prefix, *(k for k in err["loc"] if isinstance(k, str | int)))
+        loc: KeyPath = tuple(k for k in err["loc"] if isinstance(k, str | int))
         message = "is required" if err["type"] == "missing" else str(err["msg"])
         hint = None
         if err["type"] == "extra_forbidden" and loc:
-            hint = _known_keys_hint(loc)
-        result.append(source.problem(loc, message, hint))
+            hint = _known_keys_hint(model, loc)
+        result.append(source.problem((*prefix, *loc), message, hint))
     return result
 
 
-def _known_keys_hint(loc: KeyPath) -> str | None:
-    model: Any = Plan
+def _known_keys_hint(model: Any, loc: KeyPath) -> str | None:
     for key in loc[:-1]:
         if isinstance(key, int):
             continue
@@ -89,7 +90,7 @@ def _tool_problems(plan: Plan, source: SourceMap) -> list[Problem]:
         try:
             tool.Config.model_validate(test.args)
         except ValidationError as exc:
-            problems.extend(_problems(exc, source, ("tests", i, "args")))
+            problems.extend(_problems(exc, source, ("tests", i, "args"), tool.Config))
     return problems
 
 

@@ -75,7 +75,7 @@ class NetnsOptions(_Strict):
     nat: Literal["nft", "iptables"] = "nft"
 
 
-class TestSpec(_Strict):
+class PlanTest(_Strict):
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     tool: str = Field(min_length=1)
     duration: float = Field(10.0, gt=0, le=24 * 3600)
@@ -97,7 +97,7 @@ class Plan(_Strict):
     controller: ControllerOptions = Field(default_factory=ControllerOptions)
     netns: NetnsOptions = Field(default_factory=NetnsOptions)
     execution: Literal["sequential", "concurrent"] = "sequential"
-    tests: list[TestSpec] = Field(min_length=1)
+    tests: list[PlanTest] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_test_names(self) -> Plan:

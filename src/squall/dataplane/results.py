@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from squall.dataplane.aggregate import HostFigures, PairOutcome, TestSummary
+from squall.dataplane.aggregate import HostFigures, PairOutcome, RepetitionSummary
 from squall.dataplane.controller.state import AgentRecord
 from squall.dataplane.tools.base import IntervalMeasurement
 from squall.errors import SquallError
@@ -41,7 +41,7 @@ class RunRecord:
     error: str | None = None
     environment: dict[str, Any] = field(default_factory=dict)
     agents: list[AgentRecord] = field(default_factory=list)
-    tests: list[TestSummary] = field(default_factory=list)
+    tests: list[RepetitionSummary] = field(default_factory=list)
     rejected_messages: int = 0
 
 
@@ -98,7 +98,7 @@ def _host(figures: HostFigures) -> dict[str, Any]:
     }
 
 
-def test_dict(summary: TestSummary) -> dict[str, Any]:
+def test_dict(summary: RepetitionSummary) -> dict[str, Any]:
     matrix = summary.matrix
     return {
         "test": summary.test,

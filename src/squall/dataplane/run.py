@@ -24,15 +24,15 @@ from typing import Any
 from squall import __version__
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.agent import protocol
-from squall.dataplane.aggregate import PairOutcome, TestSummary, summarize
+from squall.dataplane.aggregate import PairOutcome, RepetitionSummary, summarize
 from squall.dataplane.bundle import build_bundle
 from squall.dataplane.controller.core import Controller
 from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
-from squall.dataplane.plan import Plan, TestSpec
+from squall.dataplane.plan import Plan, PlanTest
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.results import RunRecord, write_results
 from squall.dataplane.tools import get_tool
-from squall.dataplane.tools.base import Target, TestTiming, Tool, ToolOutputError
+from squall.dataplane.tools.base import Target, Timing, Tool, ToolOutputError
 from squall.dataplane.topology import Pair, Topology
 from squall.errors import AgentError, ConfigError, RunAborted, SquallError
 
@@ -190,10 +190,10 @@ async def _run_tests(context: _Context, record: RunRecord, run_dir: Path) -> Non
             write_results(record, run_dir)
 
 
-async def _run_test(context: _Context, test: TestSpec, rep: int) -> TestSummary:
+async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSummary:
     tool = get_tool(test.tool)()
     args = tool.Config.model_validate(test.args)
-    timing = TestTiming(test.duration, test.warmup, test.report_interval)
+    timing = Timing(test.duration, test.warmup, test.report_interval)
     pairs = context.topology.pairs
     ports = {p.index: _port(tool, p) for p in pairs}
     server_errors = await _start_servers(context, tool, args, ports, f"{test.name}-{rep}")
@@ -244,7 +244,7 @@ async def _run_test(context: _Context, test: TestSpec, rep: int) -> TestSummary:
             continue
         outcomes.append(_parse(context, tool, args, pair, final, timing, start_at))
     summary = summarize(
-        TestSummary(test.name, test.tool, rep, start_at, outcomes),
+        RepetitionSummary(test.name, test.tool, rep, start_at, outcomes),
         averaged=tool.averaged,
         headline=tool.headline,
         step=test.report_interval,
@@ -305,7 +305,7 @@ def _parse(
     args: Any,
     pair: Pair,
     final: Report,
-    timing: TestTiming,
+    timing: Timing,
     start_at: float,
 ) -> PairOutcome:
     data = final.data
@@ -331,7 +331,7 @@ def _parse(
 
 
 async def _partial(
-    context: _Context, tool: Tool, args: Any, command: Command, timing: TestTiming
+    context: _Context, tool: Tool, args: Any, command: Command, timing: Timing
 ) -> Any:
     """What a lost agent reported before it went silent (interval reports), if anything."""
     interim = await context.controller.interim(command.id)

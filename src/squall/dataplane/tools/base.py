@@ -33,7 +33,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class TestTiming:
+class Timing:
     duration: float
     warmup: float = 0.0
     report_interval: float = 1.0
@@ -86,10 +86,10 @@ class Tool(Plugin):
         """The service spec the server agent must run for one client, or None."""
         return None
 
-    def client_command(self, args: Any, target: Target, timing: TestTiming) -> ClientCommand:
+    def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         raise NotImplementedError
 
-    def parse(self, args: Any, report: dict[str, Any], timing: TestTiming) -> Measurement:
+    def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         """Read a client agent's final report (``stdout`` or ``intervals``)."""
         raise NotImplementedError
 

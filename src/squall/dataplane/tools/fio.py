@@ -19,7 +19,7 @@ from squall.dataplane.tools.base import (
     IntervalMeasurement,
     Measurement,
     Target,
-    TestTiming,
+    Timing,
     Tool,
     ToolArgs,
     ToolOutputError,
@@ -46,7 +46,7 @@ class FioArgs(ToolArgs):
     )
 
 
-def build_command(args: FioArgs, timing: TestTiming) -> list[str]:
+def build_command(args: FioArgs, timing: Timing) -> list[str]:
     argv = [
         "fio",
         "--name=squall",
@@ -189,12 +189,12 @@ class Fio(Tool):
     averaged: ClassVar[frozenset[str]] = frozenset({"usr_cpu", "sys_cpu"})
     headline: ClassVar[str] = "read_iops"
 
-    def client_command(self, args: Any, target: Target, timing: TestTiming) -> ClientCommand:
+    def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         return ClientCommand(
             protocol.OP_RUN,
             argv=build_command(args, timing),
             timeout=timing.duration + timing.warmup + 120,
         )
 
-    def parse(self, args: Any, report: dict[str, Any], timing: TestTiming) -> Measurement:
+    def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         return parse(str(report.get("stdout", "")))

@@ -20,7 +20,7 @@ from squall.dataplane.tools.base import (
     IntervalMeasurement,
     Measurement,
     Target,
-    TestTiming,
+    Timing,
     Tool,
     ToolArgs,
     ToolOutputError,
@@ -47,7 +47,7 @@ def path_for(args: HttpArgs) -> str:
     return f"/squall-{args.size}.bin"
 
 
-def build_command(args: HttpArgs, target: Target, timing: TestTiming) -> list[str]:
+def build_command(args: HttpArgs, target: Target, timing: Timing) -> list[str]:
     """The wrk argv (``driver: wrk``)."""
     seconds = max(1, round(timing.duration + timing.warmup))
     return [
@@ -63,7 +63,7 @@ def build_command(args: HttpArgs, target: Target, timing: TestTiming) -> list[st
     ]
 
 
-def build_spec(args: HttpArgs, target: Target, timing: TestTiming) -> dict[str, Any]:
+def build_spec(args: HttpArgs, target: Target, timing: Timing) -> dict[str, Any]:
     """The generator spec (``driver: squall``)."""
     return {
         "host": target.host,
@@ -154,7 +154,7 @@ class Http(Tool):
             "workers": args.server_workers,
         }
 
-    def client_command(self, args: Any, target: Target, timing: TestTiming) -> ClientCommand:
+    def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         timeout = timing.duration + timing.warmup + args.timeout + 30
         if args.driver == "wrk":
             return ClientCommand(
@@ -167,7 +167,7 @@ class Http(Tool):
             protocol.OP_HTTPLOAD, spec=build_spec(args, target, timing), timeout=timeout
         )
 
-    def parse(self, args: Any, report: dict[str, Any], timing: TestTiming) -> Measurement:
+    def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         if args.driver == "wrk":
             return parse_wrk(str(report.get("stdout", "")))
         return parse_intervals(list(report.get("intervals", [])), timing.warmup)

@@ -18,7 +18,7 @@ from squall.dataplane.tools.base import (
     IntervalMeasurement,
     Measurement,
     Target,
-    TestTiming,
+    Timing,
     Tool,
     ToolArgs,
     ToolOutputError,
@@ -34,7 +34,7 @@ class Iperf3Args(ToolArgs):
     reverse: bool = False
 
 
-def build_command(args: Iperf3Args, target: Target, timing: TestTiming) -> list[str]:
+def build_command(args: Iperf3Args, target: Target, timing: Timing) -> list[str]:
     argv = ["iperf3", "-c", target.host, "-p", str(target.port), "-J"]
     argv += ["-t", _seconds(timing.duration), "-i", _seconds(timing.report_interval)]
     if timing.warmup > 0:
@@ -127,11 +127,11 @@ class Iperf3(Tool):
     def server_service(self, args: Any, port: int) -> dict[str, Any] | None:
         return {"service": "iperf3", "port": port, "name": f"iperf3-{port}"}
 
-    def client_command(self, args: Any, target: Target, timing: TestTiming) -> ClientCommand:
+    def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         argv = build_command(args, target, timing)
         return ClientCommand(
             protocol.OP_RUN, argv=argv, timeout=timing.duration + timing.warmup + 30
         )
 
-    def parse(self, args: Any, report: dict[str, Any], timing: TestTiming) -> Measurement:
+    def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         return parse(str(report.get("stdout", "")))

@@ -18,7 +18,7 @@ from squall.dataplane.tools.base import (
     IntervalMeasurement,
     Measurement,
     Target,
-    TestTiming,
+    Timing,
     Tool,
     ToolArgs,
     ToolOutputError,
@@ -34,11 +34,11 @@ class PingArgs(ToolArgs):
     size: int = Field(56, ge=0, le=65507, description="payload bytes")
 
 
-def count_for(args: PingArgs, timing: TestTiming) -> int:
+def count_for(args: PingArgs, timing: Timing) -> int:
     return max(1, math.floor(timing.duration / args.interval))
 
 
-def build_command(args: PingArgs, target: Target, timing: TestTiming) -> list[str]:
+def build_command(args: PingArgs, target: Target, timing: Timing) -> list[str]:
     return [
         "ping",
         "-n",
@@ -96,12 +96,12 @@ class Ping(Tool):
     averaged: ClassVar[frozenset[str]] = frozenset({"loss_percent"})
     headline: ClassVar[str] = "received"
 
-    def client_command(self, args: Any, target: Target, timing: TestTiming) -> ClientCommand:
+    def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         return ClientCommand(
             protocol.OP_RUN,
             argv=build_command(args, target, timing),
             timeout=timing.duration + 30,
         )
 
-    def parse(self, args: Any, report: dict[str, Any], timing: TestTiming) -> Measurement:
+    def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         return parse(str(report.get("stdout", "")), args.interval, timing.report_interval)
