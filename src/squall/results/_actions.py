@@ -137,15 +137,13 @@ def decode_actions(
     tree: Tree, cols: ActionColumns, names: list[str], counts: list[int]
 ) -> list[list[AtomicAction]]:
     """The top-level actions of each iteration, with their children."""
-    m = tree.m
     actions = [
         AtomicAction(
-            name=names[cols.names[j]],
-            started_at=cols.starts[j],
-            finished_at=None if cols.flags[j] & UNFINISHED else cols.ends[j],
-            failed=bool(cols.flags[j] & FAILED),
+            names[name], start, None if flags & UNFINISHED else end, [], bool(flags & FAILED)
         )
-        for j in range(m)
+        for name, start, end, flags in zip(
+            cols.names, cols.starts, cols.ends, cols.flags, strict=True
+        )
     ]
     tops: list[list[AtomicAction]] = []
     j = 0

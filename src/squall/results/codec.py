@@ -211,22 +211,40 @@ def _decode(n: int, m: int, sec: list[bytes], version: int) -> list[IterationRes
     times = tree.decode(timestamps, sec[13])
     cols.starts, cols.ends = times[:m], times[m:]
     actions = decode_actions(tree, cols, meta["names"], cols.counts)
-    if not len(numbers) == len(scheduled) == len(timestamps) == len(idles) == n:
+    if len(numbers) != n:
         raise ChunkFormatError("columns of different lengths")
+    by_id: list[ErrorInfo | None] = [None, *errors]
+    columns = zip(
+        numbers,
+        scheduled,
+        starts,
+        timestamps,
+        durations,
+        idles,
+        error_ids,
+        actions,
+        workers,
+        strict=True,
+    )
+    # positional arguments: this runs once per stored iteration
     return [
         IterationResult(
-            number=numbers[i],
-            scheduled_offset=scheduled[i],
-            start_offset=starts[i],
-            timestamp=timestamps[i],
-            duration=durations[i],
-            idle_duration=idles[i],
-            error=errors[error_ids[i] - 1] if error_ids[i] else None,
-            atomic_actions=actions[i],
-            output=_output_from_json(outputs[str(i)]) if str(i) in outputs else ScenarioOutput(),
-            worker=workers[i],
+            number,
+            sched,
+            start,
+            stamp,
+            duration,
+            idle,
+            by_id[error],
+            acts,
+            _output_from_json(outputs[str(i)])
+            if outputs and str(i) in outputs
+            else ScenarioOutput(),
+            worker,
         )
-        for i in range(n)
+        for i, (number, sched, start, stamp, duration, idle, error, acts, worker) in enumerate(
+            columns
+        )
     ]
 
 
