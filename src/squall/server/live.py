@@ -1,0 +1,134 @@
+"""Runs started by the server: background threads, live progress, abort."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from squall.api import openstack as openstack_api
+from squall.api import tasks as tasks_api
+from squall.api.openstack import CloudOptions
+from squall.engine.progress import Counters, WorkloadStart
+from squall.errors import ConfigError, SquallError
+from squall.plugins.registry import Registry
+from squall.results.journal import StoreJournal
+from squall.results.records import WorkloadSummary
+from squall.results.store import Store
+from squall.task.validate import ValidatedTask
+
+CREATE_TIMEOUT = 60.0
+MAX_ACTIVE = 8
+
+
+@dataclass(slots=True)
+class LiveWorkload:
+    start: WorkloadStart
+    counters: Counters
+    summary: WorkloadSummary | None = None
+
+
+@dataclass(slots=True)
+class LiveRun:
+    """What a running task's progress looks like right now."""
+
+    run_id: str = ""
+    title: str = ""
+    started_at: float = field(default_factory=time.time)
+    workloads: list[LiveWorkload] = field(default_factory=list)
+    done: bool = False
+    error: str | None = None
+
+    @property
+    def current(self) -> LiveWorkload | None:
+        return self.workloads[-1] if self.workloads else None
+
+
+class LiveProgress:
+    """The engine's Progress protocol, kept for the SSE stream and the metrics."""
+
+    def __init__(self, live: LiveRun) -> None:
+        self.live = live
+
+    def workload_started(self, start: WorkloadStart, counters: Counters) -> None:
+        self.live.workloads.append(LiveWorkload(start, counters))
+
+    def workload_finished(self, summary: WorkloadSummary) -> None:
+        for workload in self.live.workloads:
+            if (workload.start.subtask_index, workload.start.workload_index) == (
+                summary.subtask_index,
+                summary.workload_index,
+            ):
+                workload.summary = summary
+
+
+class RunManager:
+    """Starts tasks in background threads and keeps their live state."""
+
+    def __init__(self, store: Store, registry: Registry) -> None:
+        self.store = store
+        self.registry = registry
+        self._lock = threading.Lock()
+        self._runs: dict[str, LiveRun] = {}
+        self._threads: list[threading.Thread] = []
+
+    def start(self, task: ValidatedTask, tags: list[str], clouds: tuple[str, ...] = ()) -> LiveRun:
+        """Start ``task``; return once its run is stored (or raise why it could not start)."""
+        if sum(1 for r in self.active()) >= MAX_ACTIVE:
+            raise ConfigError(
+                f"{MAX_ACTIVE} runs are already running here", hint="wait or abort one"
+            )
+        live = LiveRun(title=task.task.title)
+        created = threading.Event()
+
+        def on_created(run_id: str) -> None:
+            live.run_id = run_id
+            with self._lock:
+                self._runs[run_id] = live
+            created.set()
+
+        def body() -> None:
+            items: list[object] = []
+            try:
+                items = openstack_api.context_items(
+                    task, CloudOptions(clouds=clouds), StoreJournal(self.store)
+                )
+                tasks_api.start(
+                    task,
+                    self.store,
+                    self.registry,
+                    options=tasks_api.StartOptions(tags=tags, context_items=items),
+                    progress=LiveProgress(live),
+                    on_created=on_created,
+                    handle_signals=False,
+                )
+            except SquallError as exc:
+                live.error = exc.message
+            except Exception as exc:  # a thread's last word, kept for the API
+                live.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                if live.run_id and items:
+                    openstack_api.finish(items, live.run_id)
+                live.done = True
+                created.set()
+
+        thread = threading.Thread(target=body, name="squall-run", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        created.wait(CREATE_TIMEOUT)
+        if not live.run_id:
+            raise ConfigError(f"the task could not start: {live.error or 'timed out'}")
+        return live
+
+    def get(self, run_id: str) -> LiveRun | None:
+        with self._lock:
+            return self._runs.get(run_id)
+
+    def active(self) -> list[LiveRun]:
+        with self._lock:
+            return [r for r in self._runs.values() if not r.done]
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for every started run to end (tests, shutdown)."""
+        for thread in list(self._threads):
+            thread.join(timeout)

@@ -1,0 +1,101 @@
+"""Stored runs: list, show, delete, abort, progress (JSON and SSE), report, export."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
+
+from squall.api import exports as exports_api
+from squall.api import reports as reports_api
+from squall.api import tasks as tasks_api
+from squall.results.records import RunStatus
+from squall.server import events
+from squall.server.deps import ManagerDep, RegistryDep, RunRef, SettingsDep, StoreDep, find_run
+from squall.server.schemas import ErrorOut, ProgressOut, RunBrief, RunOut
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such run"}
+}
+router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
+
+
+@router.get("", summary="List stored runs, newest first")
+def list_runs(
+    store: StoreDep,
+    tag: Annotated[str | None, Query(max_length=255)] = None,
+    status: RunStatus | None = None,
+) -> list[RunBrief]:
+    return [RunBrief.of(r) for r in tasks_api.list_runs(store, tag=tag, status=status)]
+
+
+@router.get("/{ref}", summary="One run with its workloads' results", responses=NOT_FOUND)
+def show_run(store: StoreDep, ref: RunRef) -> RunOut:
+    return RunOut.of(find_run(store, ref))
+
+
+@router.delete("/{ref}", summary="Delete a finished run and its results", responses=NOT_FOUND)
+def delete_run(store: StoreDep, ref: RunRef) -> RunBrief:
+    record = find_run(store, ref)
+    tasks_api.delete(store, record.id)
+    return RunBrief.of(record)
+
+
+@router.post("/{ref}/abort", summary="Ask a running task to stop softly", responses=NOT_FOUND)
+def abort_run(store: StoreDep, ref: RunRef) -> RunBrief:
+    record = find_run(store, ref)
+    tasks_api.abort(store, record.id)
+    return RunBrief.of(store.get_run(record.id))
+
+
+@router.get("/{ref}/progress", summary="Live progress of a run", responses=NOT_FOUND)
+def progress(store: StoreDep, manager: ManagerDep, ref: RunRef) -> ProgressOut:
+    return events.progress_of(store, manager, find_run(store, ref).id)
+
+
+@router.get(
+    "/{ref}/events",
+    summary="Live progress as server-sent events (progress ..., end)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, **NOT_FOUND},
+)
+def progress_events(
+    store: StoreDep, manager: ManagerDep, settings: SettingsDep, ref: RunRef
+) -> StreamingResponse:
+    run_id = find_run(store, ref).id
+    body = events.stream(store, manager, run_id, settings.progress_interval)
+    return StreamingResponse(body, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache"})  # fmt: skip
+
+
+@router.get(
+    "/{ref}/report",
+    summary="The offline HTML report of a run",
+    response_class=HTMLResponse,
+    responses=NOT_FOUND,
+)
+async def report(store: StoreDep, ref: RunRef) -> HTMLResponse:
+    run_id = find_run(store, ref).id
+    html = await asyncio.to_thread(reports_api.html_report, store, [run_id])
+    return HTMLResponse(html)
+
+
+@router.get(
+    "/{ref}/export",
+    summary="A run exported for other tools (json, rally-json, junit-xml, csv, opensearch-bulk)",
+    response_class=PlainTextResponse,
+    responses=NOT_FOUND,
+)
+def export(
+    store: StoreDep,
+    registry: RegistryDep,
+    ref: RunRef,
+    type: Annotated[str, Query(max_length=64)] = "json",
+) -> PlainTextResponse:
+    run_id = find_run(store, ref).id
+    out = io.StringIO()
+    exports_api.export(store, [run_id], type, out, registry=registry)
+    return PlainTextResponse(out.getvalue())
