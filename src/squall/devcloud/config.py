@@ -1,11 +1,12 @@
 """The devcloud's settings: where it lives, which ports it takes, how many computes it runs.
 
-Pure: building a ``DevcloudConfig`` reads the environment at most, never the disk.
+Building one reads the environment and the settings recorded in the devcloud directory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Final
@@ -174,6 +175,15 @@ def _int_env(name: str, env: dict[str, str]) -> int | None:
         raise DevcloudError(f"{name}={raw!r} is not an integer", hint=f"unset {name}") from None
 
 
+def _recorded(directory: Path) -> dict[str, object]:
+    """The settings the last ``up`` recorded in ``directory`` (empty if none or unreadable)."""
+    try:
+        recorded = json.loads((directory / "devcloud.json").read_text())["config"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return dict(recorded) if isinstance(recorded, dict) else {}
+
+
 def load_config(
     *,
     directory: Path | None = None,
@@ -184,12 +194,13 @@ def load_config(
     clouds_yaml: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> DevcloudConfig:
-    """Build a config from explicit values, then ``SQUALL_DEVCLOUD_*``, then defaults."""
+    """Build a config from explicit values, then ``SQUALL_DEVCLOUD_*``, then the settings
+    recorded by the last ``up`` in that directory, then defaults."""
     env = dict(os.environ) if env is None else env
-    values: dict[str, object] = {}
     chosen_dir = directory or (Path(env[ENV_DIR]) if env.get(ENV_DIR) else None)
-    if chosen_dir is not None:
-        values["directory"] = chosen_dir.expanduser().absolute()
+    chosen_dir = (chosen_dir or default_directory()).expanduser().absolute()
+    values = _recorded(chosen_dir)
+    values["directory"] = chosen_dir
     chosen_computes = computes if computes is not None else _int_env(ENV_COMPUTES, env)
     if chosen_computes is not None:
         values["computes"] = chosen_computes
@@ -202,7 +213,7 @@ def load_config(
     if chosen_yaml is not None:
         values["clouds_yaml"] = chosen_yaml.expanduser().absolute()
     offset = port_offset if port_offset is not None else _int_env(ENV_PORT_OFFSET, env)
-    chosen_ports = Ports()
+    chosen_ports = Ports() if offset is not None else Ports.model_validate(values.get("ports", {}))
     try:
         if offset:
             chosen_ports = chosen_ports.shifted(offset)

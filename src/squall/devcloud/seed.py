@@ -41,7 +41,7 @@ def _project(conn: Any, name: str) -> Any:
 def _user(conn: Any, name: str, password: str, project: Any) -> Any:
     found = conn.identity.find_user(name, domain_id="default")
     if found:
-        return conn.identity.update_user(found, password=password)
+        return found
     return conn.identity.create_user(
         name=name, password=password, domain_id="default", default_project_id=project.id
     )
@@ -70,9 +70,11 @@ def identity(seed: dict[str, Any]) -> None:
         svc = existing.get(entry["type"]) or idc.create_service(
             name=entry["name"], type=entry["type"]
         )
-        have = {ep.interface for ep in idc.endpoints(service_id=svc.id)}
+        have = {ep.interface: ep for ep in idc.endpoints(service_id=svc.id)}
         for interface in ("public", "internal", "admin"):
-            if interface not in have:
+            if interface in have and have[interface].url != entry["url"]:  # ports changed
+                idc.update_endpoint(have[interface], url=entry["url"])
+            elif interface not in have:
                 idc.create_endpoint(
                     service_id=svc.id, interface=interface, url=entry["url"], region_id="RegionOne"
                 )

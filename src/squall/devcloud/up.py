@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -300,7 +301,19 @@ class _Bringup:
     # -- databases and seeding -------------------------------------------------------
 
     def sync_databases(self) -> None:
+        marker = self.config.data / "schemas.synced"
+        # keystone's bootstrap records its own URL and the admin password: redo on change
+        fingerprint = f"{install.venv_fingerprint(self.config)} {self.config.auth_url}"
+        fingerprint += " " + hashlib.sha256(self.config.password.encode()).hexdigest()
+        if marker.exists() and marker.read_text().strip() == fingerprint:
+            self.say("database schemas already match this OpenStack venv")
+            return
+        marker.unlink(missing_ok=True)
         self.say("creating the OpenStack database schemas (3 chains in parallel)")
+        self.run_sync_chains()
+        marker.write_text(fingerprint + "\n")
+
+    def run_sync_chains(self) -> None:
         chains = _sync_chains(self.config)
         with ThreadPoolExecutor(max_workers=len(chains)) as pool:
             futures = {

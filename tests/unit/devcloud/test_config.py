@@ -91,3 +91,15 @@ def test_compute_hosts_are_distinct():
 
 def test_ports_shift_keeps_every_name():
     assert set(Ports().shifted(1).model_dump()) == set(Ports.model_fields)
+
+
+def test_settings_recorded_by_up_are_reused_unless_overridden(tmp_path):
+    from squall.devcloud.state import State, save
+
+    recorded = load_config(directory=tmp_path, port_offset=100, computes=3, env={})
+    save(State(recorded))
+    again = load_config(directory=tmp_path, env={})
+    assert again == recorded
+    assert load_config(directory=tmp_path, port_offset=0, env={}).ports == Ports()
+    assert load_config(directory=tmp_path, ports={"nova": 18774}, env={}).ports.keystone == 5100
+    assert load_config(directory=tmp_path, computes=2, env={}).computes == 2
