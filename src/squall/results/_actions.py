@@ -16,7 +16,7 @@ from squall.iteration import AtomicAction
 from squall.results._columns import (
     EXPONENT,
     ChunkFormatError,
-    finite,
+    finite_all,
     from_le,
     le,
     pack_residual,
@@ -45,22 +45,24 @@ class Interner:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
-    def __call__(self, name: str) -> int:
-        return self.index.setdefault(name, len(self.index))
-
     def table(self) -> list[str]:
         return list(self.index)
 
 
 def flatten(actions: list[AtomicAction], depth: int, cols: ActionColumns, intern: Interner) -> None:
+    index = intern.index
     for action in actions:
-        cols.names.append(intern(action.name))
+        name = index.get(action.name)
+        if name is None:
+            name = index[action.name] = len(index)
+        cols.names.append(name)
         cols.depths.append(depth)
         unfinished = action.finished_at is None
         cols.flags.append((FAILED if action.failed else 0) | (UNFINISHED if unfinished else 0))
         cols.starts.append(action.started_at)
         cols.ends.append(action.started_at if action.finished_at is None else action.finished_at)
-        flatten(action.children, depth + 1, cols, intern)
+        if action.children:
+            flatten(action.children, depth + 1, cols, intern)
 
 
 @dataclass(slots=True)
@@ -117,7 +119,7 @@ class Tree:
 
     def residuals(self, values: list[float]) -> bytes:
         """XOR of every start and end with its predictor (``values`` in index space)."""
-        predictors = [finite(values[s]) for s in self.source]
+        predictors = finite_all(map(values.__getitem__, self.source))
         return pack_residual(values[self.n :], predictors)
 
     def decode(self, timestamps: list[float], data: bytes) -> list[float]:

@@ -39,6 +39,7 @@ from squall.results._columns import (
     ChunkFormatError,
     apply_residual,
     finite,
+    finite_all,
     from_le,
     le,
     pack_deltas,
@@ -128,7 +129,7 @@ def encode_chunk(batch: Sequence[IterationResult]) -> bytes:
         before = len(actions.names)
         flatten(it.atomic_actions, 0, actions, intern)
         actions.counts.append(len(actions.names) - before)
-        if it.output:
+        if it.output.additive or it.output.complete:
             side.outputs[str(i)] = _output_to_json(it.output)
     error_ids = [side.error_index(it.error) for it in batch]
     scheduled = [it.scheduled_offset for it in batch]
@@ -145,7 +146,7 @@ def encode_chunk(batch: Sequence[IterationResult]) -> bytes:
         pack_ints(actions.depths),
         pack_ints(actions.flags),
         xor_chain(scheduled),
-        pack_residual(starts, [finite(s) for s in scheduled]),
+        pack_residual(starts, finite_all(scheduled)),
         pack_residual(timestamps, timestamp_predictors(timestamps, starts)),
         xor_chain([it.duration for it in batch]),
         shuffle(le(array("d", (it.idle_duration for it in batch)))),
@@ -194,10 +195,10 @@ def _decode(n: int, m: int, sec: list[bytes], version: int) -> list[IterationRes
     error_ids = unpack_ints(sec[3])
     if version == 1:
         starts = unxor_chain(sec[9])
-        scheduled = apply_residual(sec[8], [finite(s) for s in starts])
+        scheduled = apply_residual(sec[8], finite_all(starts))
     else:  # scheduled offsets are regular under rps: chain them, predict starts by them
         scheduled = unxor_chain(sec[8])
-        starts = apply_residual(sec[9], [finite(s) for s in scheduled])
+        starts = apply_residual(sec[9], finite_all(scheduled))
     timestamps = _decode_timestamps(sec[10], starts)
     durations = unxor_chain(sec[11])
     idles = from_le("d", unshuffle(sec[12])).tolist()
@@ -254,5 +255,5 @@ def _decode_timestamps(data: bytes, starts: list[float]) -> list[float]:
     bits = unpack_residual_bits(data)
     first = to_float(bits[0])
     base = finite(first - starts[0])
-    rest = xor_floats(bits[1:], [finite(base + s) for s in starts[1:]])
+    rest = xor_floats(bits[1:], finite_all(base + s for s in starts[1:]))
     return [first, *rest]
