@@ -145,3 +145,10 @@ def test_second_ctrl_c_stops_hard_and_the_run_is_still_marked_aborted(squall):
     shown = squall("task", "show", "last")
     assert "status aborted" in shown.out
     assert "RunAborted" in squall("task", "results", "last").out
+
+
+def test_reading_commands_never_create_a_mistyped_database(squall, tmp_path):
+    typo = tmp_path / "typo.db"
+    r = squall("task", "list", "--db", f"sqlite:///{typo}")
+    assert r.code == 1 and "Traceback" not in r.err
+    assert not typo.exists()

@@ -35,10 +35,12 @@ PluginPathOption = Annotated[
 ]
 
 
-def open_store(db: str | None) -> Store:
+def open_store(db: str | None, *, existing: bool = False) -> Store:
+    """The results store. ``existing``: a database named with ``--db`` must already
+    exist (commands that only read or change stored runs never create one)."""
     from squall.results.store import Store  # SQLAlchemy and Alembic: only when needed
 
-    return Store.open(db)
+    return Store.open(db, must_exist=existing and db is not None)
 
 
 def registry(plugin_paths: list[Path] | None) -> Registry:

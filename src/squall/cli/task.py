@@ -147,7 +147,7 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """List stored runs, newest first."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         runs = tasks_api.list_runs(store, tag=tag, status=status)
     finally:
@@ -169,7 +169,7 @@ def list_(
 @app.command()
 def show(run: RunRef, db: DbOption = None) -> None:
     """Show one run: its environment and every workload's summary."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         record = tasks_api.show(store, run)
     finally:
@@ -184,7 +184,7 @@ def show(run: RunRef, db: DbOption = None) -> None:
 @app.command()
 def results(run: RunRef, db: DbOption = None) -> None:
     """Print a run's results as squall JSON (the `json` export) on stdout."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         exports_api.export(store, [run], "json", sys.stdout)
     finally:
@@ -202,7 +202,7 @@ def export(
     plugin_path: PluginPathOption = None,
 ) -> None:
     """Export runs to a file for other tools."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         if to == "-":
             exports_api.export(store, runs, type_, sys.stdout, registry=registry(plugin_path))
@@ -217,7 +217,7 @@ def export(
 @app.command()
 def abort(run: RunRef, db: DbOption = None) -> None:
     """Ask a running task to stop softly; its process stores partial results."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         record = tasks_api.abort(store, run)
     finally:
@@ -231,7 +231,7 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete stored runs and all their results."""
-    store = open_store(db)
+    store = open_store(db, existing=True)
     try:
         for ref in runs:
             record = tasks_api.delete(store, ref)
