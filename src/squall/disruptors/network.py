@@ -92,29 +92,32 @@ class Network(Disruptor):
     def table(self) -> str:
         return TABLE_PREFIX + "".join(c if c.isalnum() else "_" for c in self.cfg.interface)
 
-    def nft_commands(self) -> list[tuple[str, ...]]:
-        """The nft commands that build the partition (pure; one table owns it all)."""
+    def nft_script(self) -> str:
+        """The partition as one nft transaction (pure): all rules apply at once, in one
+        table named after the interface, so the undo is one ``delete table``."""
         dev, table = self.cfg.interface, self.table()
-        cmds: list[tuple[str, ...]] = [("nft", "add", "table", "inet", table)]
-        for chain, hook in (("in", "input"), ("out", "output"), ("fwd", "forward")):
+        lines = [f"add table inet {table}"]
+        for chain, hook in (("sq_in", "input"), ("sq_out", "output"), ("sq_fwd", "forward")):
             spec = f"{{ type filter hook {hook} priority -300 ; policy accept ; }}"
-            cmds.append(("nft", "add", "chain", "inet", table, chain, spec))
-        matches: list[tuple[str, str]] = []
+            lines.append(f"add chain inet {table} {chain} {spec}")
         for peer in self.cfg.peers or [""]:
             family = "ip6" if ":" in peer else "ip"
             src = f"{family} saddr {peer} " if peer else ""
             dst = f"{family} daddr {peer} " if peer else ""
-            matches += [("in", f"iifname {dev} {src}"), ("out", f"oifname {dev} {dst}")]
-            matches += [("fwd", f"iifname {dev} {src}"), ("fwd", f"oifname {dev} {dst}")]
-        for chain, match in matches:
-            cmds.append(("nft", "add", "rule", "inet", table, chain, f"{match}drop"))
-        return cmds
+            for chain, match in (
+                ("sq_in", f"iifname {dev} {src}"),
+                ("sq_out", f"oifname {dev} {dst}"),
+                ("sq_fwd", f"iifname {dev} {src}"),
+                ("sq_fwd", f"oifname {dev} {dst}"),
+            ):
+                lines.append(f"add rule inet {table} {chain} {match}drop")
+        return " ; ".join(lines)
 
     def _partition(self, host: Host) -> _Parts:
         table = self.table()
         listing = ("nft", "list", "table", "inet", table)
         return (
-            tuple(RunCommand(host=host, argv=argv) for argv in self.nft_commands()),
+            (RunCommand(host=host, argv=("nft", self.nft_script())),),
             CommandCheck(host=host, argv=listing, contains="drop"),
             RunCommand(host=host, argv=("nft", "delete", "table", "inet", table), ok_codes=(0, 1)),
             CommandCheck(host=host, argv=listing, expect="fail"),

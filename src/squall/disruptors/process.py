@@ -112,6 +112,15 @@ class Process(Disruptor):
             return (RunCommand(host=host, argv=tuple(self.cfg.start)),)
         return ()
 
+    def _running_again(self, host: Host) -> tuple[Check, ...]:
+        """After a restart by command: a process matches the name (or pidfile) again."""
+        cfg = self.cfg
+        if not cfg.start:
+            return ()
+        if cfg.name is not None:
+            return (CommandCheck(host=host, argv=("pgrep", "-f", "--", cfg.name)),)
+        return (CommandCheck(host=host, argv=("sh", "-c", f'kill -0 "$(cat {cfg.pidfile})"')),)
+
     def _local_plan(self, host: Host, pids: list[int]) -> FaultPlan:
         refs = tuple(r for r in (ProcRef.of(p) for p in pids) if r is not None)
         if not refs:
@@ -123,7 +132,8 @@ class Process(Disruptor):
             resume: tuple[Action, ...] = (SendSignal(procs=refs, signal="SIGCONT"),)
             running = (ProcessState(procs=refs, expect="running"),)
             return self._plan(host, (inject,), (verify,), resume, running)
-        return self._plan(host, (inject,), (verify,), self._restart_actions(host), ())
+        restart = self._restart_actions(host)
+        return self._plan(host, (inject,), (verify,), restart, self._running_again(host))
 
     def _remote_plan(self, host: Host, pids: list[int]) -> FaultPlan:
         words = tuple(str(p) for p in pids)
@@ -135,7 +145,8 @@ class Process(Disruptor):
             resume = RunCommand(host=host, argv=("kill", "-s", "CONT", *words), ok_codes=(0, 1))
             return self._plan(host, (inject,), (verify,), (resume,), ())
         gone = CommandCheck(host=host, argv=ps, expect="fail")
-        return self._plan(host, (inject,), (gone,), self._restart_actions(host), ())
+        restart = self._restart_actions(host)
+        return self._plan(host, (inject,), (gone,), restart, self._running_again(host))
 
     def _devcloud_plan(self, host: Host, service: str) -> FaultPlan:
         cfg = self.cfg

@@ -94,6 +94,9 @@ class Fault:
         self._event("inject", True, "; ".join(details))
 
     def verify(self, timeout: float = VERIFY_TIMEOUT) -> bool:
+        """Wait for the effect; no event when the plan has nothing to verify."""
+        if not self.plan.verify:
+            return True
         ok = _wait(self.plan.verify, timeout)
         self._event("effect", ok, "" if ok else f"effect not seen within {timeout:g} s")
         return ok
@@ -110,6 +113,9 @@ class Fault:
         self._event("restore", True, "; ".join(details))
 
     def verify_recovery(self, timeout: float = RECOVERY_TIMEOUT) -> bool:
+        """Wait for recovery; no event when the plan has no recovery check."""
+        if not self.plan.verify_recovery:
+            return True
         ok = _wait(self.plan.verify_recovery, timeout)
         self._event("recovered", ok, "" if ok else f"not recovered within {timeout:g} s")
         return ok

@@ -39,8 +39,7 @@ class InstanceMonitor(Monitor):
         return self.config
 
     def ping_argv(self, address: str) -> list[str]:
-        wait = max(1, round(self.cfg.timeout))
-        argv = ["ping", "-n", "-q", "-c", "1", "-W", str(wait), address]
+        argv = ["ping", "-n", "-q", "-c", "1", "-W", f"{self.cfg.timeout:g}", address]
         return ["ip", "netns", "exec", self.cfg.netns, *argv] if self.cfg.netns else argv
 
     def _ping(self, address: str) -> None:

@@ -133,13 +133,15 @@ def test_loss_and_partition_rules():
     part = Network(
         Network.parse_config({"interface": "br-mgmt", "peers": ["10.0.0.0/24", "fd00::1"]})
     )
-    cmds = part.nft_commands()
-    assert cmds[0] == ("nft", "add", "table", "inet", "squall_br_mgmt")
-    rules = [c[-1] for c in cmds if c[2] == "rule"]
-    assert "iifname br-mgmt ip saddr 10.0.0.0/24 drop" in rules
-    assert "oifname br-mgmt ip6 daddr fd00::1 drop" in rules
+    script = part.nft_script()
+    commands = script.split(" ; ")
+    assert commands[0] == "add table inet squall_br_mgmt"
+    rules = [c for c in commands if c.startswith("add rule")]
+    assert "add rule inet squall_br_mgmt sq_in iifname br-mgmt ip saddr 10.0.0.0/24 drop" in rules
+    assert "add rule inet squall_br_mgmt sq_out oifname br-mgmt ip6 daddr fd00::1 drop" in rules
     assert len(rules) == 8
     plan = part.plan(CTL)
+    assert argvs(plan.inject) == [("nft", script)]
     assert argvs(plan.undo) == [("nft", "delete", "table", "inet", "squall_br_mgmt")]
 
 

@@ -1,0 +1,168 @@
+"""A task's resilience section end to end: monitors around the load, a disruption on
+the run's clock, samples and fault events stored, the downtime where the fault was."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from squall.api.environment import current_environment
+from squall.disruptors.journal import FaultJournal
+from squall.engine.task_engine import TaskEngine
+from squall.errors import FaultError, TaskError
+from squall.plugins.loader import load_registry
+from squall.results.records import RunStatus
+from squall.results.samples import SampleStore
+from squall.results.store import Store
+from squall.stats.downtime import Point, downtime_windows
+from squall.task.loader import load_text
+from squall.task.validate import validate_task
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(f"sqlite:///{tmp_path / 'r.db'}") as s:
+        yield s
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def server():
+    """A TCP server with a unique command line, and the shell line that starts it again."""
+    port, tag = free_port(), f"squall-srv-{uuid.uuid4().hex[:8]}"
+    code = f"import http.server as h; h.HTTPServer(('127.0.0.1', {port}), h.BaseHTTPRequestHandler).serve_forever()  # {tag}"
+    start = f'exec {sys.executable} -c "{code}" >/dev/null 2>&1 &'
+    subprocess.run(["sh", "-c", start], check=True)
+    wait_port(port)
+    yield port, tag, start
+    found = subprocess.run(["pgrep", "-f", tag], capture_output=True, text=True).stdout.split()
+    for pid in found:
+        os.kill(int(pid), signal.SIGKILL)
+
+
+def run(store, text):
+    task = validate_task(load_text(text, "task.yaml"), load_registry())
+    engine = TaskEngine(task, store, current_environment(), registry=load_registry())
+    return engine, asyncio.run(engine.run())
+
+
+def test_a_killed_server_is_down_while_the_load_runs_and_back_after(store, server, tmp_path):
+    port, tag, start = server
+    journal = tmp_path / "faults.jsonl"
+    task = f"""
+squall: 1
+title: resilience
+resilience:
+  journal: {journal}
+  health_gate: 0.4
+  monitors:
+    - instance: {{tcp: ["127.0.0.1:{port}"], period: 0.2, timeout: 0.2}}
+  disruptions:
+    - process: {{name: {tag}, action: kill, start: [sh, -c, {json.dumps(start)}]}}
+      at: 1
+      down: 1.5
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        args: {{sleep: 0.05}}
+        runner: {{type: constant_for_duration, duration: 4, concurrency: 2}}
+"""
+    _, outcome = run(store, task)
+    assert outcome.status is RunStatus.FINISHED
+    stored = SampleStore(store)
+    events = stored.events(outcome.run_id)
+    phases = [e.phase for e in events]
+    assert phases == ["inject", "effect", "restore", "recovered"] and all(e.ok for e in events)
+    samples = stored.samples(outcome.run_id)
+    assert {s.target for s in samples} == {f"tcp:127.0.0.1:{port}"}
+    assert len(samples) >= 20
+    (window,) = downtime_windows([Point(s.at, s.ok) for s in samples])
+    injected, restored = events[0].at, events[2].at
+    assert abs(window.start - injected) <= 0.4
+    assert window.end is not None and 0 <= window.end - restored <= 1.5  # the server restarts
+    assert samples[0].at < min(
+        it.timestamp
+        for w in store.get_run(outcome.run_id).workloads
+        for it in store.iterations(w.id)
+    )
+    assert FaultJournal(journal).pending() == []
+    wait_port(port)
+
+
+def test_the_health_gate_refuses_an_unhealthy_cloud(store, tmp_path):
+    port = free_port()  # nothing listens there
+    task = f"""
+squall: 1
+title: gated
+resilience:
+  health_gate: 0.3
+  health_timeout: 1
+  monitors:
+    - instance: {{tcp: ["127.0.0.1:{port}"], period: 0.2, timeout: 0.1}}
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+"""
+    with pytest.raises(FaultError, match="health gate did not pass") as info:
+        run(store, task)
+    assert f"instance:tcp:127.0.0.1:{port}" in info.value.message
+    (record,) = store.list_runs()
+    assert record.status is RunStatus.CRASHED
+    assert store.get_run(record.id).workloads == []
+
+
+TAIL = """
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+"""
+
+
+def problems(section: str) -> str:
+    text = f"squall: 1\ntitle: bad\nresilience:\n{section}{TAIL}"
+    with pytest.raises(TaskError) as info:
+        validate_task(load_text(text, "task.yaml"), load_registry())
+    return str(info.value)
+
+
+def test_bad_resilience_sections_are_located():
+    two = problems("  disruptions:\n    - process: {name: x}\n      network: {interface: eth0}\n")
+    assert "task.yaml:5: resilience.disruptions[0]: name exactly one disruptor, found 2" in two
+    text = problems(
+        "  monitors:\n    - apii: {}\n    - instance: {period: 0.01, ping: [a]}\n"
+        "  disruptions:\n    - proces: {name: x}\n    - process: {name: x, action: explode}\n"
+    )
+    assert "task.yaml:5: resilience.monitors[0].apii: unknown monitor 'apii' (did you mean" in text
+    assert "task.yaml:6: resilience.monitors[1].instance.period: Input should be greater" in text
+    assert "task.yaml:8: resilience.disruptions[0].proces: unknown disruptor 'proces'" in text
+    assert "task.yaml:9: resilience.disruptions[1].process.action: Input should be" in text
