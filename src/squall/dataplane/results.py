@@ -43,6 +43,8 @@ class RunRecord:
     agents: list[AgentRecord] = field(default_factory=list)
     tests: list[RepetitionSummary] = field(default_factory=list)
     rejected_messages: int = 0
+    #: test dicts already rendered (a summary does not change once appended)
+    rendered: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
 
 
 def histogram_dict(hist: Histogram) -> dict[str, Any]:
@@ -51,7 +53,6 @@ def histogram_dict(hist: Histogram) -> dict[str, Any]:
         data.update(
             min=hist.min,
             max=hist.max,
-            mean=hist.mean,
             percentiles={f"{p:g}": hist.value_at(p) for p in PERCENTILES},
         )
     if hist.out_of_range:
@@ -126,6 +127,13 @@ def test_dict(summary: RepetitionSummary) -> dict[str, Any]:
     }
 
 
+def _rendered(record: RunRecord, summary: RepetitionSummary) -> dict[str, Any]:
+    key = id(summary)
+    if key not in record.rendered:
+        record.rendered[key] = test_dict(summary)
+    return record.rendered[key]
+
+
 def run_dict(record: RunRecord) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
@@ -152,7 +160,7 @@ def run_dict(record: RunRecord) -> dict[str, Any]:
             }
             for a in record.agents
         ],
-        "tests": [test_dict(t) for t in record.tests],
+        "tests": [_rendered(record, t) for t in record.tests],
     }
 
 

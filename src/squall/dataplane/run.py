@@ -41,6 +41,8 @@ IPERF3_BASE_PORT = 5201
 SERVE_TIMEOUT = 60.0
 
 Echo = Callable[[str], None]
+#: Called once a test repetition's commands are out: (test, repetition, provider).
+StartedHook = Callable[[PlanTest, int, Provider], None]
 
 
 @dataclass
@@ -49,6 +51,7 @@ class RunOptions:
     redis_url: str | None = None
     echo: Echo | None = None
     run_id: str | None = None
+    on_started: StartedHook | None = None
 
 
 @dataclass
@@ -58,6 +61,7 @@ class _Context:
     provider: Provider
     controller: Controller
     echo: Echo
+    on_started: StartedHook | None = None
 
 
 def tools_needed(plan: Plan) -> set[str]:
@@ -129,7 +133,7 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         environment=environment(),
     )
     echo(f"run {run}: {len(topology.instances)} instances ({plan.network_mode}) in {run_dir}")
-    context = _Context(plan, topology, provider, controller, echo)
+    context = _Context(plan, topology, provider, controller, echo, options.on_started)
     try:
         await controller.start(unix=provider.controller_unix_socket(run_dir))
         write_results(record, run_dir)
@@ -219,6 +223,8 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
     tracker = _IntervalEcho(context.echo, test.name, len(commands))
     context.controller.on_interval = tracker.add
     await context.controller.submit(list(commands.values()))
+    if context.on_started is not None:
+        context.on_started(test, rep, context.provider)
     timeout = lead + max((c.timeout for c in commands.values()), default=0.0)
     collected = await context.controller.collect(list(commands.values()), timeout)
     context.controller.on_interval = None

@@ -47,6 +47,7 @@ class HttpServer:
         self.servers: list[asyncio.Server] = []
         self.port: int | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._unix_paths: list[Path] = []
 
     async def listen_tcp(self, host: str, port: int = 0) -> int:
         server = await asyncio.start_server(self._serve, host, port, limit=MAX_HEADER, backlog=4096)
@@ -61,7 +62,9 @@ class HttpServer:
         server = await asyncio.start_unix_server(
             self._serve, str(path), limit=MAX_HEADER, backlog=4096
         )
+        path.chmod(0o600)
         self.servers.append(server)
+        self._unix_paths.append(path)
 
     async def close(self) -> None:
         for server in self.servers:
@@ -72,6 +75,10 @@ class HttpServer:
             with contextlib.suppress(Exception):
                 await server.wait_closed()
         self.servers.clear()
+        for path in self._unix_paths:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self._unix_paths.clear()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -96,7 +103,7 @@ class HttpServer:
             if task is not None:
                 self._connections.discard(task)
             writer.close()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await writer.wait_closed()
 
 

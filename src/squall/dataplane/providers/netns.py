@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from squall.dataplane.topology import EXTERNAL, Topology
 from squall.errors import AgentError, ConfigError
 
 JOURNAL = "netns.json"
+UNIX_PATH_MAX = 100  # sun_path holds 108 bytes
 PREFIX_RE = re.compile(r"^sq[0-9a-f]{8}-")
 #: Tools a plan's tests need on this host, and the Debian package giving each.
 TOOL_PACKAGES = {"iperf3": "iperf3", "fio": "fio", "ping": "iputils-ping", "wrk": "wrk"}
@@ -262,7 +264,10 @@ class NetnsProvider(Provider):
         teardown_journal(self.journal)
 
     def controller_unix_socket(self, run_dir: Path) -> Path | None:
-        return run_dir / "ctl.sock"
+        path = run_dir / "ctl.sock"
+        if len(str(path)) < UNIX_PATH_MAX:
+            return path
+        return Path(tempfile.gettempdir()) / f"squall-{self.run[:16]}.sock"
 
 
 def nat_rules(kind: str, networks: list[str], external_ip: str, fips: list[tuple[str, str]]) -> str:

@@ -1,0 +1,86 @@
+"""Faults during real netns runs: an agent killed mid-test, Ctrl-C, an impossible plan."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from squall.dataplane.loader import load_plan_text
+from squall.dataplane.plan import PlanTest
+from squall.dataplane.providers.base import Provider
+from squall.dataplane.providers.netns import orphan_namespaces
+from squall.dataplane.results import RESULTS_FILE
+from squall.dataplane.run import RunOptions, run_plan
+from squall.errors import ConfigError, RunAborted
+
+pytestmark = [pytest.mark.integration]
+
+PLAN = """\
+dataplane: 1
+network_mode: single-router
+scale: {servers_per_network: 2}
+controller: {loss_timeout: 1.5, poll_wait: 0.5, start_lead: 0.3}
+tests:
+  - {name: web, tool: http, duration: 3, report_interval: 0.5, args: {connections: 2, rate: 200}}
+  - {name: rtt, tool: ping, duration: 0.3, args: {interval: 0.05}}
+"""
+
+
+def _results(workdir: Path) -> dict:
+    (path,) = workdir.glob(f"*/{RESULTS_FILE}")
+    return json.loads(path.read_text())
+
+
+def test_an_agent_killed_mid_test_leaves_a_partial_run_naming_it(workdir):
+    plan = load_plan_text(PLAN, "p.yaml")
+    victim = "t0r0n0s0c0"
+
+    def kill_later(test: PlanTest, rep: int, provider: Provider) -> None:
+        if test.name == "web":
+            threading.Timer(1.0, provider.kill_agent, args=(victim,)).start()
+
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, on_started=kill_later)))
+    assert record.status == "partial"
+    data = _results(workdir)
+    web = data["tests"][0]
+    assert web["partial"] is True
+    assert web["failed_agents"] == [victim]
+    by_client = {p["client"]: p for p in web["pairs"]}
+    assert by_client[victim]["status"] == "lost"
+    assert by_client[victim]["counters"]["requests"] > 0  # kept what it reported before
+    assert by_client["t0r0n0s1c0"]["status"] == "ok"
+    rtt = data["tests"][1]
+    assert {p["client"]: p["status"] for p in rtt["pairs"]}["t0r0n0s1c0"] == "ok"
+    agents = {a["id"]: a["status"] for a in data["agents"]}
+    assert agents[victim] == "lost"
+    assert not [n for n in orphan_namespaces() if n.startswith("sq" + record.run[:8])]
+
+
+def test_ctrl_c_removes_everything_and_keeps_the_record(workdir):
+    plan = load_plan_text(PLAN, "p.yaml")
+
+    def interrupt(test: PlanTest, rep: int, provider: Provider) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(RunAborted, match="interrupted"):
+        asyncio.run(run_plan(plan, RunOptions(workdir, on_started=interrupt)))
+    data = _results(workdir)
+    assert data["status"] == "aborted"
+    assert not [n for n in orphan_namespaces() if n.startswith("sq" + data["run"][:8])]
+
+
+def test_a_plan_beyond_bridge_limits_fails_before_staging(workdir):
+    plan = load_plan_text(
+        "dataplane: 1\nnetwork_mode: single-router\n"
+        "scale: {networks_per_router: 9, servers_per_network: 20}\n"
+        "tests: [{name: t, tool: ping}]\n",
+        "big.yaml",
+    )
+    with pytest.raises(ConfigError, match="cannot be staged"):
+        asyncio.run(run_plan(plan, RunOptions(workdir)))
+    assert not list(workdir.iterdir())

@@ -1,0 +1,97 @@
+"""Real runs on network namespaces: every tool, all three network modes, nginx/iperf3/fio.
+
+Numbers on a shared 2-core machine are smoke-level: the assertions check that traffic
+really flowed where the topology says and that the figures add up, not speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from squall.dataplane.loader import load_plan_text
+from squall.dataplane.providers.netns import orphan_namespaces, prefix_for
+from squall.dataplane.results import RESULTS_FILE
+from squall.dataplane.run import RunOptions, run_plan
+
+pytestmark = [pytest.mark.integration]
+
+PLAN = """\
+dataplane: 1
+title: it {mode}
+provider: netns
+network_mode: {mode}
+scale: {{servers_per_network: 2, clients_per_server: 1}}
+controller: {{loss_timeout: 10, poll_wait: 2, start_lead: 0.3}}
+tests:
+  - {{name: web, tool: http, duration: 2, warmup: 0.5, report_interval: 0.5,
+      args: {{connections: 4, rate: 400, size: 2048}}}}
+  - {{name: tcp, tool: iperf3, duration: 1}}
+  - {{name: rtt, tool: ping, duration: 0.5, args: {{interval: 0.05}}}}
+  - {{name: disk, tool: fio, duration: 1, args: {{size: 8M, iodepth: 2}}}}
+{extra}
+"""
+
+EXTRA = {
+    "single-network": "  - {name: wrk, tool: http, duration: 1, args: {driver: wrk, connections: 4}}",
+    "single-router": "  - {name: udp, tool: iperf3, duration: 1,"
+    " args: {protocol: udp, bandwidth: 20M, length: 1000}}",
+    "full": "",
+}
+
+
+def _run(mode: str, workdir: Path) -> dict:
+    plan = load_plan_text(PLAN.format(mode=mode, extra=EXTRA[mode]), f"{mode}.yaml")
+    record = asyncio.run(run_plan(plan, RunOptions(workdir)))
+    assert not [n for n in orphan_namespaces() if n.startswith(prefix_for(record.run))]
+    return json.loads((workdir / record.run / RESULTS_FILE).read_text())
+
+
+@pytest.mark.parametrize("mode", ["single-network", "single-router", "full"])
+def test_every_tool_runs_in_every_network_mode(mode, workdir):
+    data = _run(mode, workdir)
+    assert data["status"] == "finished", data.get("error")
+    tests = {t["test"]: t for t in data["tests"]}
+    for test in tests.values():
+        assert [p["status"] for p in test["pairs"]] == ["ok", "ok"], test["pairs"]
+        assert test["start_skew"]["max"] < 0.25
+
+    web = tests["web"]
+    requests = web["counters"]["requests"]
+    assert 0.8 * 2 * 400 * 2 <= requests <= 1.2 * 2 * 400 * 2  # 2 clients x 400/s x 2 s
+    assert web["histograms"]["latency"]["count"] == requests
+    assert web["counters"]["status_2xx"] == requests
+    assert web["counters"]["bytes"] > requests * 2048
+    assert len(web["intervals"]) >= 4
+
+    assert tests["tcp"]["counters"]["bits_per_second"] > 1e6
+    rtt = tests["rtt"]
+    assert rtt["counters"]["loss_percent"] == 0
+    assert rtt["histograms"]["rtt"]["count"] == rtt["counters"]["transmitted"]
+    assert tests["disk"]["counters"]["read_iops"] > 0
+    assert (
+        tests["disk"]["histograms"]["read_clat"]["count"] == tests["disk"]["counters"]["read_ios"]
+    )
+
+    if mode == "single-network":
+        wrk = tests["wrk"]
+        assert wrk["counters"]["requests"] > 0
+        assert wrk["histograms"]["latency"]["count"] == wrk["counters"]["requests"]
+    if mode == "single-router":
+        assert tests["udp"]["counters"]["packets"] > 0
+    assert {a["status"] for a in data["agents"]} == {"registered"}
+    assert len(data["agents"]) == 4
+
+
+def test_full_mode_servers_are_reached_only_through_floating_ips(workdir):
+    from squall.dataplane import topology
+    from squall.dataplane.plan import Plan
+
+    plan = Plan.model_validate({"network_mode": "full", "tests": [{"name": "t", "tool": "ping"}]})
+    topo = topology.build(plan)
+    pair = topo.pairs[0]
+    assert pair.target != topo.instances[pair.server].address
+    assert pair.target == topo.instances[pair.server].floating_ip
