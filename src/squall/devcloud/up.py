@@ -61,6 +61,8 @@ def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
         if previous is not None and _already_up(previous):
             merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
             return UpResult(previous.config, False, time.monotonic() - t0)
+        if previous is not None:
+            _refuse_moved_ports(previous.config, config)
         bringup = _Bringup(config, report, t0)
         bringup.run()
     return UpResult(config, True, time.monotonic() - t0)
@@ -95,6 +97,22 @@ def _already_up(previous: State) -> bool:
         f"a devcloud in {previous.config.directory} is half up ({what})",
         hint="run `squall devcloud down` to stop what is left (add --wipe to start from "
         "scratch), then `squall devcloud up` again",
+    )
+
+
+def _refuse_moved_ports(recorded: DevcloudConfig, wanted: DevcloudConfig) -> None:
+    """nova keeps its database and RabbitMQ URLs in its own tables: no moving them."""
+    if recorded.ports == wanted.ports or not (wanted.data / "mysql.initialized").exists():
+        return
+    moved = [
+        f"{name} {port}->{getattr(wanted.ports, name)}"
+        for name, port in recorded.ports.model_dump().items()
+        if getattr(wanted.ports, name) != port
+    ]
+    raise DevcloudError(
+        f"the devcloud in {wanted.directory} was set up on other ports ({', '.join(moved)})",
+        hint="run `squall devcloud down --wipe` first to start over on new ports, or use "
+        "another --dir",
     )
 
 

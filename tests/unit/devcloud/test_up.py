@@ -94,3 +94,17 @@ def test_a_second_up_waits_for_the_first(tmp_path):
     waiter.join(timeout=5)
     assert order == ["1", "2"]
     assert "waiting" in said[0]
+
+
+def test_moving_the_ports_of_an_existing_devcloud_is_refused(tmp_path):
+    from squall.devcloud.up import _refuse_moved_ports
+
+    recorded = DevcloudConfig(directory=tmp_path)
+    moved = DevcloudConfig(directory=tmp_path, ports=Ports().shifted(1))
+    _refuse_moved_ports(recorded, moved)  # nothing created yet: fine
+    recorded.data.mkdir()
+    (recorded.data / "mysql.initialized").touch()
+    _refuse_moved_ports(recorded, recorded)
+    with pytest.raises(DevcloudError, match=r"other ports \(keystone 5000->5001") as caught:
+        _refuse_moved_ports(recorded, moved)
+    assert "down --wipe" in str(caught.value)
