@@ -57,6 +57,7 @@ def _kill_at(squall, delay: float) -> str:
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    proc.stdout.close()
     return run_id
 
 

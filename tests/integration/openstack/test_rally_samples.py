@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
-SAMPLES = sorted((Path(__file__).resolve().parents[3] / "samples/tasks/openstack").glob("*.yaml"))
+FOLDER = Path(__file__).resolve().parents[3] / "samples/tasks/openstack"
+SAMPLES = sorted(p for p in FOLDER.iterdir() if p.suffix in {".yaml", ".json"})
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
 from squall.scenarios.openstack.base import OpenStackArgs, OpenStackScenario
 
 
-class _Args(OpenStackArgs):
+class _Compat(OpenStackArgs):
+    """Arguments old Rally task files still pass (keystone's own rally-jobs do);
+    accepted and ignored, as Rally does: names are always ``squall-<run8>-<rand>``."""
+
+    name_length: int | None = Field(None, description="ignored (Rally's old argument)")
+    password_length: int | None = Field(None, description="ignored (Rally's old argument)")
+
+
+class _Args(_Compat):
     """Rally passes ``**kwargs`` to the create call; the common ones are typed here."""
 
     enabled: bool | None = None
@@ -31,6 +39,7 @@ class KeystoneScenario(OpenStackScenario):
 
     services: ClassVar[tuple[str, ...]] = ("identity",)
     needs_admin: ClassVar[bool] = True
+    Config: ClassVar[type[BaseModel]] = _Compat
 
     @property
     def identity(self) -> Any:
@@ -276,7 +285,7 @@ class GetEntities(KeystoneScenario):
 
     name: ClassVar[str] = "KeystoneBasic.get_entities"
 
-    class Config(OpenStackArgs):
+    class Config(_Compat):
         service_name: str | None = "keystone"
 
     def run(self) -> None:
@@ -305,7 +314,7 @@ class CreateAndDeleteService(KeystoneScenario):
 
     name: ClassVar[str] = "KeystoneBasic.create_and_delete_service"
 
-    class Config(OpenStackArgs):
+    class Config(_Compat):
         service_type: str | None = None
         description: str | None = None
 
@@ -323,7 +332,7 @@ class CreateAndListServices(KeystoneScenario):
 
     name: ClassVar[str] = "KeystoneBasic.create_and_list_services"
 
-    class Config(OpenStackArgs):
+    class Config(_Compat):
         service_type: str | None = None
         description: str | None = None
 
