@@ -18,6 +18,7 @@ from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import CloudSpec, from_clouds_yaml
 from squall.openstack.journal import Journal
 from squall.openstack.sweep import clean, find_leftovers
+from squall.results.records import RunStatus
 from squall.results.store import Store
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -62,6 +63,14 @@ def resolve_run(store: Store | None, ref: str) -> str:
     raise ConfigError(f"no run {ref!r} in the results store", hint="see `squall task list`")
 
 
+def _active_runs(store: Store | None) -> frozenset[str]:
+    """Runs of this store still running (their process is alive): ``--all`` spares them."""
+    if store is None:
+        return frozenset()
+    live = (RunStatus.INIT, RunStatus.RUNNING, RunStatus.ABORTING)
+    return frozenset(r.id for r in store.list_runs() if r.status in live)
+
+
 def _specs(request: CleanupRequest, journal: Journal | None, run_id: str | None) -> list[CloudSpec]:
     specs = cloud_specs(request.clouds)
     if specs:
@@ -87,13 +96,16 @@ def cleanup(
     if request.run is None and not request.all_runs:
         raise ConfigError("say what to clean", hint="pass --run ID or --all")
     run_id = resolve_run(store, request.run) if request.run is not None else None
+    active = _active_runs(store) if run_id is None else frozenset()
     cutoff = time.time() - request.older_than if request.older_than is not None else None
     env = OpenStackEnv(clouds=_specs(request, journal, run_id))
     results: list[CloudCleanup] = []
     try:
         for spec in env.clouds:
             conn = env.admin(spec).conn
-            leftovers = find_leftovers(conn, journal, spec, run_id, older_than=cutoff)
+            leftovers = find_leftovers(
+                conn, journal, spec, run_id, older_than=cutoff, skip_runs=active
+            )
             report = clean(conn, journal, leftovers, dry_run=request.dry_run, rate=request.rate)
             results.append(CloudCleanup(spec.label, report))
     finally:

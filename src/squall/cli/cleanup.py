@@ -25,7 +25,13 @@ def cleanup(  # noqa: PLR0913 - the command's options
     run: Annotated[
         str | None, typer.Option("--run", help="Run id, unique prefix or 'last'.")
     ] = None,
-    all_runs: Annotated[bool, typer.Option("--all", help="Every squall run's leftovers.")] = False,
+    all_runs: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every squall run's leftovers (runs still running in this store are spared).",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be deleted; delete nothing.")
     ] = False,

@@ -19,7 +19,7 @@ from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import CloudSpec
 from squall.openstack.inventory import discover
 from squall.openstack.journal import Journal, JournalEntry
-from squall.openstack.naming import is_squall_name
+from squall.openstack.naming import is_squall_name, run8
 
 
 def sweep_workload(env: OpenStackEnv, run_id: str, scope: str) -> CleanupReport:
@@ -38,9 +38,16 @@ def sweep_workload(env: OpenStackEnv, run_id: str, scope: str) -> CleanupReport:
     return report
 
 
-def matcher(run_id: str | None) -> Callable[[str], bool]:
-    """Names of ``run_id``'s resources, or of every squall run when None."""
-    return lambda name: is_squall_name(name, run_id)
+def matcher(run_id: str | None, skip: frozenset[str] = frozenset()) -> Callable[[str], bool]:
+    """Names of ``run_id``'s resources, or of every squall run but those in ``skip``."""
+    skipped = {run8(r) for r in skip}
+
+    def matches(name: str) -> bool:
+        if not is_squall_name(name, run_id):
+            return False
+        return name.split("-")[1] not in skipped
+
+    return matches
 
 
 def find_leftovers(
@@ -50,14 +57,20 @@ def find_leftovers(
     run_id: str | None,
     *,
     older_than: float | None = None,
+    skip_runs: frozenset[str] = frozenset(),
 ) -> list[Leftover]:
-    """Live journal rows (of ``run_id``, or all runs) plus resources named like squall's."""
+    """Live journal rows (of ``run_id``, or all runs but ``skip_runs``) plus resources
+    named like squall's."""
     entries: list[JournalEntry] = []
     if journal is not None:
-        entries = [e for e in journal.entries(run_id) if e.cloud in (spec.label, spec.name)]
+        entries = [
+            e
+            for e in journal.entries(run_id)
+            if e.cloud in (spec.label, spec.name) and e.run_id not in skip_runs
+        ]
         if older_than is not None:
             entries = [e for e in entries if e.created_at <= older_than]
-    found = discover(conn, matcher(run_id))
+    found = discover(conn, matcher(run_id, skip_runs))
     if older_than is not None:
         found = [f for f in found if _created_before(f.created_at, older_than)]
     return plan(entries, found)
