@@ -10,13 +10,14 @@ from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse
 
 import squall
-from squall.errors import PluginError, SquallError, StoreError, TaskError
+from squall.errors import SquallError, TaskError
 from squall.plugins.loader import load_registry
 from squall.plugins.registry import Registry
 from squall.server.auth import require_token
 from squall.server.live import RunManager
 from squall.server.metrics import Metrics, ObservedStore
 from squall.server.routes import analysis, cleanup, metrics, plugins, runs, tasks, ui
+from squall.server.schemas import ERRORS
 from squall.server.settings import ServerSettings
 
 DESCRIPTION = """squall's REST API: start, validate and abort control-plane tasks, read results,
@@ -47,6 +48,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(require_token)],
+        responses=ERRORS,
         openapi_url=None,  # served by _schema_route, behind the token
         docs_url=None,  # Swagger UI loads from a CDN: not here
         redoc_url=None,
@@ -90,11 +92,7 @@ def _public_login(app: FastAPI) -> None:
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(SquallError)
     async def squall_error(request: Request, exc: SquallError) -> JSONResponse:
-        status = 400
-        if isinstance(exc, StoreError):
-            status = 503
-        if isinstance(exc, PluginError):
-            status = 400
+        status = 400  # the message says why; a missing run is answered 404 by its route
         problems = [str(p) for p in exc.problems] if isinstance(exc, TaskError) else []
         body = {"error": exc.message, "hint": exc.hint, "problems": problems}
         return JSONResponse(body, status_code=status)

@@ -266,3 +266,18 @@ def finite(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return value
+
+
+def error_response(description: str) -> dict[str, Any]:
+    """An error answer as documented on every route (JSON, whatever the route returns)."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": ErrorOut.model_json_schema()}},
+    }
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error_response("A request squall cannot act on (the message says why)"),
+    401: error_response("A missing or wrong bearer token"),
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: error_response("No such run")}

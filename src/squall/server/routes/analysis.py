@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from squall.api import compare as compare_api
-from squall.server.deps import StoreDep
+from squall.server.deps import StoreDep, find_run
 from squall.server.schemas import (
+    NOT_FOUND,
     ChangeOut,
     CompareOut,
-    ErrorOut,
     SeriesCompareOut,
     TrendOut,
     TrendPointOut,
@@ -21,13 +21,12 @@ from squall.server.schemas import (
 from squall.stats.compare import CompareOptions
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
-BAD: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "The runs cannot be compared"}
-}
 Ref = Annotated[str, Query(min_length=1, max_length=64)]
 
 
-@router.get("/compare", summary="Compare two runs: change and verdict per figure", responses=BAD)
+@router.get(
+    "/compare", summary="Compare two runs: change and verdict per figure", responses=NOT_FOUND
+)
 def compare(
     store: StoreDep,
     before: Ref,
@@ -38,7 +37,8 @@ def compare(
 ) -> CompareOut:
     options = CompareOptions(alpha=alpha, threshold=threshold / 100,
                              failure_threshold=failure_threshold)  # fmt: skip
-    result = compare_api.compare_runs(store, before, after, options)
+    first, second = find_run(store, before).id, find_run(store, after).id
+    result = compare_api.compare_runs(store, first, second, options)
     return CompareOut(
         before=result.before.id,
         after=result.after.id,
@@ -60,7 +60,7 @@ def compare(
     )
 
 
-@router.get("/trends", summary="A tag's runs over time, per workload", responses=BAD)
+@router.get("/trends", summary="A tag's runs over time, per workload")
 def trends(store: StoreDep, tag: Annotated[str, Query(min_length=1, max_length=255)]) -> TrendsOut:
     result = compare_api.trends(store, tag)
     return TrendsOut(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from squall.server.deps import StoreDep
-from squall.server.schemas import CleanupIn, CloudCleanupOut, ErrorOut
+from squall.server.schemas import CleanupIn, CloudCleanupOut
 
 router = APIRouter(prefix="/api/v1/cleanup", tags=["cleanup"])
 
@@ -13,7 +13,6 @@ router = APIRouter(prefix="/api/v1/cleanup", tags=["cleanup"])
 @router.post(
     "",
     summary="Find (dry_run) or delete what squall left in the clouds",
-    responses={400: {"model": ErrorOut, "description": "Nothing to clean, or no cloud"}},
 )
 def cleanup(body: CleanupIn, store: StoreDep) -> list[CloudCleanupOut]:
     # imported here: the OpenStack SDK is heavy and only this route needs it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
@@ -15,11 +15,8 @@ from squall.api import tasks as tasks_api
 from squall.results.records import RunStatus
 from squall.server import events
 from squall.server.deps import ManagerDep, RegistryDep, RunRef, SettingsDep, StoreDep, find_run
-from squall.server.schemas import ErrorOut, ProgressOut, RunBrief, RunOut
+from squall.server.schemas import NOT_FOUND, ProgressOut, RunBrief, RunOut
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "No such run"}
-}
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
 

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from fastapi import APIRouter, status
 
 from squall.api import tasks as tasks_api
 from squall.plugins.registry import Registry
 from squall.server.deps import ManagerDep, RegistryDep
-from squall.server.schemas import ErrorOut, StartIn, StartOut, TaskIn, ValidateOut
+from squall.server.schemas import StartIn, StartOut, TaskIn, ValidateOut
 from squall.task.validate import ValidatedTask
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
-INVALID: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "The task cannot be read or validated"}
-}
 
 
 def _validated(body: TaskIn, registry: Registry) -> ValidatedTask:
@@ -24,7 +20,7 @@ def _validated(body: TaskIn, registry: Registry) -> ValidatedTask:
     return tasks_api.validate(source, registry)
 
 
-@router.post("/validate", summary="Validate a task; every problem at once", responses=INVALID)
+@router.post("/validate", summary="Validate a task; every problem at once")
 def validate(body: TaskIn, registry: RegistryDep) -> ValidateOut:
     task = _validated(body, registry)
     return ValidateOut(
@@ -39,7 +35,6 @@ def validate(body: TaskIn, registry: RegistryDep) -> ValidateOut:
     "",
     summary="Start a task; it runs in the background (follow /runs/{id}/events)",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=INVALID,
 )
 def start(body: StartIn, registry: RegistryDep, manager: ManagerDep) -> StartOut:
     task = _validated(body, registry)

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from squall.server.auth import COOKIE, require_token, token_matches
+from squall.server.schemas import ERRORS
 
-public = APIRouter(prefix="/ui", tags=["ui"])
+public = APIRouter(prefix="/ui", tags=["ui"], responses=ERRORS)
 router = APIRouter(prefix="/ui", tags=["ui"], dependencies=[Depends(require_token)])
 MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 
