@@ -8,9 +8,12 @@ from typing import Annotated
 
 import typer
 import yaml
-from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
+from squall.api import resilience as resilience_api
+from squall.cli.options import DbOption, open_store
+from squall.cli.render import terminal
 from squall.disruptors.base import TargetConfig
 from squall.disruptors.journal import FaultJournal, ReplayResult
 from squall.disruptors.osfaults import translate
@@ -22,7 +25,7 @@ from squall.hosts.inventory import load_inventory
 from squall.hosts.select import Mode
 
 app = typer.Typer(help="Undo, list and preview faults (disruptors).", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = terminal()
 
 JournalOption = Annotated[
     Path | None,
@@ -108,6 +111,61 @@ def plan(
             out.print(Text.assemble((f"wave {number}: ", "bold"), title))
             for line in fault.lines():
                 out.print(f"  {line}")
+
+
+@app.command()
+def report(
+    run: Annotated[str, typer.Argument(help="Run id, unique prefix or 'last'.")] = "last",
+    db: DbOption = None,
+) -> None:
+    """Downtime per monitored target, and each fault's impact: time to detect, downtime,
+    recovery after restore, MTTR, latency degradation, failed iterations; and the
+    run's resilience score."""
+    store = open_store(db)
+    try:
+        result = resilience_api.report(store, run)
+    finally:
+        store.close()
+    _print_report(result)
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _print_report(result: resilience_api.ResilienceReport) -> None:
+    targets = Table(title="Downtime per target", show_edge=False, header_style="bold")
+    for col in ("monitor", "target", "samples", "windows", "downtime s", "longest s", "baseline s"):
+        targets.add_column(col)
+    for t in result.targets:
+        targets.add_row(
+            t.monitor, t.target, str(t.samples), str(len(t.windows)),
+            _seconds(t.downtime), _seconds(t.longest), _seconds(t.baseline),
+        )  # fmt: skip
+    out.print(targets)
+    for fault in result.faults:
+        state = "recovered" if fault.recovered else "NOT recovered"
+        failed, total = fault.iterations
+        out.print(
+            Text.assemble(
+                (f"{fault.fault.label} on {fault.target}", "bold"),
+                f": {state}; {failed} of {total} iterations failed during it",
+            )
+        )
+        table = Table(show_edge=False, header_style="bold")
+        for col in ("target", "detect s", "downtime s", "after restore s", "MTTR s", "latency x"):
+            table.add_column(col)
+        for name, imp in fault.per_target.items():
+            ratio = "-" if imp.degradation is None else f"{imp.degradation:.2f}"
+            table.add_row(
+                name, _seconds(imp.detect), _seconds(imp.downtime),
+                _seconds(imp.recover_after_restore), _seconds(imp.mttr), ratio,
+            )  # fmt: skip
+        out.print(table)
+    out.print(
+        f"resilience score {result.score:.1f} (availability {result.availability:.3f} x "
+        f"load success {result.success:.3f} x recovery {result.recovery:.3f})"
+    )
 
 
 def _parse_spec(spec: str) -> tuple[str, object]:

@@ -14,8 +14,10 @@ import time
 import uuid
 
 import pytest
+from typer.testing import CliRunner
 
 from squall.api.environment import current_environment
+from squall.cli import faults as faults_cli
 from squall.disruptors.journal import FaultJournal
 from squall.engine.task_engine import TaskEngine
 from squall.errors import FaultError, TaskError
@@ -115,6 +117,10 @@ subtasks:
     )
     assert FaultJournal(journal).pending() == []
     wait_port(port)
+    shown = CliRunner().invoke(faults_cli.app, ["report", outcome.run_id[:8], "--db", store.url])
+    assert shown.exit_code == 0, shown.output
+    assert f"tcp:127.0.0.1:{port}" in shown.output and "process:kill" in shown.output
+    assert "resilience score" in shown.output
 
 
 def test_the_health_gate_refuses_an_unhealthy_cloud(store, tmp_path):

@@ -1,0 +1,64 @@
+"""The resilience report from synthetic samples, fault events and iterations."""
+
+from __future__ import annotations
+
+import pytest
+
+from squall.api.resilience import analyse, fault_spans
+from squall.results.samples import FaultRecord, MonitorSample
+from squall.stats.downtime import Point
+
+
+def samples(target, pattern, period=0.5, latency=0.1):
+    return [
+        MonitorSample("api", target, i * period, 0.0, c == "+", latency if c == "+" else None)
+        for i, c in enumerate(pattern)
+    ]
+
+
+EVENTS = [
+    FaultRecord("process:kill:keystone", "localhost", "inject", 2.0),
+    FaultRecord("process:kill:keystone", "localhost", "effect", 2.1),
+    FaultRecord("process:kill:keystone", "localhost", "restore", 4.0),
+    FaultRecord("process:kill:keystone", "localhost", "recovered", 5.0),
+]
+
+
+def test_spans_pair_inject_with_restore_and_recovery():
+    ((span, target, ok, recovered_at),) = fault_spans(list(reversed(EVENTS)))
+    assert (span.injected, span.restored, target, ok, recovered_at) == (
+        2.0,
+        4.0,
+        "localhost",
+        True,
+        5.0,
+    )
+    failed = [
+        *EVENTS[:3],
+        FaultRecord("process:kill:keystone", "localhost", "recovered", 9.0, ok=False),
+    ]
+    assert fault_spans(failed)[0][2] is False
+
+
+def test_report_downtime_impact_and_score():
+    token = samples("token", "++++------++++++++++")  # down 2.0 .. 5.0
+    servers = samples("servers", "++++++++++++++++++++")
+    iterations = [Point(t / 2, not (2.0 <= t / 2 < 5.0)) for t in range(20)]
+    report = analyse("r", token + servers, EVENTS, iterations)
+    by_target = {t.target: t for t in report.targets}
+    assert by_target["token"].downtime == 3.0 and by_target["servers"].downtime == 0
+    assert by_target["token"].baseline == pytest.approx(0.1)
+    (fault,) = report.faults
+    assert fault.recovered and fault.iterations == (6, 7)
+    token_impact = fault.per_target["api:token"]
+    assert token_impact.detect == 0.0 and token_impact.downtime == 3.0
+    assert token_impact.recover_after_restore == 1.0 and token_impact.mttr == 3.0
+    assert fault.per_target["api:servers"].degradation == pytest.approx(1.0)
+    assert report.availability == pytest.approx(1 - 3.0 / (2 * 9.5))
+    assert report.success == pytest.approx(14 / 20)
+    assert report.recovery == 1.0
+    assert report.score == pytest.approx(100 * report.availability * report.success)
+
+
+def test_an_empty_run_scores_100():
+    assert analyse("r", [], [], []).score == 100.0
