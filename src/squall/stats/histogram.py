@@ -111,6 +111,17 @@ class Histogram:
             blob += f"{_CLAMP_MARK}below={self.below},above={self.above}"
         return blob
 
+    def merge_encoded(self, text: str) -> None:
+        """Add the values of an ``encode()`` blob: ``merge(decode(text))`` at half the cost."""
+        blob, _, clamped = text.partition(_CLAMP_MARK)
+        try:
+            self._hdr.decode_and_add(blob.encode("ascii"))
+        except IndexError as exc:
+            raise ValueError(f"histogram does not fit the range {self.range}: {exc}") from exc
+        below, above = _parse_clamped(clamped)
+        self.below += below
+        self.above += above
+
     @classmethod
     def decode(cls, text: str, value_range: Range | None = None) -> Histogram:
         """Rebuild a histogram from ``encode()``'s output.
