@@ -69,3 +69,16 @@ def test_percentile_reports_the_bucket_upper_bound_like_hdrh():
         reference.record_value(value)
     for p in (20, 60, 100):
         assert recorder.percentile(p) == reference.get_value_at_percentile(p)
+
+
+def test_merge_encoded_adds_values_and_clamp_counts():
+    a, b = Recorder(), Recorder()
+    a.record(100, count=2)
+    b.record(-1)
+    b.record(3000)
+    total = Histogram()
+    total.merge_encoded(a.encode())
+    total.merge_encoded(b.encode())
+    assert total.count == 4
+    assert total.below == 1
+    assert total.max == pytest.approx(3000e-6, rel=1e-3)
