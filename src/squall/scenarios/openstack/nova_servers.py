@@ -38,6 +38,7 @@ class BootAndListServer(NovaScenario):
     """Boot a server, then list servers and check the new one is listed."""
 
     name: ClassVar[str] = "NovaServers.boot_and_list_server"
+    waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
 
     class Config(BootArgs):
         detailed: bool = True
