@@ -1,4 +1,8 @@
-"""Headless Chromium from Debian, driven by Debian's chromedriver through selenium."""
+"""Headless Chromium from Debian (scripts/browser-deps), driven by its chromedriver via selenium.
+
+For tests that look at what squall shows a person: the HTML report, the web UI.
+selenium is a development dependency; import this module only from tests.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
@@ -29,9 +32,13 @@ FLAGS = (
 )
 
 
+class BrowserMissing(RuntimeError):
+    """Chromium or its driver is not installed."""
+
+
 def require_chromium() -> None:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium is missing: run scripts/browser-deps")
+        raise BrowserMissing("chromium is missing: run scripts/browser-deps")
 
 
 @contextmanager
@@ -54,16 +61,21 @@ def chromium() -> Iterator[webdriver.Chrome]:
 
 def wait_rendered(driver: webdriver.Chrome, timeout: float = 60) -> str:
     """Wait until the report's script says it is done; return its state."""
-    WebDriverWait(driver, timeout).until(
-        lambda d: (
-            d.execute_script("return document.body.dataset.state || ''") in ("rendered", "failed")
-        )
-    )
-    return str(driver.execute_script("return document.body.dataset.state"))
+    return wait_for(driver, "state", ("rendered", "failed"), timeout)
+
+
+def wait_for(
+    driver: webdriver.Chrome, key: str, values: tuple[str, ...], timeout: float = 60
+) -> str:
+    """Wait until ``document.body.dataset[key]`` is one of ``values``; return it."""
+    script = f"return document.body.dataset.{key} || ''"
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script) in values)
+    return str(driver.execute_script(script))
 
 
 def console_errors(driver: webdriver.Chrome) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    entries: list[dict[str, str]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return [e["message"] for e in entries if e["level"] in ("SEVERE", "ERROR")]
 
 
 def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:

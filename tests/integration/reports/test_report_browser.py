@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from squall.api import reports as reports_api
+from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_rendered
 
-from .browser import chromium, console_errors, full_page_screenshot, wait_rendered
 from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]

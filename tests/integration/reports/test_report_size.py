@@ -8,9 +8,9 @@ from squall.api import reports as reports_api
 from squall.results.records import RunStatus, WorkloadSummary
 from squall.results.store import Store
 from squall.stats.summary import DurationSummary
+from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_rendered
 from squall.testing.records import make_env, make_task, stream
 
-from .browser import chromium, console_errors, full_page_screenshot, wait_rendered
 from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

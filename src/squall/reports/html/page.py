@@ -41,6 +41,7 @@ def write_page(report: Report, out: TextIO) -> None:
     body = _body(report, charts)
     out.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">')
     out.write('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    out.write('<link rel="icon" href="data:,">')
     out.write(f"<title>{esc(_title(report))}</title>")
     out.write(f"<style>{asset('report.css')}</style></head><body>")
     out.write(body)

@@ -45,6 +45,11 @@ async function loadRuns() {
 
 async function showRun(id) {
   selected = id;
+  await renderRun(id);
+  follow(id);
+}
+
+async function renderRun(id) {
   const run = await api("/runs/" + id);
   document.getElementById("detail").hidden = false;
   document.getElementById("detail-title").textContent = run.title + " (" + run.id.slice(0, 8) + ")";
@@ -66,11 +71,12 @@ async function showRun(id) {
     cell(row, secs(total.p99));
     cell(row, w.pass_sla ? "pass" : "FAIL", w.pass_sla ? "ok" : "bad");
   }
-  follow(id);
 }
 
 function follow(id) {
   if (source) source.close();
+  document.body.dataset.progress = "";
+  document.body.dataset.following = id;
   const chart = document.getElementById("live-chart");
   const series = { t: [], done: [], rate: [], failed: [] };
   Plotly.newPlot(chart, [
@@ -96,11 +102,16 @@ function follow(id) {
       series.rate.push(current.rate);
       Plotly.redraw(chart);
     }
-    document.body.dataset.progress = progress.status;
     if (event.type === "end") {
       source.close();
-      if (selected === id && progress.running_here === false && progress.workloads.length) loadRuns();
+      if (selected === id && progress.workloads.length) {
+        Promise.all([loadRuns(), renderRun(id)]).finally(() => {
+          document.body.dataset.progress = progress.status;
+        });
+        return;
+      }
     }
+    document.body.dataset.progress = progress.status;
   };
   source.addEventListener("progress", onEvent);
   source.addEventListener("end", onEvent);

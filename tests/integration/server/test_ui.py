@@ -1,0 +1,71 @@
+"""The web UI in real headless Chromium against a real uvicorn server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from selenium.webdriver.support.ui import WebDriverWait
+
+from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_for
+
+from .conftest import ARTIFACTS, SAMPLES, TOKEN
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def served(app) -> Iterator[str]:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_the_ui_lists_runs_and_follows_a_started_task(served, stored):
+    _, runs = stored
+    with chromium() as driver:
+        driver.get(f"{served}/ui/")
+        assert "valid bearer token" in driver.page_source  # no cookie yet: refused
+        console_errors(driver)  # drains the log of that expected 401
+        driver.get(f"{served}/ui/login?token={TOKEN}")
+        assert wait_for(driver, "ready", ("yes", "failed")) == "yes"
+        ids = driver.execute_script(
+            "return [...document.querySelectorAll('#runs tbody tr')].map(r => r.dataset.id)"
+        )
+        assert set(runs.values()) <= set(ids)
+        task = (SAMPLES / "dummy-constant.yaml").read_text()
+        driver.execute_script(
+            "document.getElementById('task-text').value = arguments[0];"
+            "document.getElementById('task-args').value = 'times=400,concurrency=4,sleep=0.02';",
+            task,
+        )
+        before = driver.execute_script("return document.body.dataset.following")
+        driver.find_element("id", "start").click()
+        WebDriverWait(driver, 30).until(
+            lambda d: d.execute_script("return document.body.dataset.following") != before
+        )
+        assert wait_for(driver, "progress", ("finished",), timeout=60) == "finished"
+        points = driver.execute_script(
+            "return document.getElementById('live-chart').data[0].x.length"
+        )
+        assert points >= 2  # drawn while it ran, from the event stream
+        iterations = driver.execute_script(
+            "return document.querySelector('#workloads tbody tr').cells[3].textContent"
+        )
+        assert iterations == "400"  # the results once it ended
+        driver.execute_script("window.scrollTo(0, 0)")
+        assert console_errors(driver) == []
+        full_page_screenshot(driver, ARTIFACTS / "server-ui.png")
