@@ -41,6 +41,8 @@ class Host(BaseModel):
     key_file: str | None = None
     jump: str | None = None
     """Another host's name, or ``user@address[:port]``, to reach this one through."""
+    known_hosts: str | None = None
+    """known_hosts file for SSH (default: ~/.ssh/known_hosts); host keys are always checked."""
     sudo: bool = False
     netns: str | None = None
     """Run every command inside this network namespace (``ip netns exec``)."""

@@ -8,6 +8,7 @@ the event loop. Commands are argv lists; ``command_line`` shows exactly what run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shlex
 import subprocess
@@ -141,6 +142,8 @@ class SSHTransport(Transport):
             options["username"] = host.user
         if host.key_file:
             options["client_keys"] = [os.path.expanduser(host.key_file)]
+        if host.known_hosts:
+            options["known_hosts"] = os.path.expanduser(host.known_hosts)
         return options
 
     def jump_host(self) -> Host | None:
@@ -163,12 +166,13 @@ class SSHTransport(Transport):
 
         where = f"{self.host.name} ({self.host.address}:{self.host.port})"
         try:
-            jump = self.jump_host()
-            options = self.connect_options(self.host)
-            if jump is not None:
-                tunnel = await asyncssh.connect(**self.connect_options(jump))
-                options["tunnel"] = tunnel
-            async with asyncssh.connect(**options) as conn:
+            async with contextlib.AsyncExitStack() as stack:
+                jump = self.jump_host()
+                options = self.connect_options(self.host)
+                if jump is not None:
+                    tunnel = asyncssh.connect(**self.connect_options(jump))
+                    options["tunnel"] = await stack.enter_async_context(tunnel)
+                conn = await stack.enter_async_context(asyncssh.connect(**options))
                 proc = await asyncio.wait_for(conn.run(line, check=False), timeout)
         except asyncssh.PermissionDenied:
             raise FaultError(
