@@ -58,7 +58,7 @@ class Interval:
     end: float
     latencies: list[int] = field(default_factory=list)
     requests: int = 0
-    status: dict[str, int] = field(default_factory=dict)
+    classes: list[int] = field(default_factory=lambda: [0] * 10)  # by status first digit
     errors: int = 0
     timeouts: int = 0
     bytes: int = 0
@@ -75,7 +75,7 @@ class Interval:
                 "errors": self.errors,
                 "timeouts": self.timeouts,
                 "bytes": self.bytes,
-                **{f"status_{k}": v for k, v in sorted(self.status.items())},
+                **{f"status_{d}xx": n for d, n in enumerate(self.classes) if n},
             },
             "histograms": {"latency": rec.encode()} if rec.total else {},
         }
@@ -111,66 +111,68 @@ class _Conn(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
-        self._schedule()
+        self.gen.live.add(self)
+        self._schedule(_clock())
 
-    def _schedule(self) -> None:
+    def _schedule(self, now: float) -> None:
         gen = self.gen
+        if gen.rate <= 0:
+            if now >= gen.end:
+                self._finish()
+                return
+            self.intended = now
+            self._send(now)
+            return
         if self.intended >= gen.end:
             self._finish()
-            return
-        now = _clock()
-        if gen.rate <= 0:
-            self.intended = now
-            self._send()
         elif self.intended <= now:
-            self._send()
+            self._send(now)
         else:
-            self.timer = gen.loop.call_later(self.intended - now, self._send)
+            self.timer = gen.loop.call_later(self.intended - now, self._send_later)
 
-    def _send(self) -> None:
+    def _send_later(self) -> None:
         self.timer = None
-        if self.transport is None or self.transport.is_closing():
+        self._send(_clock())
+
+    def _send(self, now: float) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
             return
-        self.sent_at = _clock()
+        self.sent_at = now
         self.waiting = True
-        self.timer = self.gen.loop.call_later(self.gen.timeout, self._timed_out)
-        self.transport.write(self.gen.request)
+        transport.write(self.gen.request)
 
-    def _timed_out(self) -> None:
-        self.timer = None
+    def timed_out(self) -> None:
+        """Called by the generator's sweep when no answer came in time."""
         self.gen.stats.current.timeouts += 1
         self._drop()
 
     def data_received(self, data: bytes) -> None:
-        self.buf += data
+        buf = self.buf + data if self.buf else data
         while self.waiting:
-            head_end = self.buf.find(_END)
+            head_end = buf.find(_END)
             if head_end < 0:
-                return
-            length = _content_length(self.buf, head_end)
-            total = head_end + 4 + length
-            if len(self.buf) < total:
-                return
-            status = self.buf[9:10].decode("ascii", "replace") + "xx"
-            self.buf = self.buf[total:]
-            self._answered(status, total)
-
-    def _answered(self, status: str, size: int) -> None:
-        gen = self.gen
-        now = _clock()
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self.waiting = False
-        current = gen.stats.current
-        current.latencies.append(int((now - max(self.intended, self.sent_at)) * 1e6 + 0.5))
-        current.requests += 1
-        current.bytes += size
-        current.status[status] = current.status.get(status, 0) + 1
-        self.intended = now if gen.rate <= 0 else self.intended + gen.interval
-        self._schedule()
+                break
+            total = head_end + 4 + _content_length(buf, head_end)
+            if len(buf) < total:
+                break
+            digit = buf[9] - 48
+            buf = buf[total:]
+            now = _clock()
+            gen = self.gen
+            current = gen.stats.current
+            current.latencies.append(int((now - max(self.intended, self.sent_at)) * 1e6 + 0.5))
+            current.requests += 1
+            current.bytes += total
+            current.classes[digit if 0 <= digit < 10 else 0] += 1
+            self.waiting = False
+            if gen.rate > 0:
+                self.intended += gen.interval
+            self._schedule(now)
+        self.buf = buf
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.gen.live.discard(self)
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -220,6 +222,7 @@ class _Generator:
         self.end = self.t0 + spec.duration
         self.stats = _Stats(self.t0)
         self.conns: list[_Conn] = []
+        self.live: set[_Conn] = set()
         self.pending: set[asyncio.Task[None]] = set()
 
     def reconnect(self, first: float) -> None:
@@ -266,11 +269,21 @@ class _Generator:
 
     async def _tick(self, report: Callable[[Interval], None]) -> None:
         step = self.spec.report_interval
+        sweep = min(0.1, self.timeout / 4)
         k = 1
         while True:
-            await asyncio.sleep(max(0.0, self.t0 + k * step - _clock()))
+            due = self.t0 + k * step
+            while (now := _clock()) < due:
+                await asyncio.sleep(min(sweep, due - now))
+                self._sweep(_clock())
             report(self.stats.roll(_clock()))
             k += 1
+
+    def _sweep(self, now: float) -> None:
+        """Time out requests unanswered for ``timeout`` (one pass, no timer per request)."""
+        limit = now - self.timeout
+        for conn in [c for c in self.live if c.waiting and c.sent_at < limit]:
+            conn.timed_out()
 
 
 def run_load(spec: LoadSpec, report: Callable[[Interval], None]) -> list[Interval]:
