@@ -21,7 +21,7 @@ from squall.errors import DevcloudError
 pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
 
 SQUALL = Path(sys.executable).with_name("squall")
-OFFSET = 30000
+OFFSET = 7000  # every port stays below the ephemeral range (32768+)
 
 
 def _config(tmp_path: Path, **kw):
