@@ -172,3 +172,80 @@ def test_bad_resilience_sections_are_located():
     assert "task.yaml:6: resilience.monitors[1].instance.period: Input should be greater" in text
     assert "task.yaml:8: resilience.disruptions[0].proces: unknown disruptor 'proces'" in text
     assert "task.yaml:9: resilience.disruptions[1].process.action: Input should be" in text
+
+
+def sleeper_tag():
+    tag = f"squall-hook-{uuid.uuid4().hex[:8]}"
+    proc = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep(300)  # {tag}"])
+    return tag, proc
+
+
+def test_rally_fault_injection_hook_freezes_for_its_seconds_and_is_stored(store, tmp_path):
+    tag, proc = sleeper_tag()
+    try:
+        task = {
+            "version": 2,
+            "title": "rally hook",
+            "subtasks": [
+                {
+                    "title": "load",
+                    "workloads": [
+                        {
+                            "scenario": {"Dummy.dummy": {"sleep": 0.05}},
+                            "runner": {"constant_for_duration": {"duration": 3, "concurrency": 2}},
+                            "hooks": [
+                                {
+                                    "description": "os-faults sentence",
+                                    "action": {
+                                        "fault_injection": {
+                                            "action": f"freeze {tag} service on one node for 1 seconds",
+                                            "verify": True,
+                                            "journal": str(tmp_path / "faults.jsonl"),
+                                        }
+                                    },
+                                    "trigger": {"event": {"unit": "time", "at": [1]}},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+        _, outcome = run(store, json.dumps(task))
+        assert outcome.status is RunStatus.FINISHED
+        (summary,) = outcome.summaries
+        (hook,) = summary.hook_results
+        assert hook.status == "success", hook.error
+        chart = hook.output["complete"][0]
+        assert [row[0] for row in chart["data"]["rows"]] == [
+            "inject",
+            "effect",
+            "restore",
+            "recovered",
+        ]
+        events = SampleStore(store).events(outcome.run_id)
+        assert [e.phase for e in events] == ["inject", "effect", "restore", "recovered"]
+        assert events[2].at - events[1].at >= 1.0
+        assert proc.poll() is None
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_disruptor_hook_that_cannot_act_fails_the_hook_not_the_run(store):
+    task = """
+squall: 1
+title: hook
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        runner: {type: constant, times: 3}
+        hooks:
+          - action: {disruptor: {process: {name: squall-nothing-matches-this-ever}, down: 1}}
+            trigger: {event: {unit: iteration, at: [1]}}
+"""
+    _, outcome = run(store, task)
+    assert outcome.status is RunStatus.FINISHED
+    (hook,) = outcome.summaries[0].hook_results
+    assert hook.status == "failed" and "no process matches" in hook.error["msg"]

@@ -117,7 +117,10 @@ class DisruptorAction(HookAction):
                     f"got {sorted(extra) or 'none'}"
                 )
             name, args = next(iter(extra.items()))
-            disruptor_class(name).parse_config(args)
+            try:
+                disruptor_class(name).parse_config(args)
+            except SquallError as exc:  # shown at the hook's place in the task file
+                raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
             return self
 
         def plugin(self) -> tuple[str, Any]:

@@ -35,7 +35,10 @@ class FaultInjection(HookAction):
 
         @model_validator(mode="after")
         def _readable(self) -> FaultInjection.Config:
-            self.translation()
+            try:
+                self.translation()
+            except SquallError as exc:  # shown at the hook's place in the task file
+                raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
             return self
 
         def translation(self) -> Translation:
