@@ -27,12 +27,14 @@ class Devcloud:
     """True when no devcloud ran when this test run began (this run brought it up)."""
 
 
-_running_at_start: list[bool] = []
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
+def _running() -> bool:
     state = load(load_config().state_file)
-    _running_at_start.append(state is not None and any(procs.is_alive(p) for p in state.procs))
+    return state is not None and any(procs.is_alive(p) for p in state.procs)
+
+
+# decided when this conftest is imported, during collection, before any test starts
+# (pytest_sessionstart is not called for conftests below the initial ones)
+RUNNING_AT_START = _running()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,7 +54,7 @@ def devcloud() -> Iterator[Devcloud]:
     if os.geteuid() != 0:
         pytest.skip("the devcloud runs only as root (it installs Debian packages)")
     result = up(load_config(), report=_report)
-    yield Devcloud(result.config, not any(_running_at_start))
+    yield Devcloud(result.config, not RUNNING_AT_START)
 
 
 @pytest.fixture(scope="session")
