@@ -10,6 +10,7 @@ BUILTIN: dict[str, str] = {
     "Dummy.dummy_with_scenario_output": "squall.scenarios.dummy:DummyWithScenarioOutput",
     "Dummy.dummy_output": "squall.scenarios.dummy:DummyOutput",
     "Dummy.failure": "squall.scenarios.dummy:DummyFailure",
+    "Python.test": "squall.scenarios.python_test:PythonTest",
     # OpenStack (Rally's names)
     "NovaServers.boot_and_delete_server": "squall.scenarios.openstack.nova_servers:BootAndDeleteServer",
     "NovaServers.boot_and_list_server": "squall.scenarios.openstack.nova_servers:BootAndListServer",
