@@ -23,6 +23,7 @@ from pathlib import Path
 from squall.devcloud import install, procs, render
 from squall.devcloud.config import HOST, IMAGE_NAME, DevcloudConfig
 from squall.devcloud.control import merge_clouds_yaml, status, stop
+from squall.devcloud.schemas import Step, sync_chains
 from squall.devcloud.services import (
     Service,
     all_services,
@@ -150,9 +151,18 @@ class _Bringup:
             self.wait_for_apis()
             self.seed("resources")
             self.discover_hosts()
-        except BaseException:
+        except DevcloudError:
             self.say("bring-up failed: stopping what it started")
             stop(self.state)
+            raise
+        except BaseException as exc:  # Ctrl-C, or a bug: still stop what was started
+            self.say("bring-up interrupted: stopping what it started")
+            stop(self.state)
+            if isinstance(exc, Exception):
+                raise DevcloudError(
+                    f"devcloud bring-up failed unexpectedly: {exc!r}",
+                    hint=f"every process was stopped; the logs are in {self.config.logs}",
+                ) from exc
             raise
         self.state.ready = True
         save(self.state)
@@ -332,7 +342,7 @@ class _Bringup:
         marker.write_text(fingerprint + "\n")
 
     def run_sync_chains(self) -> None:
-        chains = _sync_chains(self.config)
+        chains = sync_chains(self.config)
         with ThreadPoolExecutor(max_workers=len(chains)) as pool:
             futures = {
                 name: pool.submit(self.run_chain, name, steps) for name, steps in chains.items()
@@ -428,47 +438,3 @@ def _run_code(argv: list[str], log: Path, env: dict[str, str]) -> int:
         return subprocess.run(
             argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
         ).returncode
-
-
-Step = tuple[list[str], tuple[int, ...]]
-"""A command and the exit codes that count as success."""
-
-
-def _sync_chains(config: DevcloudConfig) -> dict[str, list[Step]]:
-    """Schema creation, in three independent chains that run side by side."""
-    etc, ok = config.etc, (0,)
-
-    def manage(binary: str, *confs: str) -> list[str]:
-        argv = [str(config.venv / "bin" / binary)]
-        for conf in confs:
-            argv += ["--config-file", str(etc / conf)]
-        return argv
-
-    keystone = manage("keystone-manage", "keystone/keystone.conf")
-    nova = manage("nova-manage", "nova/nova.conf")
-    owner = ["--keystone-user", "root", "--keystone-group", "root"]
-    steps_keystone: list[Step] = [([*keystone, "db_sync"], ok)]
-    for repo, command in (("fernet-keys", "fernet_setup"), ("credential-keys", "credential_setup")):
-        if not (etc / "keystone" / repo).exists():  # set up once: re-running would fail
-            steps_keystone.append(([*keystone, command, *owner], ok))
-    url = config.auth_url
-    bootstrap = ["bootstrap", "--bootstrap-password", config.password]
-    bootstrap += ["--bootstrap-region-id", "RegionOne", "--bootstrap-admin-url", url]
-    bootstrap += ["--bootstrap-internal-url", url, "--bootstrap-public-url", url]
-    steps_keystone.append(([*keystone, *bootstrap], ok))
-    cell0 = render.db_url(config, "nova_cell0")
-    steps_nova: list[Step] = [
-        ([*nova, "api_db", "sync"], ok),
-        ([*nova, "cell_v2", "map_cell0", "--database_connection", cell0], ok),
-        # exit 2: cell1 exists already (a re-run after down)
-        ([*nova, "cell_v2", "create_cell", "--name", "cell1"], (0, 2)),
-        ([*nova, "db", "sync"], ok),
-    ]
-    neutron = manage("neutron-db-manage", "neutron/neutron.conf", "neutron/ml2_conf.ini")
-    steps_other: list[Step] = [
-        ([*manage("placement-manage", "placement/placement.conf"), "db", "sync"], ok),
-        ([*manage("glance-manage", "glance/glance-api.conf"), "db_sync"], ok),
-        ([*neutron, "upgrade", "heads"], ok),
-        ([*manage("cinder-manage", "cinder/cinder.conf"), "db", "sync"], ok),
-    ]
-    return {"keystone": steps_keystone, "nova": steps_nova, "other": steps_other}

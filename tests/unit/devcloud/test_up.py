@@ -1,8 +1,9 @@
 import pytest
 
 from squall.devcloud.config import DevcloudConfig, Ports
+from squall.devcloud.schemas import sync_chains
 from squall.devcloud.services import Probe, Service
-from squall.devcloud.up import _Bringup, _sync_chains
+from squall.devcloud.up import _Bringup
 from squall.errors import DevcloudError
 
 
@@ -44,17 +45,17 @@ def test_a_service_that_never_answers_times_out(bringup):
 
 def test_keys_are_set_up_once(tmp_path):
     config = DevcloudConfig(directory=tmp_path)
-    first = [" ".join(argv) for argv, _ in _sync_chains(config)["keystone"]]
+    first = [" ".join(argv) for argv, _ in sync_chains(config)["keystone"]]
     assert any("fernet_setup" in step for step in first)
     (config.etc / "keystone" / "fernet-keys").mkdir(parents=True)
     (config.etc / "keystone" / "credential-keys").mkdir(parents=True)
-    again = [" ".join(argv) for argv, _ in _sync_chains(config)["keystone"]]
+    again = [" ".join(argv) for argv, _ in sync_chains(config)["keystone"]]
     assert not any("fernet_setup" in s or "credential_setup" in s for s in again)
     assert any("bootstrap" in step for step in again)
 
 
 def test_an_existing_cell_is_not_an_error(tmp_path):
-    steps = _sync_chains(DevcloudConfig(directory=tmp_path))["nova"]
+    steps = sync_chains(DevcloudConfig(directory=tmp_path))["nova"]
     create_cell = next(codes for argv, codes in steps if "create_cell" in argv)
     assert 2 in create_cell
 
