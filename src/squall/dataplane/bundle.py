@@ -19,13 +19,24 @@ PACKAGE = "squall_agent"
 _MAIN = f"import sys\nfrom {PACKAGE}.main import main\nsys.exit(main())\n"
 
 
-def build_bundle(target: Path) -> Path:
-    """Write the zipapp to ``target`` (deterministic: same sources, same bytes)."""
+def build_bundle(target: Path, custom_tests: Path | None = None) -> Path:
+    """Write the zipapp to ``target`` (deterministic: same sources, same bytes).
+
+    ``custom_tests``: a folder whose ``*.py`` files become ``squall_agent/custom/``.
+    """
     source = Path(agent_package.__file__).parent
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.glob("*.py")):
             _add(archive, f"{PACKAGE}/{path.name}", path.read_bytes())
+        _add(
+            archive,
+            f"{PACKAGE}/custom/__init__.py",
+            (source / "custom" / "__init__.py").read_bytes(),
+        )
+        for path in sorted(custom_tests.glob("*.py")) if custom_tests else []:
+            if path.name != "__init__.py":
+                _add(archive, f"{PACKAGE}/custom/{path.name}", path.read_bytes())
         _add(archive, "__main__.py", _MAIN.encode())
     return target
 

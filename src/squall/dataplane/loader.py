@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from squall.dataplane.plan import Plan
 from squall.dataplane.tools import BUILTIN, get_tool
+from squall.dataplane.tools.custom import find_custom_test
 from squall.errors import Problem, TaskError
 from squall.plugins.registry import did_you_mean
 from squall.task.parse import parse_text
@@ -30,10 +31,19 @@ def load_plan(
     args_text = _read(plan_args_file, "--plan-args-file") if plan_args_file else None
     args = parse_task_args(plan_args, args_text, str(plan_args_file or ""))
     text = render(raw, path.expanduser().parent, args, name)
-    return load_plan_text(text, name, rendered_to_file=trace_lines(raw, text))
+    return load_plan_text(
+        text, name, rendered_to_file=trace_lines(raw, text), base=path.expanduser().parent
+    )
 
 
-def load_plan_text(text: str, name: str, *, rendered_to_file: dict[int, int] | None = None) -> Plan:
+def load_plan_text(
+    text: str,
+    name: str,
+    *,
+    rendered_to_file: dict[int, int] | None = None,
+    base: Path | None = None,
+) -> Plan:
+    """Parse and validate rendered plan text; ``custom_tests`` is resolved against ``base``."""
     parsed = parse_text(text, name, rendered_to_file=rendered_to_file)
     source = parsed.source
     if not isinstance(parsed.data, dict):
@@ -42,6 +52,9 @@ def load_plan_text(text: str, name: str, *, rendered_to_file: dict[int, int] | N
         plan = Plan.model_validate(parsed.data)
     except ValidationError as exc:
         raise TaskError(_problems(exc, source), source=name) from None
+    if plan.custom_tests is not None:
+        folder = (base or Path.cwd()) / plan.custom_tests
+        plan = plan.model_copy(update={"custom_tests": str(folder.resolve())})
     problems = _tool_problems(plan, source)
     if problems:
         raise TaskError(problems, source=name)
@@ -80,6 +93,11 @@ def _known_keys_hint(model: Any, loc: KeyPath) -> str | None:
 def _tool_problems(plan: Plan, source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     for i, test in enumerate(plan.tests):
+        if test.tool not in BUILTIN and plan.custom_tests is not None:
+            problem = find_custom_test(Path(plan.custom_tests), test.tool)
+            if problem is not None:
+                problems.append(source.problem(("tests", i, "tool"), problem))
+            continue
         if test.tool not in BUILTIN:
             hint = did_you_mean(test.tool, list(BUILTIN)) or f"known tools: {', '.join(BUILTIN)}"
             problems.append(

@@ -17,6 +17,7 @@
     clouds: {server: mycloud, client: mycloud}      # openstack only; may differ
     controller: {loss_timeout: 30, register_timeout: 120}
     execution: sequential              # or concurrent
+    custom_tests: tests/               # optional: a folder of stdlib custom test files
     tests:
       - {name: http, tool: http, duration: 10, warmup: 2, repetitions: 1,
          report_interval: 1, args: {connections: 20, rate: 2000}}
@@ -97,6 +98,9 @@ class Plan(_Strict):
     controller: ControllerOptions = Field(default_factory=ControllerOptions)
     netns: NetnsOptions = Field(default_factory=NetnsOptions)
     execution: Literal["sequential", "concurrent"] = "sequential"
+    custom_tests: str | None = Field(
+        None, description="folder of custom test files (relative to the plan file)"
+    )
     tests: list[PlanTest] = Field(min_length=1)
 
     @model_validator(mode="after")

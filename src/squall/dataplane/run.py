@@ -31,7 +31,7 @@ from squall.dataplane.controller.state import Command, MemoryState, Report, Stat
 from squall.dataplane.plan import Plan, PlanTest
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.results import RunRecord, write_results
-from squall.dataplane.tools import get_tool
+from squall.dataplane.tools import make_tool
 from squall.dataplane.tools.base import Target, Timing, Tool, ToolOutputError
 from squall.dataplane.topology import Pair, Topology
 from squall.errors import AgentError, ConfigError, RunAborted, SquallError
@@ -161,7 +161,10 @@ async def _stage(context: _Context, run: str, secret_file: Path, run_dir: Path) 
         controller_url=url,
         run=run,
         secret_file=secret_file,
-        bundle=build_bundle(run_dir / "squall-agent.pyz"),
+        bundle=build_bundle(
+            run_dir / "squall-agent.pyz",
+            Path(context.plan.custom_tests) if context.plan.custom_tests else None,
+        ),
         register_timeout=context.plan.controller.register_timeout,
     )
     await asyncio.to_thread(context.provider.start_agents, context.topology, launch)
@@ -195,7 +198,7 @@ async def _run_tests(context: _Context, record: RunRecord, run_dir: Path) -> Non
 
 
 async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSummary:
-    tool = get_tool(test.tool)()
+    tool = make_tool(test.tool, context.plan.custom_tests)
     args = tool.Config.model_validate(test.args)
     timing = Timing(test.duration, test.warmup, test.report_interval)
     pairs = context.topology.pairs

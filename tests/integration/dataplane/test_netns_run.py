@@ -95,3 +95,17 @@ def test_full_mode_servers_are_reached_only_through_floating_ips(workdir):
     pair = topo.pairs[0]
     assert pair.target != topo.instances[pair.server].address
     assert pair.target == topo.instances[pair.server].floating_ip
+
+
+def test_a_custom_test_from_the_plan_folder_runs_in_the_agents(workdir):
+    from squall.dataplane.loader import load_plan
+
+    samples = Path(__file__).parents[3] / "samples" / "dataplane"
+    plan = load_plan(samples / "netns-custom.yaml")
+    record = asyncio.run(run_plan(plan, RunOptions(workdir)))
+    assert record.status == "finished", record.error
+    data = json.loads((workdir / record.run / RESULTS_FILE).read_text())
+    connect = data["tests"][1]
+    assert connect["tool"] == "tcp_connect"
+    assert connect["counters"] == {"connects": 80.0, "failures": 0.0}
+    assert connect["histograms"]["connect"]["count"] == 80

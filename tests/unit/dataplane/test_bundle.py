@@ -53,3 +53,14 @@ def test_bundle_runs_in_an_isolated_interpreter(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "--config" in result.stdout
+
+
+def test_custom_tests_travel_inside_the_bundle(tmp_path):
+    folder = tmp_path / "custom"
+    folder.mkdir()
+    (folder / "probe.py").write_text("def run(target, args, duration):\n    return {}\n")
+    bundle = build_bundle(tmp_path / "agent.pyz", folder)
+    names = zipfile.ZipFile(bundle).namelist()
+    assert f"{PACKAGE}/custom/probe.py" in names
+    assert f"{PACKAGE}/custom/__init__.py" in names
+    assert bundle_signature(bundle, "k") != bundle_signature(build_bundle(tmp_path / "b.pyz"), "k")

@@ -81,3 +81,26 @@ def test_templates_render_with_arguments(tmp_path):
 def test_samples_load(sample):
     plan = load_plan(sample)
     assert plan.tests
+
+
+def test_custom_tests_are_checked_without_importing_them(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "good.py").write_text("def run(target, args, duration):\n    return {}\n")
+    (tmp_path / "tests" / "norun.py").write_text("X = 1\n")
+    (tmp_path / "tests" / "boom.py").write_text("raise SystemExit('imported!')\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "dataplane: 1\ncustom_tests: tests\ntests:\n  - {name: a, tool: good, args: {x: 1}}\n"
+    )
+    loaded = load_plan(plan)
+    assert loaded.custom_tests == str((tmp_path / "tests").resolve())
+    plan.write_text(
+        "dataplane: 1\ncustom_tests: tests\ntests:\n"
+        "  - {name: a, tool: norun}\n  - {name: b, tool: missing}\n  - {name: c, tool: boom}\n"
+    )
+    with pytest.raises(TaskError) as info:
+        load_plan(plan)
+    text = str(info.value)
+    assert "defines no run(" in text
+    assert "no missing.py" in text
+    assert "boom.py defines no run(" in text

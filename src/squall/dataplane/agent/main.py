@@ -12,6 +12,7 @@ a built-in load spec, or a service spec. Nothing received is evaluated as code.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -27,6 +28,7 @@ from typing import Any
 from . import protocol
 from .assets import ASSETS
 from .client import Client
+from .hdr import Recorder
 from .httpload import Interval, LoadSpec, run_load
 from .services import ServiceError, Services
 
@@ -139,6 +141,8 @@ class Agent:
             elif op == protocol.OP_SERVE:
                 service = self.services.start(dict(command["spec"]))
                 outcome = {"status": "ok", "service": service.kind, "pid": service.pid}
+            elif op == protocol.OP_CUSTOM:
+                outcome = self._custom(command)
             elif op == protocol.OP_STOP_SERVICES:
                 self.services.stop_all()
                 outcome = {"status": "ok"}
@@ -215,6 +219,42 @@ class Agent:
             "stderr": err[-4096:].decode("utf-8", "replace"),
         }
 
+    def _custom(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Run ``custom.<test>.run(target, args, duration)`` from the bundle."""
+        spec = dict(command["spec"])
+        name = str(spec["test"])
+        try:
+            module = custom_test(name)
+        except ImportError as exc:
+            return {"status": "error", "error": f"no custom test {name!r} in the bundle: {exc}"}
+        started = self._wait_start(command)
+        try:
+            result = module.run(
+                dict(spec.get("target", {})),
+                dict(spec.get("args", {})),
+                float(spec.get("duration", 10)),
+            )
+        except Exception as exc:  # the custom test's own failure, reported as its result
+            return {
+                "status": "error",
+                "error": f"custom test {name} failed: {exc!r}",
+                "started_at": started,
+            }
+        counters = {str(k): float(v) for k, v in dict(result.get("counters", {})).items()}
+        histograms = {}
+        for key, values in dict(result.get("latencies_us", {})).items():
+            recorder = Recorder()
+            for value in values:
+                recorder.record(int(value))
+            histograms[str(key)] = recorder.encode()
+        return {
+            "status": "ok",
+            "started_at": started,
+            "finished_at": time.time() + self.offset,
+            "counters": counters,
+            "histograms": histograms,
+        }
+
     def _httpload(self, command: dict[str, Any]) -> dict[str, Any]:
         spec = LoadSpec.from_dict(dict(command["spec"]))
         started = self._wait_start(command)
@@ -232,6 +272,14 @@ class Agent:
             "finished_at": time.time() + self.offset,
             "intervals": snapshots,
         }
+
+
+def custom_test(name: str) -> Any:
+    """The custom test module ``name`` shipped in this bundle (``custom/<name>.py``)."""
+    if not name.isidentifier():
+        raise ImportError(f"{name!r} is not a module name")
+    package = __name__.rpartition(".")[0]
+    return importlib.import_module(f"{package}.custom.{name}")
 
 
 def _which(name: str) -> str | None:

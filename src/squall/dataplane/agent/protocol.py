@@ -39,7 +39,8 @@ OP_HTTPLOAD = "httpload"  # the agent's own open-loop HTTP generator
 OP_SERVE = "serve"  # start a long-running service (nginx, iperf3 server, built-in http)
 OP_STOP_SERVICES = "stop_services"
 OP_EXIT = "exit"
-OPERATIONS = (OP_RUN, OP_HTTPLOAD, OP_SERVE, OP_STOP_SERVICES, OP_EXIT)
+OP_CUSTOM = "custom"  # a custom test shipped inside the signed bundle, named, never sent
+OPERATIONS = (OP_RUN, OP_HTTPLOAD, OP_SERVE, OP_STOP_SERVICES, OP_EXIT, OP_CUSTOM)
 
 #: Binaries an agent will execute; anything else in a command is refused.
 ALLOWED_TOOLS = ("iperf3", "fio", "ping", "wrk", "nginx")

@@ -19,6 +19,15 @@ BUILTIN: dict[str, str] = {
 }
 
 
+def make_tool(name: str, custom_tests: str | None = None) -> Tool:
+    """A tool instance: a built-in one, or a custom test of the plan's folder."""
+    if name in BUILTIN or custom_tests is None:
+        return get_tool(name)()
+    from squall.dataplane.tools.custom import Custom
+
+    return Custom(name)
+
+
 def get_tool(name: str) -> type[Tool]:
     target = BUILTIN.get(name)
     if target is None:
