@@ -132,7 +132,23 @@ def _task_file(group: Group, opts: Options, where: Path) -> Path:
     return path
 
 
-def run_group(group: Group, opts: Options, attempt: int) -> list[Figure]:
+def _commands(squall: ToolRun | None, rally: ToolRun | None) -> str:
+    """How long each ``task start`` took as a whole command, and its peak memory."""
+    parts = [
+        f"{name} task start {run.start.wall:.1f} s wall, peak RSS {run.start.peak_rss_mb:.0f} MB"
+        for name, run in (("squall", squall), ("rally", rally))
+        if run is not None
+    ]
+    return "    commands: " + "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    figures: list[Figure]
+    commands: str
+
+
+def run_group(group: Group, opts: Options, attempt: int) -> GroupResult:
     where = opts.workdir / f"{group.name}-{attempt}"
     where.mkdir(parents=True, exist_ok=True)
     task = _task_file(group, opts, where)
@@ -148,14 +164,16 @@ def run_group(group: Group, opts: Options, attempt: int) -> list[Figure]:
             print(f"-- cProfile of squall task start ({group.name}; figures slowed by it)")
             print(top_functions(tool.profile), flush=True)
     outcome = Outcome(workload_spec(task.read_text()), squall, rally)
-    return [figure.with_load(load) for figure in group.figures(outcome)]
+    figures = [figure.with_load(load) for figure in group.figures(outcome)]
+    return GroupResult(figures, _commands(squall, rally))
 
 
-def _report(group: Group, figures: list[Figure], attempt: int) -> None:
+def _report(group: Group, result: GroupResult, attempt: int) -> None:
     label = f"{group.name} (attempt {attempt})" if attempt > 1 else group.name
     print(f"== {label}", flush=True)
-    for figure in figures:
+    for figure in result.figures:
         print(format_figure(figure), flush=True)
+    print(result.commands, flush=True)
 
 
 def run_all(groups: list[Group], opts: Options, rerun: bool) -> tuple[list[Figure], list[str]]:
@@ -164,16 +182,16 @@ def run_all(groups: list[Group], opts: Options, rerun: bool) -> tuple[list[Figur
     errors: list[str] = []
     for group in groups:
         try:
-            figures = run_group(group, opts, 1)
-            _report(group, figures, 1)
-            if rerun and not all(f.passed for f in figures):
-                figures = run_group(group, opts, 2)
-                _report(group, figures, 2)
+            result = run_group(group, opts, 1)
+            _report(group, result, 1)
+            if rerun and not all(f.passed for f in result.figures):
+                result = run_group(group, opts, 2)
+                _report(group, result, 2)
         except ToolError as exc:
             print(f"== {group.name}: ERROR {exc}", flush=True)
             errors.append(f"{group.name}: {str(exc).splitlines()[0]}")
             continue
-        final += figures
+        final += result.figures
     return final, errors
 
 
