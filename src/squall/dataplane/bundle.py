@@ -50,4 +50,8 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def bundle_signature(bundle: Path, secret: str) -> str:
     """HMAC-SHA256 (hex) of the bundle's bytes under the run secret."""
-    return hmac.new(secret.encode("ascii"), bundle.read_bytes(), hashlib.sha256).hexdigest()
+    return bundle_signature_bytes(bundle.read_bytes(), secret)
+
+
+def bundle_signature_bytes(data: bytes, secret: str) -> str:
+    return hmac.new(secret.encode("ascii"), data, hashlib.sha256).hexdigest()
