@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from squall.contexts import BUILTIN
+from squall.contexts.openstack.api_versions import ApiVersions
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import from_clouds_yaml
 from squall.openstack.journal import MemoryJournal
@@ -65,6 +66,50 @@ def test_users_creates_projects_and_authenticated_users(cloud):
     assert not cloud.leaked(before, RUN)
 
 
+def _network(conn, context, users, tenant):
+    assert len(tenant.networks) == 2 and all(n.subnets for n in tenant.networks)
+    assert all(conn.network.get_network(n.id) for n in tenant.networks)
+
+
+def _roles(conn, context, users, tenant):
+    reader = conn.identity.find_role("reader").id
+    for user in users.all_users:
+        found = conn.identity.role_assignments(user_id=user.id, scope_project_id=user.project_id)
+        assert reader in {a.role["id"] for a in found}
+
+
+def _volumes(conn, context, users, tenant):
+    assert len(tenant.volumes) == 2
+    assert all(conn.block_storage.get_volume(v).status == "available" for v in tenant.volumes)
+
+
+def _servers(conn, context, users, tenant):
+    assert len(tenant.servers) == 2
+    assert all(conn.compute.get_server(s).status == "ACTIVE" for s in tenant.servers)
+
+
+CHECKS = {
+    "network": _network,
+    "keypair": lambda conn, context, users, tenant: all(u.keypair for u in users.all_users),
+    "allow_ssh": lambda conn, context, users, tenant: tenant.security_group,
+    "quotas": lambda conn, context, users, tenant: (
+        conn.compute.get_quota_set(tenant.id).instances == 7
+    ),
+    "flavors": lambda conn, context, users, tenant: context.require(Flavors).by_name[
+        "squall-a1b2c3d4-flavor01"
+    ],
+    "volume_types": lambda conn, context, users, tenant: conn.block_storage.find_type(
+        "squall-a1b2c3d4-voltype1"
+    ),
+    "volumes": _volumes,
+    "api_versions": lambda conn, context, users, tenant: (
+        context.require(ApiVersions).requested == {"nova": {"version": 2.1}}
+    ),
+    "roles": _roles,
+    "servers": _servers,
+}
+
+
 @pytest.mark.parametrize(
     ("specs", "what"),
     [
@@ -79,6 +124,7 @@ def test_users_creates_projects_and_authenticated_users(cloud):
         ([("volume_types", ["squall-a1b2c3d4-voltype1"])], "volume_types"),
         ([("users", {}), ("volumes", {"size": 1, "volumes_per_tenant": 2})], "volumes"),
         ([("users", {}), ("api_versions", {"nova": {"version": 2.1}})], "api_versions"),
+        ([("users", {"users_per_tenant": 2}), ("roles", ["reader"])], "roles"),
         (
             [
                 ("users", {}),
@@ -102,28 +148,8 @@ def test_context_sets_up_and_cleans_up(cloud, conn, specs, what):
 
     def check(context: ScenarioContext, env: OpenStackEnv) -> None:
         users = context.get(Users)
-        tenant = users.tenants[0] if users else None
-        if what == "network":
-            assert len(tenant.networks) == 2 and all(n.subnets for n in tenant.networks)
-            assert all(conn.network.get_network(n.id) for n in tenant.networks)
-        elif what == "keypair":
-            assert all(u.keypair for u in users.all_users)
-        elif what == "allow_ssh":
-            assert tenant.security_group
-        elif what == "quotas":
-            assert conn.compute.get_quota_set(tenant.id).instances == 7
-        elif what == "flavors":
-            assert context.require(Flavors).by_name["squall-a1b2c3d4-flavor01"]
-        elif what == "volume_types":
-            assert conn.block_storage.find_type("squall-a1b2c3d4-voltype1")
-        elif what == "volumes":
-            assert len(tenant.volumes) == 2
-            assert all(
-                conn.block_storage.get_volume(v).status == "available" for v in tenant.volumes
-            )
-        elif what == "servers":
-            assert len(tenant.servers) == 2
-            assert all(conn.compute.get_server(s).status == "ACTIVE" for s in tenant.servers)
+        found = CHECKS[what](conn, context, users, users.tenants[0] if users else None)
+        assert found is None or found, f"{what}: {found!r}"  # None: the check asserted itself
 
     _run(specs, check)
     assert not cloud.leaked(before, RUN)
@@ -145,3 +171,24 @@ def test_images_context_uploads_into_each_tenant(cloud, conn, image_file):
         check,
     )
     assert not cloud.leaked(before, RUN)
+
+
+def test_existing_network_gives_tenants_their_networks(cloud):
+    from squall.openstack.credentials import Credential
+
+    demo = Credential(username="demo", password="secret", project_name="demo")
+    spec = from_clouds_yaml("devcloud").model_copy(update={"users": (demo,)})
+    env = OpenStackEnv(clouds=[spec], journal=MemoryJournal())
+    context = ScenarioContext(run_id=RUN, workload_name="t")
+    context.put(env)
+    live = _contexts(context, [("users", {}), ("existing_network", {})])
+    try:
+        for ctx in live:
+            ctx.setup()
+        tenant = context.require(Users).tenants[0]
+        assert not tenant.users[0].created
+        assert "private" in {n.name for n in tenant.networks}
+    finally:
+        for ctx in reversed(live):
+            ctx.cleanup()
+        env.close()
