@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import ClassVar
 
@@ -10,6 +11,9 @@ from pydantic import Field, model_validator
 from squall.hosts.inventory import Host, local_inventory
 from squall.hosts.transport import transport_for
 from squall.monitors.base import Monitor, MonitorConfig, Probe, timed
+
+#: hosts probed at once
+PARALLEL = 32
 
 
 class HostConfig(MonitorConfig):
@@ -53,9 +57,18 @@ class HostMonitor(Monitor):
 
     def sample(self) -> list[Probe]:
         argv, what = self.argv(), self.cfg.process or self.cfg.unit or "?"
-        probes = []
-        for host in self.hosts():
-            transport = transport_for(host, self.env.inventory)
-            check = partial(transport.check, argv, timeout=self.cfg.timeout)
-            probes.append(timed(f"{host.name}:{what}", check))
-        return probes
+        hosts = self.hosts()
+        with ThreadPoolExecutor(min(PARALLEL, max(1, len(hosts)))) as pool:
+            futures = [
+                pool.submit(
+                    timed,
+                    f"{host.name}:{what}",
+                    partial(
+                        transport_for(host, self.env.inventory).check,
+                        argv,
+                        timeout=self.cfg.timeout,
+                    ),
+                )
+                for host in hosts
+            ]
+            return [f.result() for f in futures]

@@ -1,19 +1,20 @@
 """Run monitors on their periods, on a fixed grid, until stopped.
 
 Sample *k* of a monitor is due at ``t0 + k * period`` (monotonic clock), so the
-schedule never drifts. Each monitor has its own thread: a slow probe delays only
-its own monitor, and a sample still running when the next one is due makes that
-one skipped (counted), never queued. Every probe becomes a ``MonitorSample``
-carrying its lateness (``lag``) against the grid.
+schedule never drifts. Each monitor runs on a thread of its own, not on the event
+loop: a busy engine loop does not delay a sample, and a slow probe delays only its
+own monitor. A sample still running when the next one is due makes that one skipped
+(counted), never queued. Every probe becomes a ``MonitorSample`` carrying its
+lateness (``lag``) against the grid.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from squall.monitors.base import Monitor, Probe
 from squall.results.samples import MonitorSample
@@ -28,34 +29,33 @@ class MonitorSet:
         self.monitors = list(monitors)
         self.sink = sink
         self.skipped: dict[str, int] = {m.label: 0 for m in self.monitors}
-        self._pool = ThreadPoolExecutor(
-            max_workers=max(1, len(self.monitors)), thread_name_prefix="squall-monitor"
-        )
-        self._tasks: list[asyncio.Task[None]] = []
-        self._busy: dict[int, asyncio.Future[None]] = {}
-        self._lock = threading.Lock()
         self.latest: dict[tuple[str, str], MonitorSample] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
 
     async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._pool, m.start) for m in self.monitors))
+        """Start every monitor (in parallel, off the loop), then their sampling threads."""
+        await asyncio.gather(*(asyncio.to_thread(m.start) for m in self.monitors))
         t0 = time.monotonic()
-        self._tasks = [loop.create_task(self._loop(m, t0)) for m in self.monitors]
+        for monitor in self.monitors:
+            thread = threading.Thread(
+                target=self._loop, args=(monitor, t0), name=f"squall-monitor-{monitor.label}"
+            )
+            thread.start()
+            self._threads.append(thread)
 
-    async def _loop(self, monitor: Monitor, t0: float) -> None:
-        loop = asyncio.get_running_loop()
+    def _loop(self, monitor: Monitor, t0: float) -> None:
         k = 0
         while True:
             due = t0 + k * monitor.period
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
-            busy = self._busy.get(id(monitor))
-            if busy is not None and not busy.done():
-                self.skipped[monitor.label] += 1
-            else:
-                self._busy[id(monitor)] = loop.run_in_executor(
-                    self._pool, self._sample, monitor, due
-                )
-            k += 1
+            if self._stop.wait(max(0.0, due - time.monotonic())):
+                return
+            self._sample(monitor, due)
+            behind = math.floor((time.monotonic() - t0) / monitor.period) + 1
+            if behind > k + 1:
+                self.skipped[monitor.label] += behind - (k + 1)
+            k = max(k + 1, behind)
 
     def _sample(self, monitor: Monitor, due: float) -> None:
         lag = time.monotonic() - due
@@ -88,11 +88,8 @@ class MonitorSet:
             return bool(self.latest) and all(s.ok for s in self.latest.values())
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*self._busy.values(), return_exceptions=True)
-        loop = asyncio.get_running_loop()
-        for monitor in self.monitors:
-            await loop.run_in_executor(self._pool, monitor.stop)
-        self._pool.shutdown(wait=True)
+        """Let samples in flight finish, then stop every monitor."""
+        self._stop.set()
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join)
+        await asyncio.gather(*(asyncio.to_thread(m.stop) for m in self.monitors))
