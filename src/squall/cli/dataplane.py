@@ -15,6 +15,7 @@ import typer
 from platformdirs import user_data_dir
 from rich.table import Table
 
+from squall.cli.options import DbOption
 from squall.cli.render import terminal
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.loader import load_plan
@@ -86,13 +87,23 @@ def run(
             help="Keep controller state in Redis (redis://host:port/db) instead of memory.",
         ),
     ] = None,
+    db: DbOption = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Keep results in the run directory only.")
+    ] = False,
 ) -> None:
-    """Stage the plan, run its tests, print the results and remove everything staged."""
+    """Stage the plan, run its tests, print the results and remove everything staged.
+
+    Results go to <workdir>/<run>/results.json and to the results store (--db).
+    """
     from squall.dataplane.run import RunOptions, run_plan
 
     plan = load_plan(plan_file, plan_args=plan_args, plan_args_file=plan_args_file)
     options = RunOptions(
-        _workdir(workdir), redis_url=redis, echo=lambda m: out.print(m, highlight=False)
+        _workdir(workdir),
+        redis_url=redis,
+        echo=lambda m: out.print(m, highlight=False),
+        db=None if no_store else (db or ""),
     )
     record = asyncio.run(run_plan(plan, options))
     data = read_results(options.workdir / record.run / RESULTS_FILE)

@@ -30,7 +30,7 @@ from squall.dataplane.controller.core import Controller
 from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
 from squall.dataplane.plan import Plan, PlanTest
 from squall.dataplane.providers.base import AgentLaunch, Provider
-from squall.dataplane.results import RunRecord, write_results
+from squall.dataplane.results import RunRecord, run_dict, write_results
 from squall.dataplane.tools import make_tool
 from squall.dataplane.tools.base import Target, Timing, Tool, ToolOutputError
 from squall.dataplane.topology import Pair, Topology
@@ -52,6 +52,8 @@ class RunOptions:
     echo: Echo | None = None
     run_id: str | None = None
     on_started: StartedHook | None = None
+    #: results store URL to save the run in as well ("" = the default store); None: files only
+    db: str | None = None
 
 
 @dataclass
@@ -62,6 +64,37 @@ class _Context:
     controller: Controller
     echo: Echo
     on_started: StartedHook | None = None
+    saver: _Saver | None = None
+
+
+class _Saver:
+    """Writes ``results.json`` and, when asked, the same document to the results store."""
+
+    def __init__(self, run_dir: Path, db: str | None) -> None:
+        self.run_dir = run_dir
+        self.db = db
+        self._store: Any = None
+
+    def save(self, record: RunRecord) -> None:
+        write_results(record, self.run_dir)
+        if self.db is None:
+            return
+        from squall.dataplane.store import DataplaneStore
+        from squall.results.store import Store
+
+        if self._store is None:
+            self._store = Store.open(self.db or None)
+        DataplaneStore(self._store).save(run_dict(record))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _save(context: _Context, record: RunRecord) -> None:
+    if context.saver is not None:
+        context.saver.save(record)
 
 
 def tools_needed(plan: Plan) -> set[str]:
@@ -133,10 +166,11 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         environment=environment(),
     )
     echo(f"run {run}: {len(topology.instances)} instances ({plan.network_mode}) in {run_dir}")
-    context = _Context(plan, topology, provider, controller, echo, options.on_started)
+    saver = _Saver(run_dir, options.db)
+    context = _Context(plan, topology, provider, controller, echo, options.on_started, saver)
     try:
         await controller.start(unix=provider.controller_unix_socket(run_dir))
-        write_results(record, run_dir)
+        saver.save(record)
         await _stage(context, run, secret_file, run_dir)
         await _run_tests(context, record, run_dir)
         record.status = "partial" if any(t.partial for t in record.tests) else "finished"
@@ -189,12 +223,12 @@ async def _run_tests(context: _Context, record: RunRecord, run_dir: Path) -> Non
             tests = [t for t in plan.tests if t.repetitions > rep]
             summaries = await asyncio.gather(*(_run_test(context, t, rep) for t in tests))
             record.tests.extend(summaries)
-            write_results(record, run_dir)
+            _save(context, record)
         return
     for test in plan.tests:
         for rep in range(test.repetitions):
             record.tests.append(await _run_test(context, test, rep))
-            write_results(record, run_dir)
+            _save(context, record)
 
 
 async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSummary:
@@ -394,5 +428,10 @@ async def _finish(context: _Context, record: RunRecord, run_dir: Path) -> None:
     record.finished_at = time.time()
     with contextlib.suppress(Exception):
         await controller.stop()
-    write_results(record, run_dir)
+    try:
+        _save(context, record)
+    except SquallError as exc:  # the run's files are written; do not hide the run's own error
+        context.echo(f"could not save to the results store: {exc.message}")
+    if context.saver is not None:
+        context.saver.close()
     context.echo(f"{record.status}: results in {run_dir / 'results.json'}")

@@ -16,6 +16,8 @@ from squall.dataplane.loader import load_plan_text
 from squall.dataplane.providers.netns import orphan_namespaces, prefix_for
 from squall.dataplane.results import RESULTS_FILE
 from squall.dataplane.run import RunOptions, run_plan
+from squall.dataplane.store import DataplaneStore
+from squall.results.store import Store
 
 pytestmark = [pytest.mark.integration]
 
@@ -102,10 +104,16 @@ def test_a_custom_test_from_the_plan_folder_runs_in_the_agents(workdir):
 
     samples = Path(__file__).parents[3] / "samples" / "dataplane"
     plan = load_plan(samples / "netns-custom.yaml")
-    record = asyncio.run(run_plan(plan, RunOptions(workdir)))
+    db = f"sqlite:///{workdir.parent / 'results.db'}"
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, db=db)))
     assert record.status == "finished", record.error
     data = json.loads((workdir / record.run / RESULTS_FILE).read_text())
     connect = data["tests"][1]
     assert connect["tool"] == "tcp_connect"
     assert connect["counters"] == {"connects": 80.0, "failures": 0.0}
     assert connect["histograms"]["connect"]["count"] == 80
+    with Store.open(db) as store:
+        stored = DataplaneStore(store).get(record.run)
+    assert stored["status"] == "finished"
+    assert [t["test"] for t in stored["tests"]] == ["web", "connect"]
+    assert stored["tests"][1]["counters"] == connect["counters"]
