@@ -117,7 +117,7 @@ def _api_ref(root: Path) -> list[str]:
     if index.is_file():
         for line in index.read_text(encoding="utf-8", errors="replace").splitlines():
             text = line.strip()
-            if text and not _TITLE.match(text) and not text.startswith(".."):
+            if text and not _TITLE.match(text) and not text.startswith(("..", ":")):
                 words.append(text)
                 break
     return words or ["api-ref"]
