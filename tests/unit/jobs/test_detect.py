@@ -96,11 +96,11 @@ def test_a_git_checkout_without_project_files_is_a_repository(tmp_path: Path) ->
 
 def test_broken_setup_cfg_is_reported(tmp_path: Path) -> None:
     (tmp_path / "setup.cfg").write_text("[metadata\nname = nova\n")
-    with pytest.raises(ConfigError, match="setup.cfg: cannot be read as setup.cfg"):
+    with pytest.raises(ConfigError, match=r"setup\.cfg: cannot be read as setup\.cfg"):
         detect(tmp_path, CATALOGUE)
 
 
 def test_broken_pyproject_is_reported(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nname = 'nova'\n")
-    with pytest.raises(ConfigError, match="pyproject.toml: cannot be read as TOML"):
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: cannot be read as TOML"):
         detect(tmp_path, CATALOGUE)
