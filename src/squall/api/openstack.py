@@ -94,34 +94,81 @@ def open_env(options: CloudOptions, journal: Journal | None = None) -> OpenStack
     return env
 
 
-def context_items(
-    task: ValidatedTask, options: CloudOptions, journal: Journal | None = None
-) -> list[object]:
-    """What ``StartOptions.context_items`` needs for ``task``: ``[OpenStackEnv]`` when
-    the task uses OpenStack (authenticated, preflight passed), else ``[]``."""
+@dataclass(frozen=True)
+class Skipped:
+    """A workload preflight took out of the run, and why."""
+
+    subtask_index: int
+    workload_index: int
+    scenario: str
+    reason: str
+
+
+@dataclass
+class Prepared:
+    """What ``squall task start`` runs: the task without the workloads the cloud cannot
+    serve, and the context items every workload starts with."""
+
+    task: ValidatedTask
+    items: list[object] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def prepare(task: ValidatedTask, options: CloudOptions, journal: Journal | None = None) -> Prepared:
+    """Authenticate and preflight when ``task`` uses OpenStack (else nothing to do).
+
+    Workloads whose scenario needs a service the catalog lacks are skipped with the
+    reason; any other preflight problem (image or flavor not found, no admin) stops
+    the run before anything is created.
+    """
     if not uses_openstack(task):
-        return []
+        return Prepared(task)
     env = open_env(options, journal)
     try:
-        preflight(task, env)
+        skipped = preflight(task, env)
     except BaseException:
         env.close()
         raise
-    return [env]
+    keep = [
+        vw
+        for vw in task.workloads
+        if not any(
+            (s.subtask_index, s.workload_index) == (vw.subtask_index, vw.workload_index)
+            for s in skipped
+        )
+    ]
+    if not keep:
+        env.close()
+        reasons = "; ".join(s.reason for s in skipped)
+        raise ConfigError(f"no workload of this task can run on {env.primary.label}: {reasons}")
+    return Prepared(ValidatedTask(task.loaded, keep), [env], skipped)
 
 
 # -- preflight ------------------------------------------------------------------------
 
 
-def preflight(task: ValidatedTask, env: OpenStackEnv) -> None:
-    """Check, before anything is created, what the task needs from the cloud: services
-    in the catalog, admin credentials, and the images and flavors it names."""
+def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
+    """Check, before anything is created, what the task needs from the cloud: admin
+    credentials and the images and flavors it names (problems raise ``TaskError``), and
+    the services of each scenario (a missing one skips that workload)."""
     problems: list[Problem] = []
+    skipped: list[Skipped] = []
     session = _probe_session(env)
     for vw in task.workloads:
+        missing = _missing_services(vw, session)
+        if missing:
+            reason = (
+                f"{vw.workload.scenario.name} needs {', '.join(missing)}, which "
+                f"{env.primary.label}'s catalog lacks"
+            )
+            skipped.append(
+                Skipped(vw.subtask_index, vw.workload_index, vw.workload.scenario.name, reason)
+            )
+            continue
         problems += _workload_problems(vw, env, session)
     if problems:
         raise TaskError(problems, source=f"preflight on {env.primary.label}")
+    return skipped
 
 
 def _probe_session(env: OpenStackEnv) -> UserSession:
@@ -133,6 +180,15 @@ def _where(vw: ValidatedWorkload) -> str:
     return f"subtasks[{vw.subtask_index}].workloads[{vw.workload_index}]"
 
 
+def _missing_services(vw: ValidatedWorkload, session: UserSession) -> list[str]:
+    from squall.scenarios.openstack.base import OpenStackScenario
+
+    cls = vw.scenario_cls
+    if not issubclass(cls, OpenStackScenario):
+        return []
+    return [service for service in cls.services if not session.has_service(service)]
+
+
 def _workload_problems(
     vw: ValidatedWorkload, env: OpenStackEnv, session: UserSession
 ) -> list[Problem]:
@@ -141,19 +197,8 @@ def _workload_problems(
     problems: list[Problem] = []
     cls = vw.scenario_cls
     where = _where(vw)
-    if issubclass(cls, OpenStackScenario):
-        for service in cls.services:
-            if not session.has_service(service):
-                problems.append(
-                    Problem(
-                        where,
-                        f"{cls.name} needs the {service} service, which {env.primary.label}'s "
-                        "catalog lacks",
-                        hint="remove this workload or run it against a cloud with that service",
-                    )
-                )
-        if cls.needs_admin and env.primary.admin is None:
-            problems.append(Problem(where, f"{cls.name} needs admin credentials"))
+    if issubclass(cls, OpenStackScenario) and cls.needs_admin and env.primary.admin is None:
+        problems.append(Problem(where, f"{cls.name} needs admin credentials"))
     configs = [(f"{where}.scenario", vw.scenario_config)]
     configs += [(f"{where}.contexts.{c.name}", cfg) for c, cfg in vw.contexts]
     for at, config in configs:

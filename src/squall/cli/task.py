@@ -85,9 +85,12 @@ def start(  # noqa: PLR0913 - Rally's option set, plus the cloud
     store = open_store(db)
     try:
         clouds = cloud_options(cloud, deployment)
-        items = openstack_api.context_items(task, clouds, StoreJournal(store))
+        prepared = openstack_api.prepare(task, clouds, StoreJournal(store))
+        for skip in prepared.skipped:
+            out.print(Text(f"skipped [{skip.subtask_index}.{skip.workload_index}]: {skip.reason}"))
+        items = prepared.items
         outcome = tasks_api.start(
-            task,
+            prepared.task,
             store,
             plugins,
             options=tasks_api.StartOptions(

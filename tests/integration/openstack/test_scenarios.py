@@ -115,3 +115,15 @@ def test_quota_exceeded_fails_iterations_not_the_run(squall, cloud):
     assert result.code == 2, result.out + result.err  # the failure_rate SLA fails
     assert "failed=2" in result.out
     assert not cloud.leaked(before, result.run_id, squall.db)
+
+
+def test_a_scenario_for_a_missing_service_is_skipped_with_the_reason(squall):
+    heat = [("Authenticate.validate_heat", {}), ("Authenticate.keystone", {})]
+    task = squall.task_file("heat.json", _task("heat", heat, {"users": {}}))
+    result = squall("task", "start", task, "--cloud", "devcloud")
+    assert result.code == 0, result.out + result.err
+    assert "skipped [0.0]: Authenticate.validate_heat needs orchestration" in result.out
+    assert "authenticate.keystone" in result.out
+    only_heat = squall.task_file("heat-only.json", _task("heat", heat[:1], {"users": {}}))
+    result = squall("task", "start", only_heat, "--cloud", "devcloud")
+    assert result.code == 1 and "no workload of this task can run" in result.err, result.err
