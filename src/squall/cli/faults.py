@@ -12,17 +12,20 @@ from rich.table import Table
 from rich.text import Text
 
 from squall.api import resilience as resilience_api
+from squall.api import tasks as tasks_api
 from squall.cli.options import DbOption, open_store
 from squall.cli.render import terminal
 from squall.disruptors.base import TargetConfig
 from squall.disruptors.journal import FaultJournal, ReplayResult
 from squall.disruptors.osfaults import translate
 from squall.disruptors.run import plans
+from squall.engine.resilience import preflight
 from squall.errors import ConfigError, FaultError
 from squall.hooks.actions.disruptor import build
 from squall.hooks.actions.fault_injection import devcloud_names
 from squall.hosts.inventory import load_inventory
 from squall.hosts.select import Mode
+from squall.plugins.loader import load_registry
 
 app = typer.Typer(help="Undo, list and preview faults (disruptors).", no_args_is_help=True)
 out = terminal()
@@ -84,6 +87,32 @@ def list_pending(journal: JournalOption = None) -> None:
         out.print(f"{fault.id[:8]}  {fault.disruptor} on {fault.target}  run={fault.run_id or '-'}")
         for action in fault.undo:
             out.print(f"    undo: {action.describe()}")
+
+
+@app.command("dry-run")
+def dry_run_task(
+    task_file: Annotated[
+        Path, typer.Argument(help="A squall task file with a resilience section.")
+    ],
+    task_args: Annotated[
+        str | None, typer.Option("--task-args", help="Template arguments (YAML or JSON).")
+    ] = None,
+) -> None:
+    """Every monitor, and every target and command each disruption would run, in order;
+    touches nothing but read-only lookups (finding PIDs, reaching hosts)."""
+    registry = load_registry()
+    task = tasks_api.validate(
+        tasks_api.TaskInput(path=str(task_file), task_args=task_args), registry
+    )
+    spec = task.resilience
+    if spec is None:
+        out.print("this task has no resilience section.")
+        return
+    inventory = load_inventory(Path(spec.spec.inventory)) if spec.spec.inventory else None
+    for cls, config in spec.monitors:
+        out.print(f"monitor {cls.name}: {config.model_dump(exclude_defaults=True)}")
+    for line in preflight(spec, inventory):
+        out.print(line)
 
 
 @app.command()

@@ -19,7 +19,7 @@ from pathlib import Path
 from squall.disruptors import events
 from squall.disruptors.base import Disruptor, TargetConfig
 from squall.disruptors.journal import FaultJournal
-from squall.disruptors.run import FaultEvent, Schedule, disrupt
+from squall.disruptors.run import FaultEvent, Schedule, disrupt, plans
 from squall.engine.workload import _plugin
 from squall.errors import FaultError
 from squall.hosts.inventory import Inventory, load_inventory
@@ -33,6 +33,28 @@ from squall.task.validate import ValidatedResilience
 
 FLUSH_EVERY = 1.0
 GATE_POLL = 0.1
+
+
+def _mode(disruptor: Disruptor) -> Mode:
+    cfg = disruptor.config
+    return cfg.mode if isinstance(cfg, TargetConfig) else "one"
+
+
+def preflight(spec: ValidatedResilience, inventory: Inventory | None) -> list[str]:
+    """Plan every disruption once, touching nothing (read-only lookups such as finding
+    PIDs): a target that matches nothing, an unreachable host or a quorum at risk is an
+    error before the run. Returns the plans as lines (``--dry-run``)."""
+    lines: list[str] = []
+    rng = random.Random(spec.spec.seed)
+    for number, (d, cls, config) in enumerate(spec.disruptions):
+        disruptor = _plugin(cls, Disruptor)(config)
+        title = d.description or f"disruption {number}: {d.disruptor.name}"
+        lines.append(f"{title} at +{d.at:g} s, down {d.down}, {d.times} time(s)")
+        for wave, faults in enumerate(plans(disruptor, inventory, _mode(disruptor), rng), 1):
+            for fault in faults:
+                lines.append(f"  wave {wave}: {fault.disruptor} on {fault.target}")
+                lines += [f"    {line}" for line in fault.lines()]
+    return lines
 
 
 def _duration(value: float | tuple[float, float]) -> Duration:
@@ -101,6 +123,7 @@ class ResilienceRun:
             return
         if spec.spec.inventory:
             self.inventory = load_inventory(Path(spec.spec.inventory))
+        await asyncio.to_thread(preflight, spec, self.inventory)
         env = MonitorEnv(items=self.items, inventory=self.inventory)
         monitors = [_plugin(cls, Monitor)(config, env) for cls, config in spec.monitors]
         if monitors:
@@ -148,10 +171,8 @@ class ResilienceRun:
     ) -> None:
         if await asyncio.to_thread(self._stop.wait, spec.at):
             return
-        cfg = disruptor.config
-        mode: Mode = cfg.mode if isinstance(cfg, TargetConfig) else "one"
         schedule = Schedule(
-            mode=mode,
+            mode=_mode(disruptor),
             down=_duration(spec.down),
             cool_down=_duration(spec.cool_down),
             times=spec.times,

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from squall.api.environment import current_environment
 from squall.cli import faults as faults_cli
+from squall.devcloud import procs
 from squall.disruptors.journal import FaultJournal
 from squall.engine.task_engine import TaskEngine
 from squall.errors import FaultError, TaskError
@@ -249,3 +250,54 @@ subtasks:
     assert outcome.status is RunStatus.FINISHED
     (hook,) = outcome.summaries[0].hook_results
     assert hook.status == "failed" and "no process matches" in hook.error["msg"]
+
+
+def test_dry_run_prints_targets_and_commands_and_touches_nothing(tmp_path):
+    tag, proc = sleeper_tag()
+    try:
+        task = tmp_path / "task.yaml"
+        task.write_text(
+            f"""
+squall: 1
+title: dry
+resilience:
+  monitors:
+    - instance: {{ping: [127.0.0.1]}}
+  disruptions:
+    - process: {{name: {tag}, action: freeze}}
+      at: 5
+      down: 2
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+"""
+        )
+        time.sleep(0.2)
+        shown = CliRunner().invoke(faults_cli.app, ["dry-run", str(task)])
+        assert shown.exit_code == 0, shown.output
+        assert "monitor instance" in shown.output
+        assert f"inject   localhost: kill -s STOP {proc.pid}" in shown.output
+        assert f"restore  localhost: kill -s CONT {proc.pid}" in shown.output
+        assert proc.poll() is None and procs.state_of(proc.pid) != "T"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_disruption_that_matches_nothing_refuses_the_run_before_it_starts(store):
+    task = """
+squall: 1
+title: nothing
+resilience:
+  disruptions:
+    - process: {name: squall-nothing-matches-this-either}
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+"""
+    with pytest.raises(FaultError, match="no process matches"):
+        run(store, task)
+    (record,) = store.list_runs()
+    assert store.get_run(record.id).workloads == []
