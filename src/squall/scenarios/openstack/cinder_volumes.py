@@ -360,10 +360,10 @@ class ModifyVolumeMetadata(CinderScenario):
         with self.action(f"{CINDER}.set_{cfg.set_size}_metadatas_{cfg.sets}_times"):
             for _ in range(cfg.sets):
                 batch = {self.generate_name(): self.generate_name() for _ in range(cfg.set_size)}
-                self.storage.set_volume_metadata(volume, **batch)
+                self.storage.set_volume_metadata(volume.id, **batch)
                 keys += list(batch)
         random.shuffle(keys)
         with self.action(f"{CINDER}.delete_{cfg.delete_size}_metadatas_{cfg.deletes}_times"):
             for index in range(cfg.deletes):
                 chunk = keys[index * cfg.delete_size : (index + 1) * cfg.delete_size]
-                self.storage.delete_volume_metadata(volume, chunk)
+                self.storage.delete_volume_metadata(volume.id, chunk)

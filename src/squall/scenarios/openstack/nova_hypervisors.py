@@ -8,6 +8,9 @@ from pydantic import BaseModel
 
 from squall.scenarios.openstack.base import OpenStackArgs, OpenStackScenario
 
+#: the last compute API version with the statistics and uptime calls Rally makes
+LEGACY = "2.87"
+
 
 class _Detailed(OpenStackArgs):
     detailed: bool = True
@@ -50,7 +53,7 @@ class ListAndGetHypervisors(HypervisorScenario):
 
 
 class StatisticsHypervisors(HypervisorScenario):
-    """Fetch the hypervisors' statistics (removed in compute API 2.88: squall asks 2.87)."""
+    """Fetch the hypervisors' statistics (gone from compute API 2.88 on; asked at 2.87)."""
 
     name: ClassVar[str] = "NovaHypervisors.statistics_hypervisors"
     Config = OpenStackArgs
@@ -59,13 +62,13 @@ class StatisticsHypervisors(HypervisorScenario):
         with self.action("nova.statistics_hypervisors"):
             self.compute.get(
                 "/os-hypervisors/statistics",
-                microversion="2.87",
+                microversion=LEGACY,
                 raise_exc=True,
             )
 
 
 class ListAndGetUptimeHypervisors(HypervisorScenario):
-    """List hypervisors, then fetch the uptime of each one that is up."""
+    """List hypervisors, then fetch the uptime of each one that is up (API 2.87)."""
 
     name: ClassVar[str] = "NovaHypervisors.list_and_get_uptime_hypervisors"
 
@@ -73,7 +76,11 @@ class ListAndGetUptimeHypervisors(HypervisorScenario):
         for hypervisor in self._list():
             if hypervisor.state == "up":
                 with self.action("nova.uptime_hypervisor"):
-                    self.compute.get_hypervisor_uptime(hypervisor.id)
+                    self.compute.get(
+                        f"/os-hypervisors/{hypervisor.id}/uptime",
+                        microversion=LEGACY,
+                        raise_exc=True,
+                    )
 
 
 class ListAndSearchHypervisors(HypervisorScenario):
