@@ -297,6 +297,67 @@ BUILTIN: dict[str, str] = {
     "NeutronSecurityGroup.create_and_list_security_group_rules": (
         "squall.scenarios.openstack.neutron_security_groups:CreateAndListSecurityGroupRules"
     ),
+    "NovaServers.boot_and_delete_multiple_servers": (
+        "squall.scenarios.openstack.nova_servers_more:BootAndDeleteMultipleServers"
+    ),
+    "NovaServers.boot_and_update_server": (
+        "squall.scenarios.openstack.nova_servers_more:BootAndUpdateServer"
+    ),
+    "NovaServers.boot_server_and_list_interfaces": (
+        "squall.scenarios.openstack.nova_servers_more:BootServerAndListInterfaces"
+    ),
+    "NovaServers.boot_server_and_attach_interface": (
+        "squall.scenarios.openstack.nova_servers_more:BootServerAndAttachInterface"
+    ),
+    "NovaServers.boot_server_attach_volume_and_list_attachments": (
+        "squall.scenarios.openstack.nova_servers_more:BootServerAttachVolumeAndListAttachments"
+    ),
+    "NovaServers.boot_server_attach_created_volume_and_extend": (
+        "squall.scenarios.openstack.nova_servers_more:BootServerAttachCreatedVolumeAndExtend"
+    ),
+    "NovaServers.boot_and_get_console_url": (
+        "squall.scenarios.openstack.nova_servers_more:BootAndGetConsoleUrl"
+    ),
+    "NovaAvailabilityZones.list_availability_zones": (
+        "squall.scenarios.openstack.nova_availability_zones:ListAvailabilityZones"
+    ),
+    "CinderVolumes.create_and_accept_transfer": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateAndAcceptTransfer"
+    ),
+    "CinderVolumes.list_transfers": "squall.scenarios.openstack.cinder_volumes_more:ListTransfers",
+    "CinderVolumes.create_volume_and_update_readonly_flag": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateVolumeAndUpdateReadonlyFlag"
+    ),
+    "CinderVolumes.create_snapshot_and_attach_volume": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateSnapshotAndAttachVolume"
+    ),
+    "CinderVolumes.create_nested_snapshots_and_attach_volume": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateNestedSnapshotsAndAttachVolume"
+    ),
+    "CinderVolumes.create_volume_backup": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateVolumeBackup"
+    ),
+    "CinderVolumes.create_and_restore_volume_backup": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateAndRestoreVolumeBackup"
+    ),
+    "CinderVolumes.create_and_list_volume_backups": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateAndListVolumeBackups"
+    ),
+    "CinderVolumes.create_and_upload_volume_to_image": (
+        "squall.scenarios.openstack.cinder_volumes_more:CreateAndUploadVolumeToImage"
+    ),
+    "CinderVolumeTypes.create_and_list_encryption_type": (
+        "squall.scenarios.openstack.cinder_volume_types:CreateAndListEncryptionType"
+    ),
+    "CinderVolumeTypes.create_and_delete_encryption_type": (
+        "squall.scenarios.openstack.cinder_volume_types:CreateAndDeleteEncryptionType"
+    ),
+    "CinderVolumeTypes.create_get_and_delete_encryption_type": (
+        "squall.scenarios.openstack.cinder_volume_types:CreateGetAndDeleteEncryptionType"
+    ),
+    "CinderVolumeTypes.create_and_update_encryption_type": (
+        "squall.scenarios.openstack.cinder_volume_types:CreateAndUpdateEncryptionType"
+    ),
     "Authenticate.keystone": "squall.scenarios.openstack.authenticate:Keystone",
     "Authenticate.validate_nova": "squall.scenarios.openstack.authenticate:ValidateNova",
     "Authenticate.validate_neutron": "squall.scenarios.openstack.authenticate:ValidateNeutron",

@@ -10,6 +10,7 @@ with the wait Rally uses for it, and polls the same status Rally polls.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -118,6 +119,22 @@ class ServerOps(NovaScenario):
                 self.wait_for_status(server, compute.get_server, "nova_server_boot")
                 for server in servers
             ]
+
+    def _delete_servers(self, servers: list[Any], *, force: bool = False) -> None:
+        """Delete servers, then wait until all are gone (one ``nova.(force_)delete_servers``)."""
+        compute = self.clients.compute
+        atomic = "nova.force_delete_servers" if force else "nova.delete_servers"
+        with self.action(atomic):
+            for server in servers:
+                compute.delete_server(server, force=force)
+            for server in servers:
+                self.wait_for_delete(
+                    functools.partial(compute.get_server, server.id),
+                    "nova_server_delete",
+                    f"server {server.id}",
+                )
+        for server in servers:
+            self.untracked(ResourceKind.SERVER, server.id)
 
     # -- lifecycle ------------------------------------------------------------------------
 

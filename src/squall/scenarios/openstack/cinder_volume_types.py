@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from squall.errors import CloudError
+from squall.errors import CloudError, ConfigError
+from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
 from squall.scenarios.openstack._cinder import CINDER
 from squall.scenarios.openstack.base import OpenStackArgs, OpenStackScenario
@@ -169,3 +170,135 @@ class CreateVolumeTypeAndEncryptionType(VolumeTypeScenario):
             self.admin_storage.create_type_encryption(
                 volume_type, **{k: v for k, v in specs.items() if v is not None}
             )
+
+
+class _EncryptionArgs(OpenStackArgs):
+    create_specs: dict[str, Any] | None = None
+    provider: str | None = None
+    cipher: str | None = None
+    key_size: int | None = None
+    control_location: str = "front-end"
+
+    def specs(self) -> dict[str, Any]:
+        specs = self.create_specs or {
+            "provider": self.provider,
+            "cipher": self.cipher,
+            "key_size": self.key_size,
+            "control_location": self.control_location,
+        }
+        return {k: v for k, v in specs.items() if v is not None}
+
+
+class _ContextTypeScenario(VolumeTypeScenario):
+    """Acts on a ``volume_types`` context type, picked by iteration number as Rally does."""
+
+    def context_type(self) -> Any:
+        names = self.tenant.volume_types
+        if not names:
+            raise ConfigError(
+                f"{self.name} needs volume types", hint="add the `volume_types` context"
+            )
+        name = names[self.iteration % len(names)]
+        with cloud_errors("cinder_v3.get_volume_type"):
+            return self.admin_storage.find_type(name, ignore_missing=False)
+
+    def _encrypt(self, volume_type: Any, specs: dict[str, Any]) -> None:
+        with self.action(f"{CINDER}.create_encryption_type"):
+            self.admin_storage.create_type_encryption(volume_type, **specs)
+
+    def _delete_encryption(self, volume_type: Any) -> None:
+        with self.action(f"{CINDER}.delete_encryption_type"):
+            storage = self.admin_storage
+            storage.delete_type_encryption(
+                storage.get_type_encryption(volume_type), volume_type=volume_type
+            )
+
+
+class CreateAndListEncryptionType(_ContextTypeScenario):
+    """Encrypt a context volume type, list encryption types, remove the encryption (unlike
+    Rally, so that the type can be encrypted again and deleted by its context)."""
+
+    name: ClassVar[str] = "CinderVolumeTypes.create_and_list_encryption_type"
+
+    class Config(_EncryptionArgs):
+        search_opts: dict[str, Any] | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, CreateAndListEncryptionType.Config)
+        volume_type = self.context_type()
+        self._encrypt(volume_type, cfg.specs())
+        with self.action(f"{CINDER}.list_encryption_type"):
+            for listed in self.admin_storage.types(**(cfg.search_opts or {})):
+                self.admin_storage.get_type_encryption(listed)
+        self._delete_encryption(volume_type)
+
+
+class CreateAndDeleteEncryptionType(_ContextTypeScenario):
+    """Encrypt a context volume type, then remove the encryption."""
+
+    name: ClassVar[str] = "CinderVolumeTypes.create_and_delete_encryption_type"
+    Config = _EncryptionArgs
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, _EncryptionArgs)
+        volume_type = self.context_type()
+        self._encrypt(volume_type, cfg.specs())
+        self._delete_encryption(volume_type)
+
+
+class CreateGetAndDeleteEncryptionType(_ContextTypeScenario):
+    """Encrypt a context volume type, show the encryption, remove it."""
+
+    name: ClassVar[str] = "CinderVolumeTypes.create_get_and_delete_encryption_type"
+    Config = _EncryptionArgs
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, _EncryptionArgs)
+        volume_type = self.context_type()
+        self._encrypt(volume_type, cfg.specs())
+        with self.action(f"{CINDER}.get_encryption_type"):
+            self.admin_storage.get_type_encryption(volume_type)
+        self._delete_encryption(volume_type)
+
+
+class CreateAndUpdateEncryptionType(_ContextTypeScenario):
+    """Encrypt a context volume type, update the encryption, remove it (unlike Rally, so
+    that the type can be encrypted again and deleted by its context)."""
+
+    name: ClassVar[str] = "CinderVolumeTypes.create_and_update_encryption_type"
+
+    class Config(OpenStackArgs):
+        create_provider: str | None = None
+        create_cipher: str | None = None
+        create_key_size: int | None = None
+        create_control_location: str = "front-end"
+        update_provider: str | None = None
+        update_cipher: str | None = None
+        update_key_size: int | None = None
+        update_control_location: str | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, CreateAndUpdateEncryptionType.Config)
+        volume_type = self.context_type()
+        create = {
+            "provider": cfg.create_provider,
+            "cipher": cfg.create_cipher,
+            "key_size": cfg.create_key_size,
+            "control_location": cfg.create_control_location,
+        }
+        update = {
+            "provider": cfg.update_provider,
+            "cipher": cfg.update_cipher,
+            "key_size": cfg.update_key_size,
+            "control_location": cfg.update_control_location,
+        }
+        self._encrypt(volume_type, {k: v for k, v in create.items() if v is not None})
+        with self.action(f"{CINDER}.update_encryption_type"):
+            self.admin_storage.update_type_encryption(
+                volume_type=volume_type, **{k: v for k, v in update.items() if v is not None}
+            )
+        self._delete_encryption(volume_type)

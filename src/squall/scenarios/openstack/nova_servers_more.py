@@ -1,0 +1,196 @@
+"""NovaServers.*: several servers at once, updates, interfaces, attachments, console URL.
+
+Rally's names, arguments and atomic names; the rest of the group is in
+``nova_servers`` and ``nova_servers_lifecycle``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from squall.errors import CloudError
+from squall.scenarios.openstack._cinder import CinderScenario, Size
+from squall.scenarios.openstack._neutron import NeutronScenario
+from squall.scenarios.openstack._nova import BootArgs
+from squall.scenarios.openstack._nova_ops import ServerOps
+from squall.scenarios.openstack.base import OpenStackArgs
+
+
+class BootAndDeleteMultipleServers(ServerOps):
+    """Boot ``count`` servers, sleep, delete them all.
+
+    Rally asks for all of them in one request (``min_count``); squall makes ``count``
+    requests inside the one ``nova.boot_servers`` action, so that every server has a
+    name of its own in the journal and cleanup can find it after a crash.
+    """
+
+    name: ClassVar[str] = "NovaServers.boot_and_delete_multiple_servers"
+
+    class Config(BootArgs):
+        count: int = Field(2, ge=1)
+        min_sleep: float = Field(0, ge=0)
+        max_sleep: float = Field(0, ge=0)
+        force_delete: bool = False
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootAndDeleteMultipleServers.Config)
+        servers = self._boot_servers(self.boot_attrs(cfg), cfg.count)
+        self.sleep_between(cfg.min_sleep, cfg.max_sleep)
+        self._delete_servers(servers, force=cfg.force_delete)
+
+
+class BootAndUpdateServer(ServerOps):
+    """Boot a server, then give it a new name (and ``description``)."""
+
+    name: ClassVar[str] = "NovaServers.boot_and_update_server"
+    waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+
+    class Config(BootArgs):
+        description: str | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootAndUpdateServer.Config)
+        server = self._boot_server(cfg)
+        changes = {"name": self.generate_name()}
+        if cfg.description:
+            changes["description"] = cfg.description
+        with self.action("nova.update_server"):
+            self.clients.compute.update_server(server, **changes)
+
+
+class BootServerAndListInterfaces(ServerOps):
+    """Boot a server, then list its interfaces."""
+
+    name: ClassVar[str] = "NovaServers.boot_server_and_list_interfaces"
+    waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+    Config = BootArgs
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootArgs)
+        server = self._boot_server(cfg)
+        with self.action("nova.list_interfaces"):
+            list(self.clients.compute.server_interfaces(server))
+
+
+class BootServerAndAttachInterface(NeutronScenario, ServerOps):
+    """Create a subnet on a context (or new) network, boot a server, attach a port of
+    that network to it."""
+
+    name: ClassVar[str] = "NovaServers.boot_server_and_attach_interface"
+    services: ClassVar[tuple[str, ...]] = ("compute", "network")
+    waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+
+    class Config(OpenStackArgs):
+        image: Any
+        flavor: Any
+        network_create_args: dict[str, Any] | None = None
+        subnet_create_args: dict[str, Any] | None = None
+        subnet_cidr_start: str | None = None
+        boot_server_args: dict[str, Any] | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootServerAndAttachInterface.Config)
+        boot = BootArgs.model_validate(
+            {"image": cfg.image, "flavor": cfg.flavor, **(cfg.boot_server_args or {})}
+        )
+        network_id = self._get_or_create_network(**(cfg.network_create_args or {}))
+        self._create_subnet(
+            network_id, start_cidr=cfg.subnet_cidr_start, **(cfg.subnet_create_args or {})
+        )
+        server = self._boot_server(boot)
+        with self.action("nova.attach_interface"):
+            self.clients.compute.create_server_interface(server, net_id=network_id)
+
+
+class BootServerAttachVolumeAndListAttachments(CinderScenario, ServerOps):
+    """Boot a server, attach ``volume_num`` new volumes, list its attachments."""
+
+    name: ClassVar[str] = "NovaServers.boot_server_attach_volume_and_list_attachments"
+    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
+    waits: ClassVar[tuple[str, ...]] = (
+        "nova_server_boot",
+        "cinder_volume_create",
+        "nova_server_resize_revert",
+    )
+
+    class Config(BootArgs):
+        volume_size: Size = 1
+        volume_num: int = Field(2, ge=1)
+        boot_server_kwargs: dict[str, Any] | None = None
+        create_volume_kwargs: dict[str, Any] | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootServerAttachVolumeAndListAttachments.Config)
+        server = self._boot_with({**self.boot_attrs(cfg), **(cfg.boot_server_kwargs or {})})
+        attached = []
+        for _ in range(cfg.volume_num):
+            volume = self._create_volume(cfg.volume_size, **(cfg.create_volume_kwargs or {}))
+            self._attach_volume(server, volume)
+            attached.append(volume.id)
+        with self.action("nova.list_attachments"):
+            listed = {a.volume_id for a in self.clients.compute.volume_attachments(server)}
+        missing = [v for v in attached if v not in listed]
+        if missing:
+            raise CloudError(f"volumes {missing} are not in server {server.id}'s attachments")
+
+
+class BootServerAttachCreatedVolumeAndExtend(CinderScenario, ServerOps):
+    """Boot a server, attach a new volume, extend the volume, detach and delete all."""
+
+    name: ClassVar[str] = "NovaServers.boot_server_attach_created_volume_and_extend"
+    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
+    waits: ClassVar[tuple[str, ...]] = (
+        "nova_server_boot",
+        "cinder_volume_create",
+        "nova_server_resize_revert",
+        "nova_detach_volume",
+        "cinder_volume_delete",
+        "nova_server_delete",
+    )
+
+    class Config(BootArgs):
+        volume_size: Size
+        new_volume_size: Size
+        min_sleep: float = Field(0, ge=0)
+        max_sleep: float = Field(0, ge=0)
+        force_delete: bool = False
+        do_delete: bool = True
+        boot_server_kwargs: dict[str, Any] | None = None
+        create_volume_kwargs: dict[str, Any] | None = None
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootServerAttachCreatedVolumeAndExtend.Config)
+        server = self._boot_with({**self.boot_attrs(cfg), **(cfg.boot_server_kwargs or {})})
+        volume = self._create_volume(cfg.volume_size, **(cfg.create_volume_kwargs or {}))
+        self._attach_volume(server, volume)
+        self.sleep_between(cfg.min_sleep, cfg.max_sleep)
+        self._extend_volume(volume, cfg.new_volume_size)
+        if cfg.do_delete:
+            self._detach_volume(server, volume)
+            self._delete_volume(volume)
+            self._delete_server(server, force=cfg.force_delete)
+
+
+class BootAndGetConsoleUrl(ServerOps):
+    """Boot a server, then ask for a console URL of ``console_type`` (novnc, spice...)."""
+
+    name: ClassVar[str] = "NovaServers.boot_and_get_console_url"
+    waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+
+    class Config(BootArgs):
+        console_type: str
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, BootAndGetConsoleUrl.Config)
+        server = self._boot_server(cfg)
+        with self.action("nova.get_console_url_server"):
+            self.clients.compute.create_console(server, console_type=cfg.console_type)
