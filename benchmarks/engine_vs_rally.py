@@ -121,6 +121,7 @@ class Options:
     squall: bool
     timeout: float
     profile: bool
+    nice: int
 
 
 def _task_file(group: Group, opts: Options, where: Path) -> Path:
@@ -155,10 +156,12 @@ def run_group(group: Group, opts: Options, attempt: int) -> GroupResult:
     load = os.getloadavg()
     rally = None
     if group.with_rally and opts.rally is not None:
-        rally = Rally(opts.rally, where / "rally").run_task(task, opts.timeout)
+        rally = Rally(opts.rally, where / "rally", opts.nice).run_task(task, opts.timeout)
     squall = None
     if opts.squall:
-        tool = Squall(opts.squall_command, where / "squall", opts.squall_export, opts.profile)
+        tool = Squall(
+            opts.squall_command, where / "squall", opts.squall_export, opts.profile, opts.nice
+        )
         squall = tool.run_task(task, opts.timeout)
         if tool.profile is not None:
             print(f"-- cProfile of squall task start ({group.name}; figures slowed by it)")
@@ -228,6 +231,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-rerun", action="store_true", help="do not rerun a failing group")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per task run")
     parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run both tools at this scheduling priority (e.g. -5 on a busy shared machine)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="run squall under cProfile and print where its time goes (slows its figures)",
@@ -249,6 +258,7 @@ def _options(args: argparse.Namespace) -> Options:
         squall=not args.no_squall,
         timeout=args.timeout,
         profile=args.profile,
+        nice=args.nice,
     )
 
 

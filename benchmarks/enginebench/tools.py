@@ -54,15 +54,20 @@ class ToolRun:
     export_bytes: int
 
 
+def niced(argv: list[str], nice: int) -> list[str]:
+    """``argv`` at scheduling priority ``nice`` (negative: ahead of other work; root only)."""
+    return ["nice", "-n", str(nice), *argv] if nice else argv
+
+
 class Rally:
-    def __init__(self, executable: Path, workdir: Path) -> None:
-        self.executable, self.workdir = executable, workdir
+    def __init__(self, executable: Path, workdir: Path, nice: int = 0) -> None:
+        self.executable, self.workdir, self.nice = executable, workdir, nice
         self.db = workdir / "rally.sqlite"
         self.config = workdir / "rally.conf"
         self.env = {**os.environ, "HOME": str(workdir / "home")}
 
     def _run(self, name: str, *args: str, timeout: float = 3600.0) -> Completed:
-        argv = [str(self.executable), "--config-file", str(self.config), *args]
+        argv = niced([str(self.executable), "--config-file", str(self.config), *args], self.nice)
         return run_measured(
             argv, self.workdir / name, cwd=self.workdir, env=self.env, timeout=timeout
         )
@@ -94,16 +99,22 @@ class Rally:
 
 class Squall:
     def __init__(
-        self, command: list[str], workdir: Path, export_type: str = "json", profile: bool = False
+        self,
+        command: list[str],
+        workdir: Path,
+        export_type: str = "json",
+        profile: bool = False,
+        nice: int = 0,
     ) -> None:
         self.command, self.workdir, self.export_type = command, workdir, export_type
+        self.nice = nice
         self.db = workdir / "squall.sqlite"
         self.profile = workdir / "task-start.prof" if profile else None
 
     def _run(
         self, name: str, *args: str, timeout: float = 3600.0, command: list[str] | None = None
     ) -> Completed:
-        argv = [*(command or self.command), *args, "--db", f"sqlite:///{self.db}"]
+        argv = niced([*(command or self.command), *args, "--db", f"sqlite:///{self.db}"], self.nice)
         return run_measured(argv, self.workdir / name, cwd=self.workdir, timeout=timeout)
 
     def run_task(self, task: Path, timeout: float) -> ToolRun:
