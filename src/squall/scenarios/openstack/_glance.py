@@ -77,8 +77,8 @@ class GlanceScenario(OpenStackScenario):
     def images(self) -> Any:
         return self.clients.image
 
-    def _create_image(self, args: ImageArgs, **overrides: Any) -> Any:
-        """Create an image record, upload its data, wait until active (Rally's steps)."""
+    def _create_record(self, args: ImageArgs, **overrides: Any) -> Any:
+        """Create an image record (journaled) and wait until it is ``queued``."""
         body: dict[str, Any] = {
             "container_format": args.container_format,
             "disk_format": args.disk_format,
@@ -91,28 +91,30 @@ class GlanceScenario(OpenStackScenario):
         glance = self.images
         name = self.generate_name()
         entry = self.track(ResourceKind.IMAGE, name)
-        image: Any = None
         try:
-            with self.action("glance_v2.create_image"):
-                created = glance.post("/images", json={"name": name, **body}, raise_exc=True)
-                image = ImageRef(str(created.json()["id"]))
-                image = self.wait_for_status(
-                    image, lambda i: glance.get_image(i.id), "glance_image_create", ready=QUEUED
-                )
-                self._upload(image.id, args.image_location)
-                image = self.wait_for_status(
-                    image,
-                    lambda i: glance.get_image(i.id),
-                    "glance_image_create",
-                    ready=("active",),
-                    failure=("killed", "deleted"),
-                )
-        finally:
-            if image is None:
-                self.tracker.failed(entry)
-            else:
-                self.tracked(entry, image.id)
-        return image
+            created = glance.post("/images", json={"name": name, **body}, raise_exc=True)
+        except BaseException:
+            self.tracker.failed(entry)
+            raise
+        image = ImageRef(str(created.json()["id"]))
+        self.tracked(entry, image.id)
+        return self.wait_for_status(
+            image, lambda i: glance.get_image(i.id), "glance_image_create", ready=QUEUED
+        )
+
+    def _create_image(self, args: ImageArgs, **overrides: Any) -> Any:
+        """Create an image record, upload its data, wait until active (Rally's steps)."""
+        glance = self.images
+        with self.action("glance_v2.create_image"):
+            image = self._create_record(args, **overrides)
+            self._upload(image.id, args.image_location)
+            return self.wait_for_status(
+                image,
+                lambda i: glance.get_image(i.id),
+                "glance_image_create",
+                ready=("active",),
+                failure=("killed", "deleted"),
+            )
 
     def _upload(self, image_id: str, location: str) -> None:
         with self.action("glance_v2.upload_data"), image_data(location) as data:

@@ -144,20 +144,20 @@ class CreateNestedSnapshotsAndAttachVolume(CinderScenario, ServerOps):
         self._delete_server(server)
 
 
-class _BackupArgs(VolumeKwargs):
+class BackupArgs(VolumeKwargs):
     size: Size
     do_delete: bool = True
     create_volume_kwargs: dict[str, Any] | None = None
     create_backup_kwargs: dict[str, Any] | None = None
 
 
-class _Backups(CinderScenario):
+class BackupScenario(CinderScenario):
     waits: ClassVar[tuple[str, ...]] = (
         "cinder_volume_create",
         "cinder_backup",
         "cinder_volume_delete",
     )
-    Config = _BackupArgs
+    Config = BackupArgs
 
     def _create_backup(self, volume_id: str, **kwargs: Any) -> Any:
         storage = self.storage
@@ -186,19 +186,19 @@ class _Backups(CinderScenario):
 
     def volume_and_backup(self) -> tuple[Any, Any]:
         cfg = self.config
-        assert isinstance(cfg, _BackupArgs)
+        assert isinstance(cfg, BackupArgs)
         volume = self._create_volume(cfg.size, **(cfg.create_volume_kwargs or {}))
         return volume, self._create_backup(volume.id, **(cfg.create_backup_kwargs or {}))
 
     def clean(self, volume: Any, backup: Any) -> None:
         cfg = self.config
-        assert isinstance(cfg, _BackupArgs)
+        assert isinstance(cfg, BackupArgs)
         if cfg.do_delete:
             self._delete_volume(volume)
             self._delete_backup(backup)
 
 
-class CreateVolumeBackup(_Backups):
+class CreateVolumeBackup(BackupScenario):
     """Create a volume and a backup of it, delete both."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume_backup"
@@ -207,7 +207,7 @@ class CreateVolumeBackup(_Backups):
         self.clean(*self.volume_and_backup())
 
 
-class CreateAndRestoreVolumeBackup(_Backups):
+class CreateAndRestoreVolumeBackup(BackupScenario):
     """Create a volume and a backup, restore the backup to a new volume, delete."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_restore_volume_backup"
@@ -230,12 +230,12 @@ class CreateAndRestoreVolumeBackup(_Backups):
         self.clean(volume, backup)
 
 
-class CreateAndListVolumeBackups(_Backups):
+class CreateAndListVolumeBackups(BackupScenario):
     """Create a volume and a backup, list backups, delete."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_list_volume_backups"
 
-    class Config(_BackupArgs):
+    class Config(BackupArgs):
         detailed: bool = True
 
     def run(self) -> None:

@@ -6,13 +6,13 @@ local file or an http(s) URL (only local files work on a cloud without internet)
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from squall.errors import CloudError
 from squall.openstack.lookup import ResourceSpec
-from squall.scenarios.openstack._glance import GlanceScenario, ImageArgs
+from squall.scenarios.openstack._glance import GlanceScenario, ImageArgs, image_data
 from squall.scenarios.openstack._nova_ops import ServerOps
 from squall.scenarios.openstack.base import OpenStackArgs
 
@@ -179,3 +179,47 @@ class CreateImageAndBootInstances(GlanceScenario, ServerOps):
         if self.tenant.networks:
             return [{"uuid": self.tenant.networks[0].id}]
         return "none"
+
+
+class ImportAndDeleteImage(GlanceScenario):
+    """Create an image record, import its data (``glance-direct``: staged first, or
+    ``web-download`` from ``image_location``), wait until active, delete it."""
+
+    name: ClassVar[str] = "GlanceImages.import_and_delete_image"
+
+    class Config(ImageArgs):
+        stores: list[str] | None = None
+        all_stores: bool = True
+        import_method: Literal["glance-direct", "web-download", "glance-download"] = "glance-direct"
+
+    def run(self) -> None:
+        cfg = self.config
+        assert isinstance(cfg, ImportAndDeleteImage.Config)
+        glance = self.images
+        with self.action("glance_v2.create_image_for_import"):
+            image = self._create_record(cfg)
+        if cfg.import_method == "glance-direct":
+            with self.action("glance_v2.stage_image_data"), image_data(cfg.image_location) as data:
+                glance.put(
+                    f"/images/{image.id}/stage",
+                    data=data,
+                    headers={"Content-Type": "application/octet-stream"},
+                    raise_exc=True,
+                )
+        body: dict[str, Any] = {"method": {"name": cfg.import_method}}
+        if cfg.import_method != "glance-direct":
+            body["method"]["uri"] = cfg.image_location
+        if cfg.stores:
+            body["stores"] = cfg.stores
+        elif cfg.all_stores:
+            body["all_stores"] = True
+        with self.action("glance_v2.import_image"):
+            glance.post(f"/images/{image.id}/import", json=body, raise_exc=True)
+            self.wait_for_status(
+                image,
+                lambda i: glance.get_image(i.id),
+                "glance_image_create",
+                ready=("active",),
+                failure=("killed", "deleted", "pending_delete", "error"),
+            )
+        self._delete_image(image.id)

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from squall.openstack.lookup import ResourceSpec
-from squall.scenarios.openstack._cinder import CinderScenario, Size
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
@@ -297,117 +296,6 @@ class SnapshotServer(ServerOps):
         server = self._boot_with(attrs)
         self._delete_server(server, force=cfg.force_delete)
         self._delete_image(image)
-
-
-class _FromVolume(CinderScenario, ServerOps):
-    """Boot a server whose root disk is a new volume made from ``image``."""
-
-    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
-    waits: ClassVar[tuple[str, ...]] = (
-        "cinder_volume_create",
-        "nova_server_boot",
-        "nova_server_delete",
-    )
-
-    class Config(BootArgs):
-        volume_size: Size
-        volume_type: str | None = None
-        create_volume_kwargs: dict[str, Any] | None = None
-        boot_server_kwargs: dict[str, Any] | None = None
-
-    def boot_from_volume(self) -> Any:
-        cfg = self.config
-        assert isinstance(cfg, _FromVolume.Config)
-        attrs = self.boot_attrs(cfg)
-        image_id = attrs.pop("image_id")
-        attrs.update(cfg.boot_server_kwargs or {})
-        volume = self._create_volume(
-            cfg.volume_size,
-            imageRef=image_id,
-            volume_type=cfg.volume_type,
-            **(cfg.create_volume_kwargs or {}),
-        )
-        attrs["block_device_mapping"] = [
-            {
-                "uuid": volume.id,
-                "source_type": "volume",
-                "destination_type": "volume",
-                "boot_index": 0,
-                "delete_on_termination": False,
-            }
-        ]
-        return self._boot_with(attrs)
-
-
-class BootServerFromVolume(_FromVolume):
-    """Create a volume from an image and boot a server from it (both left to the sweep)."""
-
-    name: ClassVar[str] = "NovaServers.boot_server_from_volume"
-    waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create", "nova_server_boot")
-
-    def run(self) -> None:
-        self.boot_from_volume()
-
-
-class BootServerFromVolumeAndDelete(_FromVolume):
-    """Create a volume from an image, boot a server from it, sleep, delete the server."""
-
-    name: ClassVar[str] = "NovaServers.boot_server_from_volume_and_delete"
-
-    class Config(_FromVolume.Config):
-        min_sleep: float = Field(0, ge=0)
-        max_sleep: float = Field(0, ge=0)
-        force_delete: bool = False
-
-    def run(self) -> None:
-        cfg = self.config
-        assert isinstance(cfg, BootServerFromVolumeAndDelete.Config)
-        server = self.boot_from_volume()
-        self.sleep_between(cfg.min_sleep, cfg.max_sleep)
-        self._delete_server(server, force=cfg.force_delete)
-
-
-class BootServerAttachCreatedVolumeAndResize(CinderScenario, ServerOps):
-    """Boot a server, attach a new volume, resize the server, detach and delete all."""
-
-    name: ClassVar[str] = "NovaServers.boot_server_attach_created_volume_and_resize"
-    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
-    waits: ClassVar[tuple[str, ...]] = (
-        "nova_server_boot",
-        "cinder_volume_create",
-        "nova_server_resize",
-        "nova_server_resize_confirm",
-        "nova_server_resize_revert",
-        "nova_detach_volume",
-        "cinder_volume_delete",
-        "nova_server_delete",
-    )
-
-    class Config(_ResizeArgs):
-        volume_size: Size
-        min_sleep: float = Field(0, ge=0)
-        max_sleep: float = Field(0, ge=0)
-        do_delete: bool = True
-        boot_server_kwargs: dict[str, Any] | None = None
-        create_volume_kwargs: dict[str, Any] | None = None
-
-    def run(self) -> None:
-        cfg = self.config
-        assert isinstance(cfg, BootServerAttachCreatedVolumeAndResize.Config)
-        to_flavor = self.flavor_id(cfg.to_flavor)
-        server = self._boot_with({**self.boot_attrs(cfg), **(cfg.boot_server_kwargs or {})})
-        volume = self._create_volume(cfg.volume_size, **(cfg.create_volume_kwargs or {}))
-        self._attach_volume(server, volume)
-        self.sleep_between(cfg.min_sleep, cfg.max_sleep)
-        self._resize(server, to_flavor)
-        if cfg.confirm:
-            self._resize_confirm(server)
-        else:
-            self._resize_revert(server)
-        if cfg.do_delete:
-            self._detach_volume(server, volume)
-            self._delete_volume(volume)
-            self._delete_server(server, force=cfg.force_delete)
 
 
 class _FloatingArgs(BootArgs):

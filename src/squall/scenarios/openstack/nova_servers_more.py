@@ -10,8 +10,6 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from squall.errors import CloudError
-from squall.scenarios.openstack._cinder import CinderScenario, Size
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
@@ -106,77 +104,6 @@ class BootServerAndAttachInterface(NeutronScenario, ServerOps):
         server = self._boot_server(boot)
         with self.action("nova.attach_interface"):
             self.clients.compute.create_server_interface(server, net_id=network_id)
-
-
-class BootServerAttachVolumeAndListAttachments(CinderScenario, ServerOps):
-    """Boot a server, attach ``volume_num`` new volumes, list its attachments."""
-
-    name: ClassVar[str] = "NovaServers.boot_server_attach_volume_and_list_attachments"
-    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
-    waits: ClassVar[tuple[str, ...]] = (
-        "nova_server_boot",
-        "cinder_volume_create",
-        "nova_server_resize_revert",
-    )
-
-    class Config(BootArgs):
-        volume_size: Size = 1
-        volume_num: int = Field(2, ge=1)
-        boot_server_kwargs: dict[str, Any] | None = None
-        create_volume_kwargs: dict[str, Any] | None = None
-
-    def run(self) -> None:
-        cfg = self.config
-        assert isinstance(cfg, BootServerAttachVolumeAndListAttachments.Config)
-        server = self._boot_with({**self.boot_attrs(cfg), **(cfg.boot_server_kwargs or {})})
-        attached = []
-        for _ in range(cfg.volume_num):
-            volume = self._create_volume(cfg.volume_size, **(cfg.create_volume_kwargs or {}))
-            self._attach_volume(server, volume)
-            attached.append(volume.id)
-        with self.action("nova.list_attachments"):
-            listed = {a.volume_id for a in self.clients.compute.volume_attachments(server)}
-        missing = [v for v in attached if v not in listed]
-        if missing:
-            raise CloudError(f"volumes {missing} are not in server {server.id}'s attachments")
-
-
-class BootServerAttachCreatedVolumeAndExtend(CinderScenario, ServerOps):
-    """Boot a server, attach a new volume, extend the volume, detach and delete all."""
-
-    name: ClassVar[str] = "NovaServers.boot_server_attach_created_volume_and_extend"
-    services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
-    waits: ClassVar[tuple[str, ...]] = (
-        "nova_server_boot",
-        "cinder_volume_create",
-        "nova_server_resize_revert",
-        "nova_detach_volume",
-        "cinder_volume_delete",
-        "nova_server_delete",
-    )
-
-    class Config(BootArgs):
-        volume_size: Size
-        new_volume_size: Size
-        min_sleep: float = Field(0, ge=0)
-        max_sleep: float = Field(0, ge=0)
-        force_delete: bool = False
-        do_delete: bool = True
-        boot_server_kwargs: dict[str, Any] | None = None
-        create_volume_kwargs: dict[str, Any] | None = None
-
-    def run(self) -> None:
-        cfg = self.config
-        assert isinstance(cfg, BootServerAttachCreatedVolumeAndExtend.Config)
-        server = self._boot_with({**self.boot_attrs(cfg), **(cfg.boot_server_kwargs or {})})
-        volume = self._create_volume(cfg.volume_size, **(cfg.create_volume_kwargs or {}))
-        self._attach_volume(server, volume)
-        self.sleep_between(cfg.min_sleep, cfg.max_sleep)
-        self._extend_volume(volume, cfg.new_volume_size)
-        if cfg.do_delete:
-            self._detach_volume(server, volume)
-            self._delete_volume(volume)
-            self._delete_server(server, force=cfg.force_delete)
 
 
 class BootAndGetConsoleUrl(ServerOps):
