@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from squall.api import compare as compare_api
-from squall.api import reports as reports_api
-from squall.api import search as search_api
 from squall.cli.options import DbOption, open_store
 from squall.cli.render import terminal
 from squall.errors import ConfigError
-from squall.stats.compare import Change, CompareOptions, Verdict, WorkloadComparison
+
+if TYPE_CHECKING:
+    from squall.stats.compare import Change, WorkloadComparison
+
+# numpy, scipy and plotly load only when these commands run, not for every `squall` call
 
 out = terminal()
-STYLE = {Verdict.WORSE: "bold red", Verdict.BETTER: "green", Verdict.NO_EVIDENCE: "dim"}
+STYLE = {"worse": "bold red", "better": "green", "no evidence": "dim"}
 RELATIVE = {"p50", "p95", "p99", "durations", "throughput"}
 
 
@@ -34,6 +35,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline; several runs are overlaid)."""
+    from squall.api import reports as reports_api
+
     store = open_store(db)
     try:
         written = reports_api.write_html_report(store, runs, out_path)
@@ -58,6 +61,9 @@ def compare(
     db: DbOption = None,
 ) -> None:
     """Compare two runs per workload and action; exit 2 if one is worse beyond the threshold."""
+    from squall.api import compare as compare_api
+    from squall.stats.compare import CompareOptions, Verdict
+
     options = CompareOptions(
         alpha=alpha,
         threshold=threshold / 100,
@@ -128,6 +134,8 @@ def trends(
     db: DbOption = None,
 ) -> None:
     """Show how each workload's p50/p95/p99, throughput and failure rate moved over a tag's runs."""
+    from squall.api import compare as compare_api
+
     store = open_store(db)
     try:
         result = compare_api.trends(store, tag)
@@ -176,6 +184,8 @@ def push(
     db: DbOption = None,
 ) -> None:
     """Send runs to an OpenSearch or Elasticsearch server (its _bulk API)."""
+    from squall.api import search as search_api
+
     if indices not in ("squall", "rally"):
         raise ConfigError(f"--indices must be squall or rally, not {indices!r}")
     store = open_store(db)
