@@ -117,6 +117,17 @@ def _refuse_moved_ports(recorded: DevcloudConfig, wanted: DevcloudConfig) -> Non
     )
 
 
+def service_env(config: DevcloudConfig) -> dict[str, str]:
+    """The environment every devcloud service and setup command runs with (plus its own)."""
+    return {
+        "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "PYTHONWARNINGS": "ignore",
+        "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
+    }
+
+
 class _Bringup:
     """One run of ``up``: the steps in order, and the cleanup when one fails."""
 
@@ -125,13 +136,7 @@ class _Bringup:
         self.report = report
         self.t0 = t0
         self.state = State(config)
-        self.env = {
-            "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
-            "HOME": os.environ.get("HOME", "/root"),
-            "LANG": "C.UTF-8",
-            "PYTHONWARNINGS": "ignore",
-            "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
-        }
+        self.env = service_env(config)
 
     def say(self, message: str) -> None:
         self.report(f"[{time.monotonic() - self.t0:6.1f}s] {message}")
