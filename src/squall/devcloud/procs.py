@@ -6,6 +6,7 @@ was recorded when it started: a PID reused by something else is never signalled.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -110,9 +111,19 @@ def spawn(argv: tuple[str, ...], *, env: Mapping[str, str], log: Path, cwd: Path
             start_new_session=True,
             close_fds=True,
         )
+    if not _children:
+        atexit.register(_hand_over_children)
     _children[proc.pid] = proc
     started = start_time(proc.pid)
     return Tracked(log.stem, proc.pid, started if started is not None else -1)
+
+
+def _hand_over_children() -> None:
+    """At exit, leave the still-running services to init (no "still running" warning)."""
+    for proc in _children.values():
+        if proc.poll() is None:
+            proc.returncode = 0  # nothing to wait for: the devcloud outlives us on purpose
+    _children.clear()
 
 
 def reap() -> None:
