@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from dataclasses import replace
@@ -79,7 +80,7 @@ def test_no_actions_and_doc_type():
 
 def test_failure_outside_any_action_gets_a_no_name_document():
     record = run_record()
-    items = list(read_iterations(1))
+    items = copy.deepcopy(list(read_iterations(1)))  # the shared records stay as they are
     items[2].atomic_actions[-1].failed = False  # the error now happened after the last action
     run = RunData(replace(record, workloads=record.workloads[:1]), lambda _: items)
     docs = [d for d in documents([run], INDICES["squall"]) if d.index.endswith("action_v1")]
