@@ -181,7 +181,11 @@ def _recorded(directory: Path) -> dict[str, object]:
         recorded = json.loads((directory / "devcloud.json").read_text())["config"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    return dict(recorded) if isinstance(recorded, dict) else {}
+    if not isinstance(recorded, dict):
+        return {}
+    # the constraints come with the squall that runs (or --constraints), never from a record
+    # that may point into another checkout
+    return {key: value for key, value in recorded.items() if key != "constraints"}
 
 
 def load_config(

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from squall.devcloud.config import (
+    BUNDLED_CONSTRAINTS,
     DevcloudConfig,
     Ports,
     default_directory,
@@ -103,3 +104,11 @@ def test_settings_recorded_by_up_are_reused_unless_overridden(tmp_path):
     assert load_config(directory=tmp_path, port_offset=0, env={}).ports == Ports()
     assert load_config(directory=tmp_path, ports={"nova": 18774}, env={}).ports.keystone == 5100
     assert load_config(directory=tmp_path, computes=2, env={}).computes == 2
+
+
+def test_recorded_constraints_are_not_reused(tmp_path):
+    from squall.devcloud.state import State, save
+
+    elsewhere = tmp_path / "old-checkout-constraints.txt"
+    save(State(load_config(directory=tmp_path, constraints=elsewhere, env={})))
+    assert load_config(directory=tmp_path, env={}).constraints == BUNDLED_CONSTRAINTS
