@@ -81,3 +81,40 @@ NovaServers.boot_server:
     )
     result = squall("task", "start", task, "--cloud", "devcloud")
     _check(result, "preflight", "no-such-image")
+
+
+@pytest.fixture
+def small_project(conn, tmp_path):
+    """A project with room for one server, and an admin user of it, as a deployment file."""
+    identity = conn.identity
+    name = "squall-quota-test"
+    project = identity.create_project(name=name, domain_id="default")
+    user = identity.create_user(name=name, password="pw", default_project_id=project.id)
+    identity.assign_project_role_to_user(project, user, identity.find_role("admin"))
+    conn.compute.update_quota_set(project.id, instances=1)
+    path = tmp_path / "small.yaml"
+    spec = {
+        "openstack": {
+            "auth_url": "http://127.0.0.1:5000/v3",
+            "region_name": "RegionOne",
+            "admin": {"username": name, "password": "pw", "project_name": name},
+        }
+    }
+    path.write_text(yaml.safe_dump(spec))
+    yield str(path)
+    conn.compute.revert_quota_set(project.id)
+    identity.delete_user(user)
+    identity.delete_project(project)
+
+
+def test_preflight_refuses_a_run_the_quota_cannot_hold(squall, small_project):
+    task = squall.task_file(
+        "keep.yaml",
+        """
+NovaServers.boot_server:
+  - args: {image: {regex: "^cirros"}, flavor: {name: m1.nano}}
+    runner: {type: constant, times: 3, concurrency: 1}
+""",
+    )
+    result = squall("task", "start", task, "--deployment", small_project)
+    _check(result, "preflight", "nova quota instances", "needs 3", "limit is 1")

@@ -58,6 +58,10 @@ class NovaScenario(OpenStackScenario):
 
     services: ClassVar[tuple[str, ...]] = ("compute",)
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot", "nova_server_delete")
+    #: servers one iteration boots, and whether they stay until the workload's cleanup
+    #: (preflight compares the resulting peak with the nova quotas)
+    servers_per_iteration: ClassVar[int] = 1
+    keeps_servers: ClassVar[bool] = False
 
     # -- image and flavor, resolved once per workload and outside timing ------------
 

@@ -38,6 +38,7 @@ class BootAndListServer(NovaScenario):
     """Boot a server, then list servers and check the new one is listed."""
 
     name: ClassVar[str] = "NovaServers.boot_and_list_server"
+    keeps_servers: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
 
     class Config(BootArgs):
@@ -58,6 +59,7 @@ class BootServer(NovaScenario):
     """Boot a server and wait until ACTIVE (it is deleted at cleanup)."""
 
     name: ClassVar[str] = "NovaServers.boot_server"
+    keeps_servers: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
     Config = BootArgs
 
@@ -71,6 +73,7 @@ class BootAndShowServer(NovaScenario):
     """Boot a server, then show its details."""
 
     name: ClassVar[str] = "NovaServers.boot_and_show_server"
+    keeps_servers: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
     Config = BootArgs
 
@@ -85,6 +88,7 @@ class ListServers(NovaScenario):
     """List the servers of the user (use the ``servers`` context to have some)."""
 
     name: ClassVar[str] = "NovaServers.list_servers"
+    servers_per_iteration: ClassVar[int] = 0
     waits: ClassVar[tuple[str, ...]] = ()
 
     class Config(OpenStackArgs):
