@@ -236,7 +236,8 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
     args = tool.Config.model_validate(test.args)
     timing = Timing(test.duration, test.warmup, test.report_interval)
     pairs = context.topology.pairs
-    ports = {p.index: _port(tool, p) for p in pairs}
+    position = next(i for i, t in enumerate(context.plan.tests) if t.name == test.name)
+    ports = {p.index: _port(tool, p, position * len(pairs)) for p in pairs}
     server_errors = await _start_servers(context, tool, args, ports, f"{test.name}-{rep}")
     lead = context.plan.controller.start_lead + 0.002 * len(pairs)
     start_at = time.time() + lead
@@ -297,9 +298,10 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
     return summary
 
 
-def _port(tool: Tool, pair: Pair) -> int:
+def _port(tool: Tool, pair: Pair, offset: int) -> int:
+    """One iperf3 server port per client and test (tests may run concurrently)."""
     if tool.name == "iperf3":
-        return IPERF3_BASE_PORT + pair.index
+        return IPERF3_BASE_PORT + offset + pair.index
     return HTTP_PORT
 
 

@@ -117,3 +117,35 @@ def test_a_custom_test_from_the_plan_folder_runs_in_the_agents(workdir):
     assert stored["status"] == "finished"
     assert [t["test"] for t in stored["tests"]] == ["web", "connect"]
     assert stored["tests"][1]["counters"] == connect["counters"]
+
+
+def test_concurrent_tests_share_servers_without_clashing(workdir):
+    plan = load_plan_text(
+        """\
+dataplane: 1
+network_mode: single-router
+scale: {servers_per_network: 2}
+controller: {start_lead: 0.3, poll_wait: 2}
+execution: concurrent
+tests:
+  - {name: small, tool: http, duration: 1, args: {connections: 2, rate: 100, size: 512}}
+  - {name: large, tool: http, duration: 1, args: {connections: 2, rate: 100, size: 8192}}
+  - {name: tcp-a, tool: iperf3, duration: 1}
+  - {name: tcp-b, tool: iperf3, duration: 1}
+""",
+        "concurrent.yaml",
+    )
+    record = asyncio.run(run_plan(plan, RunOptions(workdir)))
+    assert record.status == "finished", record.error
+    data = json.loads((workdir / record.run / RESULTS_FILE).read_text())
+    tests = {t["test"]: t for t in data["tests"]}
+    for name in ("small", "large"):
+        counters = tests[name]["counters"]
+        assert counters["status_2xx"] == counters["requests"] > 0
+    per_request = {
+        n: tests[n]["counters"]["bytes"] / tests[n]["counters"]["requests"]
+        for n in ("small", "large")
+    }
+    assert 512 < per_request["small"] < 1024 < 8192 < per_request["large"]
+    assert tests["tcp-a"]["counters"]["bits_per_second"] > 0
+    assert tests["tcp-b"]["counters"]["bits_per_second"] > 0

@@ -33,6 +33,8 @@ from .httpload import Interval, LoadSpec, run_load
 from .services import ServiceError, Services
 
 AGENT_VERSION = "1"
+#: The Debian/Ubuntu package that brings each allowed tool.
+PACKAGES = {"ping": "iputils-ping", "nginx": "nginx-light"}
 MAX_OUTPUT = 8 * 1024 * 1024
 POLL_WAIT = 15.0
 
@@ -180,9 +182,11 @@ class Agent:
             return {"status": "error", "error": f"tool {argv[0]!r} is not allowed"}
         binary = _which(os.path.basename(argv[0]))
         if binary is None:
+            package = PACKAGES.get(argv[0], argv[0])
             return {
                 "status": "error",
-                "error": f"{argv[0]} is not installed on {socket.gethostname()}",
+                "error": f"{argv[0]} is not installed on {socket.gethostname()} "
+                f"(install the {package} package)",
                 "missing_tool": argv[0],
             }
         for asset in command.get("assets", []):

@@ -72,7 +72,10 @@ class Services:
         kind = str(spec["service"])
         name = str(spec.get("name", kind))
         if name in self.running:
-            return self.running[name]
+            service = self.running[name]
+            if kind == "http":
+                self._another_body(service, spec)
+            return service
         port = int(spec["port"])
         if kind == "http":
             service = self._http(name, port, spec)
@@ -93,7 +96,23 @@ class Services:
             raise ServiceError("nginx is not installed (apt-get install nginx-light)")
         if nginx is not None and server in ("auto", "nginx"):
             return self._nginx(nginx, name, port, size, path, int(spec.get("workers", 1)))
-        return _builtin_http(name, port, os.urandom(size))
+        service = _builtin_http(name, port, os.urandom(size))
+        service.info["size"] = size
+        return service
+
+    def _another_body(self, service: Service, spec: dict[str, Any]) -> None:
+        """A later test asks the running HTTP server for another body size."""
+        path = str(spec.get("path", "/data.bin")).lstrip("/")
+        size = int(spec.get("size", 1024))
+        if service.kind == "nginx":
+            target = self.workdir / service.name / "www" / path
+            if not target.exists():
+                target.write_bytes(os.urandom(size))
+        elif service.info.get("size") != size:
+            raise ServiceError(
+                f"the built-in HTTP server already serves {service.info.get('size')} bytes; "
+                "install nginx to serve several sizes in one run"
+            )
 
     def _nginx(
         self, binary: str, name: str, port: int, size: int, path: str, workers: int
