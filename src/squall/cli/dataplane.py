@@ -123,6 +123,9 @@ def status(
         str | None, typer.Argument(help="A run id (or a prefix); all runs if left out.")
     ] = None,
     workdir: WorkdirOption = None,
+    matrix: Annotated[
+        bool, typer.Option("--matrix", help="Also print each test's source x destination matrix.")
+    ] = False,
 ) -> None:
     """List data-plane runs, or show one run's results."""
     base = _workdir(workdir)
@@ -150,6 +153,9 @@ def status(
     if data.get("error"):
         out.print(f"error: {data['error']}")
     _print_tests(data)
+    if matrix:
+        for test in data["tests"]:
+            _print_matrix(test)
 
 
 @app.command()
@@ -213,6 +219,22 @@ def _print_tests(data: dict[str, Any]) -> None:
             "-" if skew is None else f"{skew * 1000:.1f} ms",
             ", ".join(test["bad_hosts"][:3]) or "-",
         )
+    out.print(table)
+
+
+def _print_matrix(test: dict[str, Any]) -> None:
+    matrix = test.get("matrix")
+    if not matrix:
+        return
+    flagged = set(test["bad_hosts"])
+    table = Table(
+        "source \\ destination",
+        *(f"[red]{d}[/red]" if d in flagged else d for d in matrix["destinations"]),
+        title=f"{test['test']} #{test['repetition'] + 1}: {matrix['metric']}",
+    )
+    for source, row in zip(matrix["sources"], matrix["values"], strict=True):
+        label = f"[red]{source}[/red]" if source in flagged else source
+        table.add_row(label, *("-" if v is None else f"{v:,.4g}" for v in row))
     out.print(table)
 
 
