@@ -74,3 +74,13 @@ def test_two_runs_overlaid(sample_runs, tmp_path):
     assert page["charts"] == page["drawn"] > 0
     assert min(page["traces"]) >= 2  # every chart shows both runs
     assert runs["fast"][:8] in page["text"] and runs["slow"][:8] in page["text"]
+
+
+def test_scenario_output_of_every_kind(sample_runs, tmp_path):
+    store, runs = sample_runs
+    path = reports_api.write_html_report(store, [runs["output"]], tmp_path / "output.html")
+    page = open_report(path, "report-output.png")
+    assert page["state"] == "rendered" and page["errors"] == []
+    assert page["charts"] == page["drawn"] == page["announced"]
+    for title in ("Additive StatsTable", "Additive Lines", "Complete Lines", "Complete Table"):
+        assert title in page["text"]

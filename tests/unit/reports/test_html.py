@@ -46,6 +46,7 @@ def test_the_page_is_self_contained():
     assert 'id="plotly-gz"' in page
     assert "Traceback..." in page
     assert "Failure rate criteria" in page
+    assert "Scenario output" in page and "Load (all iterations)" in page
 
 
 def test_every_time_chart_shows_the_hooks():

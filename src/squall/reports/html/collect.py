@@ -15,6 +15,7 @@ from squall.reports.html.model import (
     WorkloadGroup,
     WorkloadView,
 )
+from squall.reports.html.output import OutputDigest
 from squall.reports.redact import redact_text
 from squall.results.records import WorkloadRecord
 from squall.stats.histogram import Histogram
@@ -100,9 +101,11 @@ def _view(
 ) -> WorkloadView:
     timeline = Timeline(bins)
     digest = FailureDigest()
+    output = OutputDigest()
     for it in run.iterations(workload.id):
         timeline.add(it)
         digest.add(it)
+        output.add(it)
     wall_start = timeline.wall_start
     if wall_start is None:
         wall_start = (workload.summary.start_time if workload.summary else None) or 0.0
@@ -117,6 +120,7 @@ def _view(
         markers=markers,
         histograms=_histograms(workload),
         wall_start=wall_start,
+        output=output if output.additive or output.complete else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from squall.reports.html.output import OutputDigest
 from squall.results.records import RunRecord, WorkloadRecord
 from squall.stats.timeline import TimelineSeries
 
@@ -47,6 +48,7 @@ class WorkloadView:
     markers: list[Marker]
     histograms: dict[str, list[tuple[float, int]]]  # row name -> (seconds, count) buckets
     wall_start: float = 0.0  # wall-clock time of the load start (offset 0)
+    output: OutputDigest | None = None  # scenario output, if the scenario gave any
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,14 +25,16 @@ def render(group: WorkloadGroup, charts: Charts) -> str | None:
         if not buckets:
             continue
         style = {"color": colour(view.run_index)}
-        centres, counts, widths = _log_bins(buckets)
+        centres, counts, _ = _log_bins(buckets)
         bars.append(
             {
-                "type": "bar",
+                "type": "scatter",
+                "mode": "lines",
                 "x": centres,
                 "y": counts,
-                "width": widths,
-                "marker": {"color": style["color"], "opacity": 0.6},
+                "line": {"shape": "hvh", "color": style["color"]},
+                "fill": "tozeroy",
+                "opacity": 0.6,
                 "name": f"{view.run_label} iterations",
             }
         )
@@ -43,8 +45,7 @@ def render(group: WorkloadGroup, charts: Charts) -> str | None:
         return None
     hist_layout = {
         "title": {"text": "Duration histogram", "font": {"size": 14}},
-        "xaxis": {"title": {"text": "seconds"}},
-        "barmode": "overlay",
+        "xaxis": {"title": {"text": "seconds (log scale)"}, "type": "log"},
         "yaxis": {"title": {"text": "iterations"}},
         "hovermode": "closest",
     }
