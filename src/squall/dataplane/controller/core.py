@@ -153,10 +153,10 @@ class Controller:
         agent = message.agent
         await self._seen(agent, message.body)
         wait = min(float(message.body.get("wait", 0)), self.poll_wait)
+        event = self._wakeups.setdefault(agent, asyncio.Event())
+        event.clear()  # before looking: a submit from now on wakes this poll
         commands = await self.state.take_commands(agent)
         if not commands and wait > 0 and not self._closing:
-            event = self._wakeups.setdefault(agent, asyncio.Event())
-            event.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), wait)
             commands = await self.state.take_commands(agent)
