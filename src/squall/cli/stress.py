@@ -17,7 +17,7 @@ from squall.cli.render import TerminalProgress, summary_block, terminal
 from squall.errors import ConfigError, SLAFailed
 from squall.results.records import RunRecord, RunStatus
 from squall.scenarios.python_test import PythonTest
-from squall.stress.pools import TestPools
+from squall.stress.pools import WorkerPools
 from squall.stress.protocol import SetupScope
 from squall.stress.report import StressOutcome, outcome_of
 from squall.stress.task import StressRequest, build_task
@@ -91,13 +91,13 @@ def stress_command(  # noqa: PLR0913 - the command's options
     _print(run, stress)
 
 
-def _started_pools(request: StressRequest, task: ValidatedTask) -> TestPools:
+def _started_pools(request: StressRequest, task: ValidatedTask) -> WorkerPools:
     """Collect the tests and start the workers before the run (a bad test id is a
     clear error, and worker start-up is not timed)."""
     config = task.workloads[0].scenario_config
     assert isinstance(config, PythonTest.Config)
     spec = config.spec()
-    pools = TestPools()
+    pools = WorkerPools()
     try:
         pool, _ = pools.get(spec)
         out.print(f"{len(pool.nodeids)} test(s) collected:")

@@ -17,13 +17,19 @@ from squall.stress.protocol import Execution, Outcome, SetupScope
 class TestFailed(Exception):
     """The test ran and an assertion failed."""
 
+    __test__ = False  # a name pytest would otherwise collect
+
 
 class TestError(Exception):
     """The test raised, or its setup or teardown failed."""
 
+    __test__ = False
+
 
 class TestSkipped(Exception):
     """The test was skipped: under load that is a failure to run it."""
+
+    __test__ = False
 
 
 _RAISES: dict[Outcome, type[Exception]] = {

@@ -54,7 +54,7 @@ class PoolSpec:
     startup_timeout: float = 120.0
 
 
-class TestPool:
+class WorkerPool:
     """A template process and the workers forked from it."""
 
     def __init__(self, spec: PoolSpec) -> None:
@@ -195,8 +195,8 @@ class TestPool:
             try:
                 conn.send((RUN, index))
                 message = conn.recv()
-            except (EOFError, OSError) as exc:
-                raise WorkerDied(f"the test worker process died: {exc or 'no answer'}") from None
+            except (EOFError, OSError):
+                raise WorkerDied(f"the worker process running {self.nodeids[test]} died") from None
             assert message[0] == RESULT
             result: Execution = message[1]
             return result, startup

@@ -1,6 +1,6 @@
 """The test pools of a run, kept with the workload's context and closed at its end.
 
-``squall stress`` passes a ``TestPools`` to the engine as a context item, so pools
+``squall stress`` passes a ``WorkerPools`` to the engine as a context item, so pools
 are started before the load (``warm``) and closed when each workload finishes
 (``workload_finished``). A task file run with ``squall task start`` gets one created
 on first use, closed when the workload's context goes away or at exit.
@@ -13,20 +13,20 @@ import weakref
 
 from squall.errors import SquallError
 from squall.scenarios.base import ScenarioContext
-from squall.stress.pool import PoolSpec, TestPool
+from squall.stress.pool import PoolSpec, WorkerPool
 
 _CREATE = threading.Lock()
 
 
-class TestPools:
-    """One ``TestPool`` per distinct ``PoolSpec``; a pool that failed to start stays failed."""
+class WorkerPools:
+    """One ``WorkerPool`` per distinct ``PoolSpec``; a pool that failed to start stays failed."""
 
     def __init__(self) -> None:
-        self._pools: dict[PoolSpec, TestPool] = {}
+        self._pools: dict[PoolSpec, WorkerPool] = {}
         self._failed: dict[PoolSpec, SquallError] = {}
         self._lock = threading.Lock()
 
-    def get(self, spec: PoolSpec) -> tuple[TestPool, bool]:
+    def get(self, spec: PoolSpec) -> tuple[WorkerPool, bool]:
         """The started pool for ``spec``, and whether this call started it."""
         with self._lock:
             if spec in self._failed:
@@ -34,7 +34,7 @@ class TestPools:
             pool = self._pools.get(spec)
             if pool is not None:
                 return pool, False
-            pool = TestPool(spec)
+            pool = WorkerPool(spec)
             try:
                 pool.start()
             except SquallError as exc:
@@ -56,15 +56,15 @@ class TestPools:
         self.close_all()
 
 
-def pools_of(context: ScenarioContext) -> TestPools:
-    """The context's ``TestPools``, created (and tied to the context's life) if missing."""
-    pools = context.get(TestPools)
+def pools_of(context: ScenarioContext) -> WorkerPools:
+    """The context's ``WorkerPools``, created (and tied to the context's life) if missing."""
+    pools = context.get(WorkerPools)
     if pools is not None:
         return pools
     with _CREATE:
-        pools = context.get(TestPools)
+        pools = context.get(WorkerPools)
         if pools is None:
-            pools = TestPools()
+            pools = WorkerPools()
             context.put(pools)
             weakref.finalize(context, pools.close_all)
     return pools
