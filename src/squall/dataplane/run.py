@@ -264,8 +264,17 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
     if context.on_started is not None:
         context.on_started(test, rep, context.provider)
     timeout = lead + max((c.timeout for c in commands.values()), default=0.0)
-    collected = await context.controller.collect(list(commands.values()), timeout)
-    context.controller.on_interval = None
+    ticker = None
+    if tool.name != "http" or getattr(args, "driver", "squall") != "squall":
+        ticker = asyncio.create_task(
+            _progress(context, test, start_at, [c.id for c in commands.values()])
+        )
+    try:
+        collected = await context.controller.collect(list(commands.values()), timeout)
+    finally:
+        context.controller.on_interval = None
+        if ticker is not None:
+            ticker.cancel()
     outcomes = []
     for pair in pairs:
         command = commands.get(pair.index)
@@ -389,6 +398,17 @@ async def _partial(
         return None
 
 
+async def _progress(context: _Context, test: PlanTest, start_at: float, ids: list[str]) -> None:
+    """A line every report interval (at least 1 s) while clients run tools without interim data."""
+    step = max(1.0, test.report_interval)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    while True:
+        await asyncio.sleep(step)
+        done = context.controller.finished(ids)
+        elapsed = time.time() - start_at
+        context.echo(f"  {test.name} t={elapsed:>4.0f}s  {done}/{len(ids)} clients done")
+
+
 class _IntervalEcho:
     """Prints one line per report interval once every client reported it."""
 
@@ -408,7 +428,10 @@ class _IntervalEcho:
         if len(items) == self.clients:
             requests = sum(float(i["counters"].get("requests", 0)) for i in items)
             errors = sum(float(i["counters"].get("errors", 0)) for i in items)
-            seconds = max(float(i["end"]) - float(i["start"]) for i in items) or 1.0
+            seconds = max(float(i["end"]) - float(i["start"]) for i in items)
+            if seconds < 0.05:  # the few requests still answered after the end
+                del self.seen[key]
+                return
             self.echo(
                 f"  {self.test} t={key:>4}s  {requests / seconds:>10.0f} req/s  "
                 f"{errors:.0f} errors  ({len(items)} clients)"

@@ -256,6 +256,10 @@ class Controller:
             await self._mark(agent, "lost")
         return result
 
+    def finished(self, commands: list[str]) -> int:
+        """How many of ``commands`` have a final report."""
+        return sum(1 for c in commands if c in self._finished and self._finished[c].is_set())
+
     async def _final(self, command: str) -> Report | None:
         for report in reversed(await self.state.reports(command)):
             if report.final:
