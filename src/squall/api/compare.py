@@ -19,6 +19,7 @@ from squall.stats.compare import (
 from squall.stats.distribution import Distribution
 from squall.stats.histogram import Histogram
 from squall.stats.summary import TOTAL, TOTAL_DURATION, TOTAL_IDLE
+from squall.stats.trends import Trend, TrendPoint
 
 WorkloadKey = tuple[int, int, str]
 
@@ -33,24 +34,6 @@ class RunComparison:
     @property
     def verdict(self) -> Verdict:
         return worst(self.workloads)
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    run_id: str
-    created_at: float
-    p50: float | None
-    p95: float | None
-    p99: float | None
-    throughput: float | None
-    failure_rate: float | None
-    versus_previous: Verdict | None  # None for the first point
-
-
-@dataclass(frozen=True, slots=True)
-class Trend:
-    label: str
-    points: list[TrendPoint]
 
 
 @dataclass(frozen=True, slots=True)

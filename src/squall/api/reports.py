@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
+from squall.api.compare import Trends
 from squall.errors import ConfigError
 from squall.reports.exporters.base import RunData
 from squall.reports.html.report import write_report
+from squall.reports.html.trends import write_trends_page as write_trends
 from squall.results.store import Store
 
 
@@ -39,10 +42,21 @@ def write_html_report(store: Store, refs: Sequence[str], out: Path) -> Path:
     target = out.expanduser()
     _check_writable(target)
     runs = run_data(store, refs)
+    return _write_atomically(target, lambda fh: write_report(runs, fh))
+
+
+def write_trends_page(trends: Trends, out: Path) -> Path:
+    """The trends of ``squall task trends`` as an HTML page at ``out``."""
+    target = out.expanduser()
+    _check_writable(target)
+    return _write_atomically(target, lambda fh: write_trends(trends.tag, trends.workloads, fh))
+
+
+def _write_atomically(target: Path, write: Callable[[TextIO], None]) -> Path:
     handle, temp_name = tempfile.mkstemp(prefix=".squall-report-", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            write_report(runs, fh)
+            write(fh)
         os.replace(temp_name, target)
     except OSError as exc:
         raise ConfigError(f"cannot write the report to {target}: {exc.strerror or exc}") from exc

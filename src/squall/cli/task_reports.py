@@ -131,16 +131,23 @@ def _delta(value: float | None, relative: bool) -> str:
 
 def trends(
     tag: Annotated[str, typer.Option("--tag", help="Follow the runs with this tag.")],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the trends as an HTML page.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Show how each workload's p50/p95/p99, throughput and failure rate moved over a tag's runs."""
     from squall.api import compare as compare_api
+    from squall.api import reports as reports_api
 
     store = open_store(db)
     try:
         result = compare_api.trends(store, tag)
     finally:
         store.close()
+    if out_path is not None:
+        written = reports_api.write_trends_page(result, out_path)
+        out.print(f"Trends of {len(result.runs)} run(s) written to {written}")
     out.print(Text(f"{len(result.runs)} run(s) tagged {tag!r}, oldest first", style="bold"))
     for trend in result.workloads:
         table = Table(title=trend.label, title_justify="left", show_edge=False, header_style="bold")

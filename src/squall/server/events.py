@@ -28,6 +28,7 @@ def progress_of(store: Store, manager: RunManager, run_id: str) -> ProgressOut:
         status=status,
         running_here=not live.done,
         error=live.error,
+        skipped=live.skipped,
         workloads=[_workload(w) for w in live.workloads],
     )
 

@@ -38,6 +38,7 @@ class LiveRun:
     workloads: list[LiveWorkload] = field(default_factory=list)
     done: bool = False
     error: str | None = None
+    skipped: list[str] = field(default_factory=list)  # workloads preflight took out
 
     @property
     def current(self) -> LiveWorkload | None:
@@ -90,11 +91,15 @@ class RunManager:
         def body() -> None:
             items: list[object] = []
             try:
-                items = openstack_api.context_items(
+                prepared = openstack_api.prepare(
                     task, CloudOptions(clouds=clouds), StoreJournal(self.store)
                 )
+                items = prepared.items
+                live.skipped = [
+                    f"[{s.subtask_index}.{s.workload_index}] {s.reason}" for s in prepared.skipped
+                ]
                 tasks_api.start(
-                    task,
+                    prepared.task,
                     self.store,
                     self.registry,
                     options=tasks_api.StartOptions(tags=tags, context_items=items),

@@ -173,6 +173,7 @@ class ProgressOut(Model):
     status: str
     running_here: bool
     error: str | None = None
+    skipped: list[str] = Field(default_factory=list)
     workloads: list[WorkloadProgressOut] = Field(default_factory=list)
 
 

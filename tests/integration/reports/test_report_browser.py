@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from squall.api import compare as compare_api
 from squall.api import reports as reports_api
 from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_rendered
 
@@ -84,3 +85,13 @@ def test_scenario_output_of_every_kind(sample_runs, tmp_path):
     assert page["charts"] == page["drawn"] == page["announced"]
     for title in ("Additive StatsTable", "Additive Lines", "Complete Lines", "Complete Table"):
         assert title in page["text"]
+
+
+def test_trends_page(sample_runs, tmp_path):
+    store, _ = sample_runs
+    trends = compare_api.trends(store, "dummy")
+    path = reports_api.write_trends_page(trends, tmp_path / "trends.html")
+    page = open_report(path, "trends.png")
+    assert page["state"] == "rendered" and page["errors"] == []
+    assert page["charts"] == page["drawn"] == 2 * len(trends.workloads) > 0
+    assert "Dummy.dummy at constant concurrency: [0.0] Dummy.dummy" in page["text"]
