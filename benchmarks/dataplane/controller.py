@@ -17,7 +17,11 @@ HERE = Path(__file__).parent
 
 
 async def _measure(count: int, processes: int, lead: float) -> dict[str, float]:
-    tmp = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory(prefix="squall-bench-") as name:
+        return await _measure_in(Path(name), count, processes, lead)
+
+
+async def _measure_in(tmp: Path, count: int, processes: int, lead: float) -> dict[str, float]:
     sock, run, secret = tmp / "ctl.sock", "bench", protocol.new_secret()
     (tmp / "secret").write_text(secret)
     controller = Controller(run, secret, MemoryState(), poll_wait=20, loss_timeout=120)

@@ -79,7 +79,11 @@ def _squall(spec: dict[str, object]) -> dict[str, float]:
 
 
 def ratio(conns: int = 100, seconds: int = 5, reps: int = 3) -> dict[str, float]:
-    workdir = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory(prefix="squall-bench-") as name:
+        return _ratio_in(Path(name), conns, seconds, reps)
+
+
+def _ratio_in(workdir: Path, conns: int, seconds: int, reps: int) -> dict[str, float]:
     services = Services(workdir)
     port = 18590
     services.start(

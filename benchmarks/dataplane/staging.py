@@ -21,7 +21,11 @@ def measure(instances: int = 200) -> dict[str, float]:
         }
     )
     topo = topology.build(plan)
-    provider = NetnsProvider(uuid.uuid4().hex, Path(tempfile.mkdtemp()) / "run")
+    with tempfile.TemporaryDirectory(prefix="squall-bench-") as name:
+        return _measure_in(NetnsProvider(uuid.uuid4().hex, Path(name) / "run"), topo)
+
+
+def _measure_in(provider: NetnsProvider, topo: topology.Topology) -> dict[str, float]:
     provider.preflight(topo, set())
     start = time.perf_counter()
     try:
