@@ -21,7 +21,7 @@ from typing import Any
 
 from squall.errors import CloudError
 from squall.openstack.errors import ResourceNotFound, cloud_errors
-from squall.openstack.inventory import Found
+from squall.openstack.inventory import Found, list_kind
 from squall.openstack.journal import EntryState, Journal, JournalEntry, ResourceKind
 from squall.openstack.waiters import WaitPolicy, resolve, wait_for_delete
 
@@ -177,18 +177,34 @@ class Cleaner:
     def _one(self, item: Leftover) -> str | None:
         """Delete one leftover; return None on success, the error text otherwise."""
         try:
-            if item.id is not None:
-                self.limiter.wait()
-                with cloud_errors(f"delete {item.kind} {item.id}"):
-                    DELETERS[item.kind](self.conn, item, self.policy)
-        except ResourceNotFound:
-            pass
+            for target in self._targets(item):
+                self._delete(target)
         except CloudError as exc:
             return exc.message
         if self.journal is not None:
             for entry_id in item.entries:
                 self.journal.deleted_entry(entry_id)
         return None
+
+    def _delete(self, target: Leftover) -> None:
+        """Delete one resource; "not found" means someone already did."""
+        self.limiter.wait()
+        try:
+            with cloud_errors(f"delete {target.kind} {target.id}"):
+                DELETERS[target.kind](self.conn, target, self.policy)
+        except ResourceNotFound:
+            return
+
+    def _targets(self, item: Leftover) -> list[Leftover]:
+        """``item`` itself, or for a row whose create never answered (no id), whatever
+        the cloud holds under its name."""
+        if item.id is not None:
+            return [item]
+        if item.kind is K.KEYPAIR or not item.name:
+            return []
+        with cloud_errors(f"look for {item.kind} {item.name}"):
+            found = [f for f in list_kind(self.conn, item.kind) if f.name == item.name]
+        return [Leftover(f.kind, f.name, f.id, f.project_id, item.parent_id) for f in found]
 
 
 # -- one deleter per kind ------------------------------------------------------------------
