@@ -146,6 +146,20 @@ def prepare(task: ValidatedTask, options: CloudOptions, journal: Journal | None 
     return Prepared(ValidatedTask(task.loaded, keep), [env], skipped)
 
 
+def context_items(
+    task: ValidatedTask, options: CloudOptions, journal: Journal | None = None
+) -> list[object]:
+    """``prepare()`` for callers that run ``task`` whole: the context items, and an error
+    (not a skip) when a workload needs a service the cloud lacks."""
+    prepared = prepare(task, options, journal)
+    if prepared.skipped:
+        for item in prepared.items:
+            if isinstance(item, OpenStackEnv):
+                item.close()
+        raise ConfigError("; ".join(s.reason for s in prepared.skipped))
+    return prepared.items
+
+
 # -- preflight ------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """``OpenStackEnv``: the clouds of a run, put into every workload's ScenarioContext.
 
-The CLI (or any API caller) builds one with ``squall.api.openstack.context_items()``;
+The CLI (or any API caller) builds one with ``squall.api.openstack.prepare()``;
 contexts and scenarios reach it with ``context.require(OpenStackEnv)``. It owns the
 admin sessions (opened once per cloud, on first use), the session cache for
 other users, the token keeper and the resource journal.
