@@ -24,6 +24,8 @@ from squall.hosts.select import Duration, Mode, guard_quorum, waves
 
 VERIFY_TIMEOUT = 30.0
 RECOVERY_TIMEOUT = 120.0
+#: when the run is being stopped, wait no longer than this for recovery
+STOPPING_RECOVERY_TIMEOUT = 10.0
 POLL = 0.1
 
 
@@ -121,14 +123,16 @@ class Fault:
         return ok
 
     def run(self, down: float, stop: threading.Event | None = None) -> FaultOutcome:
-        """The whole fault; ``stop`` cuts the down time short (abort) — restore still runs."""
+        """The whole fault; ``stop`` cuts the down time short (abort) — restore still runs,
+        and recovery is awaited for a short while only."""
+        stop = stop or threading.Event()
         self.inject()
         try:
             self.verify()
-            (stop or threading.Event()).wait(down)
+            stop.wait(down)
         finally:
             self.restore()
-        self.verify_recovery()
+        self.verify_recovery(STOPPING_RECOVERY_TIMEOUT if stop.is_set() else RECOVERY_TIMEOUT)
         return self.outcome
 
 

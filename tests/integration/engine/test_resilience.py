@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -301,3 +302,55 @@ subtasks:
         run(store, task)
     (record,) = store.list_runs()
     assert store.get_run(record.id).workloads == []
+
+
+def test_ctrl_c_during_a_fault_restores_it_and_stores_the_run(tmp_path):
+    tag, proc = sleeper_tag()
+    journal = tmp_path / "faults.jsonl"
+    task = tmp_path / "task.yaml"
+    task.write_text(
+        f"""
+squall: 1
+title: interrupted
+resilience:
+  journal: {journal}
+  disruptions:
+    - process: {{name: {tag}, action: freeze}}
+      at: 0.5
+      down: 60
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        args: {{sleep: 0.1}}
+        runner: {{type: constant_for_duration, duration: 60, concurrency: 1}}
+"""
+    )
+    squall = Path(sys.executable).with_name("squall")
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    cli = subprocess.Popen(
+        [str(squall), "task", "start", str(task), "--db", db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while procs.state_of(proc.pid) != "T" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert procs.state_of(proc.pid) == "T"
+        cli.send_signal(signal.SIGINT)
+        _, err = cli.communicate(timeout=60)
+        assert cli.returncode == 1, err
+        assert "Traceback" not in err
+        assert procs.state_of(proc.pid) in ("S", "R")
+        assert FaultJournal(journal).pending() == []
+        with Store.open(db) as store:
+            (record,) = store.list_runs()
+            assert record.status is RunStatus.ABORTED
+            phases = [e.phase for e in SampleStore(store).events(record.id)]
+            assert phases[:3] == ["inject", "effect", "restore"]
+    finally:
+        cli.kill()
+        proc.kill()
+        proc.wait()
