@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
 import threading
 from pathlib import Path
 
@@ -84,3 +85,27 @@ def test_a_plan_beyond_bridge_limits_fails_before_staging(workdir):
     with pytest.raises(ConfigError, match="cannot be staged"):
         asyncio.run(run_plan(plan, RunOptions(workdir)))
     assert not list(workdir.iterdir())
+
+
+@pytest.mark.parametrize("after", [0.05, 0.4, 1.2])
+def test_ctrl_c_at_any_moment_leaves_nothing_behind(workdir, after):
+    plan = load_plan_text(
+        "dataplane: 1\nnetwork_mode: full\nscale: {servers_per_network: 12}\n"
+        "controller: {poll_wait: 0.5}\n"
+        "tests: [{name: rtt, tool: ping, duration: 2, args: {interval: 0.05}}]\n",
+        "p.yaml",
+    )
+    timer = threading.Timer(after, signal.raise_signal, args=(signal.SIGINT,))
+    timer.start()
+    try:
+        with pytest.raises((RunAborted, KeyboardInterrupt)):
+            asyncio.run(run_plan(plan, RunOptions(workdir)))
+    finally:
+        timer.cancel()
+    runs = list(workdir.iterdir())
+    for run_dir in runs:
+        prefix = "sq" + run_dir.name[:8]
+        assert not [n for n in orphan_namespaces() if n.startswith(prefix)]
+        agent_configs = str(run_dir / "agents")
+        leftovers = subprocess.run(["pgrep", "-f", agent_configs], capture_output=True, text=True)
+        assert leftovers.stdout.strip() == ""

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,8 @@ class NetnsProvider(Provider):
         self.nat = nat
         self.journal = Journal(run_dir / JOURNAL, self.prefix)
         self.agents: dict[str, subprocess.Popen[bytes]] = {}
+        # staging and agent start run in threads; teardown waits for them (Ctrl-C mid-way)
+        self._busy = threading.Lock()
 
     def ns(self, name: str) -> str:
         return f"{self.prefix}-{name}"
@@ -112,6 +115,10 @@ class NetnsProvider(Provider):
 
     # ---- staging -------------------------------------------------------------------
     def stage(self, topology: Topology) -> None:
+        with self._busy:
+            self._stage(topology)
+
+    def _stage(self, topology: Topology) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.journal.namespaces = self._all_namespaces(topology)
         self.journal.save()
@@ -189,6 +196,10 @@ class NetnsProvider(Provider):
 
     # ---- agents --------------------------------------------------------------------
     def start_agents(self, topology: Topology, launch: AgentLaunch) -> None:
+        with self._busy:
+            self._start_agents(topology, launch)
+
+    def _start_agents(self, topology: Topology, launch: AgentLaunch) -> None:
         agents_dir = self.run_dir / "agents"
         agents_dir.mkdir(parents=True, exist_ok=True)
         for inst in topology.instances.values():
@@ -252,6 +263,10 @@ class NetnsProvider(Provider):
 
     # ---- teardown ------------------------------------------------------------------
     def teardown(self) -> None:
+        with self._busy:
+            self._teardown()
+
+    def _teardown(self) -> None:
         for process in self.agents.values():
             _stop_process(process)
         deadline = time.monotonic() + 5.0
