@@ -155,14 +155,14 @@ def report(
         result = resilience_api.report(store, run)
     finally:
         store.close()
-    _print_report(result)
+    print_report(result)
 
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def _print_report(result: resilience_api.ResilienceReport) -> None:
+def print_report(result: resilience_api.ResilienceReport) -> None:
     targets = Table(title="Downtime per target", show_edge=False, header_style="bold")
     for col in ("monitor", "target", "samples", "windows", "downtime s", "longest s", "baseline s"):
         targets.add_column(col)

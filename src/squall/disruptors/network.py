@@ -26,16 +26,24 @@ class NetworkConfig(TargetConfig):
     peers: list[str] = Field(
         default_factory=list, description="partition only these addresses/CIDRs (default: all)"
     )
+    tool: Literal["netem", "nft"] = Field(
+        "netem", description="loss with tc netem, or with nftables (kernels without netem)"
+    )
 
     @model_validator(mode="after")
-    def _peers_only_for_partition(self) -> NetworkConfig:
+    def _consistent(self) -> NetworkConfig:
         if self.peers and self.action != "partition":
             raise ValueError("peers apply to action: partition only")
+        if self.tool == "nft" and self.action != "loss":
+            raise ValueError("tool: nft applies to action: loss only")
+        if self.tool == "nft" and self.loss_percent != int(self.loss_percent):
+            raise ValueError("nft loss takes a whole percent")
         return self
 
 
 class Network(Disruptor):
-    """A link: ``latency`` (netem delay, optional jitter), ``loss`` (netem loss %),
+    """A link: ``latency`` (netem delay, optional jitter), ``loss`` (netem loss %, or
+    random drops by nftables with ``tool: nft``),
     ``partition`` (nftables drops traffic on the interface, to and from ``peers`` or
     everything) or ``down`` (``ip link set down``). Each is verified in the kernel's
     own listing and removed on restore; the undo deletes the qdisc or table by name."""
@@ -54,7 +62,7 @@ class Network(Disruptor):
             host = host.model_copy(update={"netns": cfg.netns})
         builder = {
             "latency": self._netem,
-            "loss": self._netem,
+            "loss": self._partition if cfg.tool == "nft" else self._netem,
             "partition": self._partition,
             "down": self._link_down,
         }[cfg.action]
@@ -110,8 +118,14 @@ class Network(Disruptor):
                 ("sq_fwd", f"iifname {dev} {src}"),
                 ("sq_fwd", f"oifname {dev} {dst}"),
             ):
-                lines.append(f"add rule inet {table} {chain} {match}drop")
+                lines.append(f"add rule inet {table} {chain} {match}{self._verdict()}")
         return " ; ".join(lines)
+
+    def _verdict(self) -> str:
+        """``drop``, or for nft loss ``numgen random mod 100 < N drop`` (N % of packets)."""
+        if self.cfg.action == "loss":
+            return f"numgen random mod 100 < {int(self.cfg.loss_percent)} drop"
+        return "drop"
 
     def _partition(self, host: Host) -> _Parts:
         table = self.table()

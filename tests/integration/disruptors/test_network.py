@@ -206,6 +206,45 @@ def test_squall_killed_during_a_partition_leaves_nothing_after_cleanup(pair, tmp
     assert rtt_ms(a) is not None
 
 
+def loss_percent(ns: str, count: int = 60) -> float:
+    out = subprocess.run(
+        [
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "ping",
+            "-n",
+            "-q",
+            "-c",
+            str(count),
+            "-i",
+            "0.01",
+            "-W",
+            "0.3",
+            "10.213.7.2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    found = re.search(r"([\d.]+)% packet loss", out)
+    assert found, out
+    return float(found.group(1))
+
+
+def test_random_loss_with_nftables(pair, tmp_path):
+    a, b, dev = pair
+    cfg = {"action": "loss", "loss_percent": 50, "tool": "nft"}
+    fault = Fault(network(b, dev, **cfg).plan(LOCAL), FaultJournal(tmp_path / "j"))
+    fault.inject()
+    assert fault.verify(timeout=5)
+    # each echo crosses the rules twice (request in, reply out): ~75 % lost
+    assert 40 <= loss_percent(a) <= 98
+    fault.restore()
+    assert fault.verify_recovery(timeout=5) and loss_percent(a, 10) == 0
+
+
 def test_link_down_and_up(pair, tmp_path):
     a, b, dev = pair
     fault = Fault(network(b, dev, action="down").plan(LOCAL), FaultJournal(tmp_path / "j"))

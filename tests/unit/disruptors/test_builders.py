@@ -172,3 +172,19 @@ def test_remote_kill_restarts_with_the_given_command():
     assert argvs(plan.inject) == [("kill", "-s", "KILL", "7")]
     assert plan.verify[0].expect == "fail"
     assert argvs(plan.restore) == [("systemctl", "start", "memcached")]
+
+
+def test_loss_with_nftables_for_kernels_without_netem():
+    cfg = {"action": "loss", "interface": "eth0", "loss_percent": 30, "tool": "nft"}
+    plan = Network(Network.parse_config(cfg)).plan(CTL)
+    (inject,) = plan.inject
+    assert inject.argv[0] == "nft"
+    assert (
+        "add rule inet squall_eth0 sq_in iifname eth0 numgen random mod 100 < 30 drop"
+        in inject.argv[1]
+    )
+    assert argvs(plan.undo) == [("nft", "delete", "table", "inet", "squall_eth0")]
+    with pytest.raises(ValidationError, match="loss only"):
+        Network.parse_config({"action": "partition", "interface": "eth0", "tool": "nft"})
+    with pytest.raises(ValidationError, match="whole percent"):
+        Network.parse_config({**cfg, "loss_percent": 12.5})
