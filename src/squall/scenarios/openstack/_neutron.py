@@ -189,7 +189,8 @@ class NeutronScenario(OpenStackScenario):
     # -- floating IPs -------------------------------------------------------------------------
 
     def _external_network(self, name_or_id: str | None) -> str:
-        """The id of the external network ``name_or_id``, or of the first external one."""
+        """The id of the external network ``name_or_id``; by default the first external
+        network with a subnet (Rally takes the first one, even one it cannot use)."""
         with cloud_errors("neutron.list_networks"):
             if name_or_id:
                 found = self.net.find_network(name_or_id, ignore_missing=True)
@@ -197,12 +198,13 @@ class NeutronScenario(OpenStackScenario):
                     raise ConfigError(f"no external network {name_or_id!r}")
                 return str(found.id)
             external = list(self.net.networks(is_router_external=True))
-        if not external:
+        usable = [n for n in external if n.subnet_ids] or external
+        if not usable:
             raise ConfigError(
                 "no external network to allocate floating IPs from",
                 hint="create one (router:external) or pass `floating_network`",
             )
-        return str(external[0].id)
+        return str(usable[0].id)
 
     def _create_floating_ip(self, network_id: str, **attrs: Any) -> Any:
         """Allocate a floating IP (named by its description, as Rally does)."""

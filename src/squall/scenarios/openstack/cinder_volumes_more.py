@@ -13,6 +13,7 @@ from pydantic import Field
 
 from squall.openstack.journal import ResourceKind
 from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, SizeRange
+from squall.scenarios.openstack._glance import ImageRef
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
 from squall.scenarios.openstack.cinder_volumes import VolumeKwargs, _Create, _VolumeScenario
@@ -283,8 +284,8 @@ class CreateAndUploadVolumeToImage(_VolumeScenario):
                 image_id = str(answer["image_id"])
                 self._available(volume, storage.get_volume)
                 self.wait_for_status(
-                    volume,
-                    lambda _: glance.get_image(image_id),
+                    ImageRef(image_id),
+                    lambda i: glance.get_image(i.id),
                     "glance_image_create",
                     ready=("active",),
                     failure=("killed", "deleted"),

@@ -10,8 +10,9 @@ from squall.scenarios.openstack.base import OpenStackScenario
 OPENSTACK = {k: v for k, v in BUILTIN.items() if v.startswith("squall.scenarios.openstack.")}
 
 # Scenarios the gate task files of rally-openstack (rally-jobs/{nova,neutron,cinder,
-# glance}.yaml) run that squall provides; the rest of those files is listed in the
-# issue as not yet done.
+# glance,neutron-trunk}.yaml) run. Not provided yet: NovaAggregates.* and CinderQos.*
+# (their resources have no journal kind), NeutronNetworks.create_and_bind_ports (needs
+# the networking_agents context).
 GATE = [
     "NovaServers.boot_and_associate_floating_ip",
     "NovaServers.boot_and_bounce_server",
@@ -116,6 +117,32 @@ GATE = [
     "GlanceImages.create_and_update_image",
     "GlanceImages.create_image_and_boot_instances",
     "GlanceImages.list_images",
+    "NovaServers.boot_and_delete_multiple_servers",
+    "NovaServers.boot_and_get_console_url",
+    "NovaServers.boot_and_update_server",
+    "NovaServers.boot_server_and_attach_interface",
+    "NovaServers.boot_server_and_list_interfaces",
+    "NovaServers.boot_server_attach_created_volume_and_extend",
+    "NovaServers.boot_server_attach_volume_and_list_attachments",
+    "NovaServers.boot_server_from_volume_and_resize",
+    "NovaServers.boot_server_from_volume_snapshot",
+    "NovaAvailabilityZones.list_availability_zones",
+    "NeutronSubnets.delete_subnets",
+    "CinderVolumes.create_and_accept_transfer",
+    "CinderVolumes.create_and_list_volume_backups",
+    "CinderVolumes.create_and_restore_volume_backup",
+    "CinderVolumes.create_and_upload_volume_to_image",
+    "CinderVolumes.create_nested_snapshots_and_attach_volume",
+    "CinderVolumes.create_snapshot_and_attach_volume",
+    "CinderVolumes.create_volume_and_update_readonly_flag",
+    "CinderVolumes.create_volume_backup",
+    "CinderVolumes.list_transfers",
+    "CinderVolumeBackups.create_incremental_volume_backup",
+    "CinderVolumeTypes.create_and_delete_encryption_type",
+    "CinderVolumeTypes.create_and_list_encryption_type",
+    "CinderVolumeTypes.create_and_update_encryption_type",
+    "CinderVolumeTypes.create_get_and_delete_encryption_type",
+    "GlanceImages.import_and_delete_image",
 ]
 
 
