@@ -4,7 +4,8 @@ Per monitored target: downtime windows, total and longest downtime. Per fault (a
 ``inject`` .. ``restore`` pair of events on one target): for each monitored target,
 time to detect, downtime, recovery after restore, MTTR and latency degradation
 against the baseline (successful samples before the first fault); and per workload,
-the iterations started inside the fault and how many failed.
+the iterations started inside the fault, how many failed, and the inflation of their
+mean duration over the workload's baseline (median duration before the first fault).
 
 **Resilience score** (0-100, comparable between runs of the same task)::
 
@@ -59,6 +60,17 @@ class FaultImpact:
     per_target: dict[str, Impact]
     iterations: tuple[int, int]
     """(failed, total) iterations started between injection and recovery."""
+    workloads: dict[str, WorkloadImpact] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkloadImpact:
+    """One workload during one fault."""
+
+    failed: int
+    total: int
+    inflation: float | None
+    """Mean duration of its successful iterations during the fault over its baseline."""
 
 
 @dataclass
@@ -100,9 +112,14 @@ def analyse(
     run_id: str,
     samples: list[MonitorSample],
     events: list[FaultRecord],
-    iterations: list[Point],
+    iterations: list[Point] | dict[str, list[Point]],
 ) -> ResilienceReport:
-    """The report from raw material (pure; ``report`` reads it from a store)."""
+    """The report from raw material (pure; ``report`` reads it from a store).
+
+    ``iterations``: per workload label, each iteration as (start, ok, duration).
+    """
+    by_workload = iterations if isinstance(iterations, dict) else {"load": iterations}
+    iterations = [p for points in by_workload.values() for p in points]
     report = ResilienceReport(run_id, events=events)
     spans = fault_spans(events)
     first_fault = spans[0][0].injected if spans else None
@@ -130,9 +147,18 @@ def analyse(
             for (m, t), points in sorted(series.items())
         }
         end = recovered_at if recovered_at is not None else span.restored
+        workloads = {
+            label: _workload_impact(points, span, end, first_fault)
+            for label, points in by_workload.items()
+        }
         report.faults.append(
             FaultImpact(
-                span, target, ok, per_target, failed_between(iterations, span.injected, end)
+                span,
+                target,
+                ok,
+                per_target,
+                failed_between(iterations, span.injected, end),
+                workloads,
             )
         )
     report.availability = _availability(series)
@@ -141,6 +167,19 @@ def analyse(
     if spans:
         report.recovery = sum(1 for s in spans if s[2]) / len(spans)
     return report
+
+
+def _workload_impact(
+    points: list[Point], span: FaultSpan, end: float | None, first_fault: float | None
+) -> WorkloadImpact:
+    failed, total = failed_between(points, span.injected, end)
+    base = baseline_latency(points, first_fault)
+    stop = end if end is not None else float("inf")
+    during = [
+        p.latency for p in points if p.ok and p.latency is not None and span.injected <= p.t <= stop
+    ]
+    inflation = sum(during) / len(during) / base if base and during else None
+    return WorkloadImpact(failed, total, inflation)
 
 
 def _availability(series: dict[tuple[str, str], list[Point]]) -> float:
@@ -159,9 +198,10 @@ def report(store: Store, ref: str) -> ResilienceReport:
     """The resilience report of run ``ref`` (id, unique prefix or 'last')."""
     run = store.get_run(ref)
     stored = SampleStore(store)
-    iterations = [
-        Point(it.timestamp, it.error is None)
-        for workload in run.workloads
-        for it in store.iterations(workload.id)
-    ]
+    iterations = {
+        f"{w.subtask_index}.{w.workload_index} {w.config.get('scenario', {}).get('name', '?')}": [
+            Point(it.timestamp, it.error is None, it.duration) for it in store.iterations(w.id)
+        ]
+        for w in run.workloads
+    }
     return analyse(run.id, stored.samples(run.id), stored.events(run.id), iterations)

@@ -191,6 +191,12 @@ def print_report(result: resilience_api.ResilienceReport) -> None:
                 _seconds(imp.recover_after_restore), _seconds(imp.mttr), ratio,
             )  # fmt: skip
         out.print(table)
+        for label, w in fault.workloads.items():
+            inflation = "-" if w.inflation is None else f"{w.inflation:.2f}x"
+            out.print(
+                f"  workload {label}: {w.failed} of {w.total} iterations failed, "
+                f"duration {inflation} the baseline"
+            )
     out.print(
         f"resilience score {result.score:.1f} (availability {result.availability:.3f} x "
         f"load success {result.success:.3f} x recovery {result.recovery:.3f})"

@@ -62,3 +62,14 @@ def test_report_downtime_impact_and_score():
 
 def test_an_empty_run_scores_100():
     assert analyse("r", [], [], []).score == 100.0
+
+
+def test_per_workload_failures_and_latency_inflation():
+    fast = [Point(t / 2, True, 0.1) for t in range(4)]  # before the fault
+    slow = [Point(2.0 + t / 2, t != 0, 0.3) for t in range(6)]  # during: one failure, 3x slower
+    after = [Point(5.5 + t / 2, True, 0.1) for t in range(4)]
+    report = analyse("r", [], EVENTS, {"0.0 Authenticate.keystone": fast + slow + after})
+    (fault,) = report.faults
+    impact = fault.workloads["0.0 Authenticate.keystone"]
+    assert (impact.failed, impact.total) == (1, 6)
+    assert impact.inflation == pytest.approx(3.0)
