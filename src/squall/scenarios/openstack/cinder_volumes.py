@@ -38,13 +38,13 @@ class VolumeKwargs(OpenStackArgs):
         }
 
 
-class _Create(VolumeKwargs):
+class CreateArgs(VolumeKwargs):
     size: Size
     image: ResourceSpec | None = None
 
 
-class _VolumeScenario(CinderScenario):
-    def _create_from(self, cfg: _Create, **extra: Any) -> Any:
+class VolumeScenario(CinderScenario):
+    def _create_from(self, cfg: CreateArgs, **extra: Any) -> Any:
         kwargs = cfg.create_kwargs()
         if cfg.image is not None:
             kwargs["imageRef"] = self._image_id(cfg.image)
@@ -54,25 +54,25 @@ class _VolumeScenario(CinderScenario):
         return find_image(self.clients, spec)
 
 
-class CreateVolume(_VolumeScenario):
+class CreateVolume(VolumeScenario):
     """Create a volume (deleted by the workload's sweep)."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
-    Config = _Create
+    Config = CreateArgs
 
     def run(self) -> None:
         cfg = self.config
-        assert isinstance(cfg, _Create)
+        assert isinstance(cfg, CreateArgs)
         self._create_from(cfg)
 
 
-class CreateAndDeleteVolume(_VolumeScenario):
+class CreateAndDeleteVolume(VolumeScenario):
     """Create a volume, sleep a random time, delete it."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_delete_volume"
 
-    class Config(_Create):
+    class Config(CreateArgs):
         min_sleep: float = Field(0, ge=0)
         max_sleep: float = Field(0, ge=0)
 
@@ -84,13 +84,13 @@ class CreateAndDeleteVolume(_VolumeScenario):
         self._delete_volume(volume)
 
 
-class CreateAndListVolume(_VolumeScenario):
+class CreateAndListVolume(VolumeScenario):
     """Create a volume, then list volumes."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_list_volume"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
-    class Config(_Create):
+    class Config(CreateArgs):
         detailed: bool = True
 
     def run(self) -> None:
@@ -100,16 +100,16 @@ class CreateAndListVolume(_VolumeScenario):
         self._list_volumes(cfg.detailed)
 
 
-class CreateAndGetVolume(_VolumeScenario):
+class CreateAndGetVolume(VolumeScenario):
     """Create a volume, then show it."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_get_volume"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
-    Config = _Create
+    Config = CreateArgs
 
     def run(self) -> None:
         cfg = self.config
-        assert isinstance(cfg, _Create)
+        assert isinstance(cfg, CreateArgs)
         volume = self._create_from(cfg)
         self._get_volume(volume.id)
 
@@ -155,7 +155,7 @@ class ListTypes(CinderScenario):
             list(self.storage.types(**query))
 
 
-class CreateAndUpdateVolume(_VolumeScenario):
+class CreateAndUpdateVolume(VolumeScenario):
     """Create a volume, then update its name and/or description."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_update_volume"
@@ -180,7 +180,7 @@ class CreateAndUpdateVolume(_VolumeScenario):
         self._update_volume(volume, **update)
 
 
-class CreateAndExtendVolume(_VolumeScenario):
+class CreateAndExtendVolume(VolumeScenario):
     """Create a volume, extend it to ``new_size``, sleep, delete it."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_extend_volume"
@@ -200,7 +200,7 @@ class CreateAndExtendVolume(_VolumeScenario):
         self._delete_volume(volume)
 
 
-class CreateFromVolumeAndDeleteVolume(_VolumeScenario):
+class CreateFromVolumeAndDeleteVolume(VolumeScenario):
     """Clone a ``volumes`` context volume into a new one, sleep, delete the clone."""
 
     name: ClassVar[str] = "CinderVolumes.create_from_volume_and_delete_volume"
@@ -284,13 +284,13 @@ class CreateVolumeFromSnapshot(CinderScenario):
             self._delete_snapshot(snapshot)
 
 
-class CreateVolumeAndClone(_VolumeScenario):
+class CreateVolumeAndClone(VolumeScenario):
     """Create a volume, then clone it ``nested_level`` times (each clone of the last)."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume_and_clone"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
-    class Config(_Create):
+    class Config(CreateArgs):
         nested_level: int = Field(1, ge=1)
 
     def run(self) -> None:

@@ -16,19 +16,19 @@ from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, Siz
 from squall.scenarios.openstack._glance import ImageRef
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
-from squall.scenarios.openstack.cinder_volumes import VolumeKwargs, _Create, _VolumeScenario
+from squall.scenarios.openstack.cinder_volumes import CreateArgs, VolumeKwargs, VolumeScenario
 
 
-class CreateAndAcceptTransfer(_VolumeScenario):
+class CreateAndAcceptTransfer(VolumeScenario):
     """Create a volume, offer it for transfer, accept the transfer."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_accept_transfer"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
-    Config = _Create
+    Config = CreateArgs
 
     def run(self) -> None:
         cfg = self.config
-        assert isinstance(cfg, _Create)
+        assert isinstance(cfg, CreateArgs)
         volume = self._create_from(cfg)
         with self.action(f"{CINDER}.transfer_create"):
             transfer = self.storage.create_transfer(volume_id=volume.id, name=self.generate_name())
@@ -53,13 +53,13 @@ class ListTransfers(CinderScenario):
             list(self.storage.transfers(details=cfg.detailed, **(cfg.search_opts or {})))
 
 
-class CreateVolumeAndUpdateReadonlyFlag(_VolumeScenario):
+class CreateVolumeAndUpdateReadonlyFlag(VolumeScenario):
     """Create a volume, then set its read-only flag."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume_and_update_readonly_flag"
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
-    class Config(_Create):
+    class Config(CreateArgs):
         read_only: bool = True
 
     def run(self) -> None:
@@ -248,7 +248,7 @@ class CreateAndListVolumeBackups(BackupScenario):
         self.clean(volume, backup)
 
 
-class CreateAndUploadVolumeToImage(_VolumeScenario):
+class CreateAndUploadVolumeToImage(VolumeScenario):
     """Create a volume, upload it to a new image (wait until active), delete both."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_upload_volume_to_image"
@@ -258,7 +258,7 @@ class CreateAndUploadVolumeToImage(_VolumeScenario):
         "cinder_volume_delete",
     )
 
-    class Config(_Create):
+    class Config(CreateArgs):
         force: bool = False
         container_format: str = "bare"
         disk_format: str = "raw"

@@ -27,7 +27,7 @@ class _Sleep(_Delete):
     max_sleep: float = Field(0, ge=0)
 
 
-class _ResizeArgs(_Delete):
+class ResizeArgs(_Delete):
     to_flavor: ResourceSpec
     confirm: bool = True
 
@@ -74,12 +74,12 @@ class ResizeServer(ServerOps):
         "nova_server_resize_revert",
         "nova_server_delete",
     )
-    Config = _ResizeArgs
+    Config = ResizeArgs
     stop_first: ClassVar[bool] = False
 
     def run(self) -> None:
         cfg = self.config
-        assert isinstance(cfg, _ResizeArgs)
+        assert isinstance(cfg, ResizeArgs)
         to_flavor = self.flavor_id(cfg.to_flavor)
         server = self._boot_server(cfg)
         status = "ACTIVE"
@@ -298,7 +298,7 @@ class SnapshotServer(ServerOps):
         self._delete_image(image)
 
 
-class _FloatingArgs(BootArgs):
+class FloatingArgs(BootArgs):
     floating_network: str | None = None
     create_floating_ip_args: dict[str, Any] | None = None
 
@@ -317,12 +317,12 @@ class BootAndAssociateFloatingIp(NeutronScenario, ServerOps):
     name: ClassVar[str] = "NovaServers.boot_and_associate_floating_ip"
     services: ClassVar[tuple[str, ...]] = ("compute", "network")
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
-    Config = _FloatingArgs
+    Config = FloatingArgs
     dissociate: ClassVar[bool] = False
 
     def run(self) -> None:
         cfg = self.config
-        assert isinstance(cfg, _FloatingArgs)
+        assert isinstance(cfg, FloatingArgs)
         external = self._external_network(cfg.network())
         server = self._boot_server(cfg)
         fip = self._create_floating_ip(external)

@@ -16,7 +16,7 @@ from squall.openstack.lookup import ResourceSpec
 from squall.scenarios.openstack._cinder import CinderScenario, Size
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
-from squall.scenarios.openstack.nova_servers_lifecycle import _ResizeArgs
+from squall.scenarios.openstack.nova_servers_lifecycle import ResizeArgs
 
 
 class _FromVolume(CinderScenario, ServerOps):
@@ -155,7 +155,7 @@ class BootServerAttachCreatedVolumeAndResize(CinderScenario, ServerOps):
         "nova_server_delete",
     )
 
-    class Config(_ResizeArgs):
+    class Config(ResizeArgs):
         volume_size: Size
         min_sleep: float = Field(0, ge=0)
         max_sleep: float = Field(0, ge=0)

@@ -7,8 +7,8 @@ from squall.scenarios.openstack.neutron_trunks import subports
 from squall.scenarios.openstack.nova_servers_lifecycle import (
     BootAndBounceServer,
     BootAndRebuildServer,
+    FloatingArgs,
     ResizeServer,
-    _FloatingArgs,
 )
 from squall.scenarios.openstack.quotas import QUOTA_KEYS, random_quotas
 
@@ -62,7 +62,7 @@ def test_unknown_boot_arguments_are_rejected():
     ],
 )
 def test_floating_network_and_its_older_spellings(args, network):
-    assert _FloatingArgs.model_validate({**BOOT, **args}).network() == network
+    assert FloatingArgs.model_validate({**BOOT, **args}).network() == network
 
 
 def test_subport_payload_counts_vlans_from_the_first_segment():
