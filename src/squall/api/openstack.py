@@ -143,7 +143,7 @@ def prepare(task: ValidatedTask, options: CloudOptions, journal: Journal | None 
         env.close()
         reasons = "; ".join(s.reason for s in skipped)
         raise ConfigError(f"no workload of this task can run on {env.primary.label}: {reasons}")
-    return Prepared(ValidatedTask(task.loaded, keep), [env], skipped)
+    return Prepared(ValidatedTask(task.loaded, keep, task.resilience), [env], skipped)
 
 
 def context_items(
