@@ -12,8 +12,11 @@ from typing import TextIO
 from squall.api.compare import Trends
 from squall.errors import ConfigError
 from squall.reports.exporters.base import RunData
+from squall.reports.html.faults import fault_markers
+from squall.reports.html.model import Marker
 from squall.reports.html.report import write_report
 from squall.reports.html.trends import write_trends_page as write_trends
+from squall.results.samples import SampleStore
 from squall.results.store import Store
 
 
@@ -32,9 +35,16 @@ def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:
 
 def html_report(store: Store, refs: Sequence[str]) -> str:
     """The report as one HTML string (for the server)."""
+    runs = run_data(store, refs)
     buffer = io.StringIO()
-    write_report(run_data(store, refs), buffer)
+    write_report(runs, buffer, run_markers=fault_bands(store, runs))
     return buffer.getvalue()
+
+
+def fault_bands(store: Store, runs: Sequence[RunData]) -> dict[str, list[Marker]]:
+    """Each run's fault windows (from its stored fault events), for the time charts."""
+    events = SampleStore(store)
+    return {run.record.id: fault_markers(events.events(run.record.id)) for run in runs}
 
 
 def write_html_report(store: Store, refs: Sequence[str], out: Path) -> Path:
@@ -42,7 +52,8 @@ def write_html_report(store: Store, refs: Sequence[str], out: Path) -> Path:
     target = out.expanduser()
     _check_writable(target)
     runs = run_data(store, refs)
-    return _write_atomically(target, lambda fh: write_report(runs, fh))
+    bands = fault_bands(store, runs)
+    return _write_atomically(target, lambda fh: write_report(runs, fh, run_markers=bands))
 
 
 def write_trends_page(trends: Trends, out: Path) -> Path:

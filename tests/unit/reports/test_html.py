@@ -9,10 +9,13 @@ from dataclasses import replace
 
 from squall.reports.exporters.base import RunData
 from squall.reports.html.collect import collect
+from squall.reports.html.faults import fault_markers
 from squall.reports.html.page import script_json
 from squall.reports.html.report import write_report
 from squall.results.records import Environment
+from squall.results.samples import FaultRecord
 
+from . import runs as runs_module
 from .runs import RUN_ID, read_iterations, run_data, run_record
 
 
@@ -89,3 +92,26 @@ def test_a_canary_password_never_reaches_the_page():
     )
     page = render([RunData(record, read_iterations)])
     assert canary not in page
+
+
+def test_fault_windows_become_bands_on_every_time_chart():
+    t0 = runs_module.T0 + 10 - 0.01  # the synthetic workload's load start (wall clock)
+    events = [
+        FaultRecord("service", "nova-api@c1", "inject", t0 + 1.5),
+        FaultRecord("service", "nova-api@c1", "effect", t0 + 1.6),
+        FaultRecord("service", "nova-api@c1", "restore", t0 + 3.0),
+        FaultRecord("node", "c2", "inject", t0 + 2.0, ok=False),
+    ]
+    bands = fault_markers(events)
+    assert [(round(b.start - t0, 3), round(b.end - t0, 3), b.failed) for b in bands] == [
+        (1.5, 3.0, False),
+        (2.0, 2.0, True),  # never restored: a line, marked failed
+    ]
+    out = io.StringIO()
+    write_report([run_data()], out, run_markers={RUN_ID: bands})
+    time_charts = [
+        c for c in figures(out.getvalue()) if "seconds since load start" in json.dumps(c["layout"])
+    ]
+    assert all(len(c["layout"]["shapes"]) == 4 for c in time_charts)  # 2 hooks + 2 faults
+    starts = sorted(round(s["x0"], 3) for s in time_charts[0]["layout"]["shapes"])
+    assert starts == [1.01, 1.5, 2.0, 2.01]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from squall.iteration import IterationResult
 from squall.reports.exporters.base import RunData
@@ -79,7 +80,14 @@ class FailureDigest:
         return sorted(found, key=lambda g: -g.count)
 
 
-def collect(runs: Sequence[RunData], bins: int = DEFAULT_BINS) -> Report:
+def collect(
+    runs: Sequence[RunData],
+    bins: int = DEFAULT_BINS,
+    run_markers: Mapping[str, Sequence[Marker]] | None = None,
+) -> Report:
+    """The report of ``runs``; ``run_markers`` (run id -> markers in wall-clock seconds,
+    e.g. fault windows) are drawn on every workload of that run."""
+    extra = run_markers or {}
     views: dict[str, WorkloadGroup] = {}
     run_views = []
     for index, run in enumerate(runs):
@@ -92,12 +100,18 @@ def collect(runs: Sequence[RunData], bins: int = DEFAULT_BINS) -> Report:
             if group is None:
                 title = f"[{key}] {workload.subtask_title} — {scenario}"
                 group = views[key] = WorkloadGroup(key, title, [])
-            group.views.append(_view(run, index, label, workload, bins))
+            markers = extra.get(run.record.id, ())
+            group.views.append(_view(run, index, label, workload, bins, markers))
     return Report(run_views, list(views.values()), time.time())
 
 
 def _view(
-    run: RunData, index: int, label: str, workload: WorkloadRecord, bins: int
+    run: RunData,
+    index: int,
+    label: str,
+    workload: WorkloadRecord,
+    bins: int,
+    wall_markers: Sequence[Marker],
 ) -> WorkloadView:
     timeline = Timeline(bins)
     digest = FailureDigest()
@@ -110,6 +124,9 @@ def _view(
     if wall_start is None:
         wall_start = (workload.summary.start_time if workload.summary else None) or 0.0
     markers = [m for source in MARKER_SOURCES for m in source(workload, wall_start)]
+    markers += [
+        replace(m, start=m.start - wall_start, end=m.end - wall_start) for m in wall_markers
+    ]
     return WorkloadView(
         run_index=index,
         run_label=label,
