@@ -244,6 +244,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _absolute_paths(command: list[str]) -> list[str]:
+    """Tools run in their own directories: paths given relative to here must still work."""
+    return [str(Path(word).absolute()) if Path(word).exists() else word for word in command]
+
+
 def _options(args: argparse.Namespace) -> Options:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     rally = None if args.no_rally else args.rally
@@ -252,7 +257,7 @@ def _options(args: argparse.Namespace) -> Options:
     return Options(
         workdir=(args.workdir or REPO / "artifacts" / "benchmarks" / stamp).resolve(),
         quick=args.quick,
-        squall_command=args.squall.split(),
+        squall_command=_absolute_paths(args.squall.split()),
         squall_export=args.squall_export,
         rally=rally,
         squall=not args.no_squall,
