@@ -40,6 +40,7 @@ def serve(
     """Serve until Ctrl-C; runs started here go on in the background of this process."""
     import uvicorn
 
+    from squall.server import logs
     from squall.server.app import create_app
 
     settings = checked(
@@ -58,4 +59,6 @@ def serve(
     out.print(f"web UI: {where}/ui/login?token=<your token>   metrics: {where}/metrics")
     if settings.token is None:
         out.print("[yellow]--insecure-dev: no token is checked[/yellow]")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    config = uvicorn.Config(application, host=host, port=port, log_level="info")  # sets up logs
+    logs.install()
+    uvicorn.Server(config).run()
