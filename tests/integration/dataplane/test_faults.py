@@ -87,8 +87,10 @@ def test_a_plan_beyond_bridge_limits_fails_before_staging(workdir):
     assert not list(workdir.iterdir())
 
 
-@pytest.mark.parametrize("after", [0.05, 0.4, 1.2])
+@pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
 def test_ctrl_c_at_any_moment_leaves_nothing_behind(workdir, after):
+    """SIGINT while staging, while agents register, while a test runs (asyncio.run turns
+    it into a cancellation of the run)."""
     plan = load_plan_text(
         "dataplane: 1\nnetwork_mode: full\nscale: {servers_per_network: 12}\n"
         "controller: {poll_wait: 0.5}\n"
@@ -98,7 +100,7 @@ def test_ctrl_c_at_any_moment_leaves_nothing_behind(workdir, after):
     timer = threading.Timer(after, signal.raise_signal, args=(signal.SIGINT,))
     timer.start()
     try:
-        with pytest.raises((RunAborted, KeyboardInterrupt)):
+        with pytest.raises(RunAborted):
             asyncio.run(run_plan(plan, RunOptions(workdir)))
     finally:
         timer.cancel()
