@@ -1,4 +1,5 @@
-"""Prometheus metrics of the runs in progress: iteration rate, counts, failures, latency.
+"""Prometheus metrics of the runs in progress: iteration rate, counts, failures, latency,
+and the latest state of every monitored target.
 
 Counts and rates are read from the engine's live counters when Prometheus scrapes;
 durations are observed as the engine stores each batch of iterations
@@ -15,6 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from squall.iteration import IterationResult
+from squall.results.samples import MonitorSample, SampleStore
 from squall.results.store import Store
 from squall.server.live import RunManager
 
@@ -26,6 +28,7 @@ class LiveCollector(Collector):
 
     def __init__(self, manager: RunManager) -> None:
         self.manager = manager
+        self.samples = SampleStore(manager.store)
 
     def collect(self) -> Iterator[Metric]:
         labels = ["run", "scenario", "workload"]
@@ -51,6 +54,33 @@ class LiveCollector(Collector):
             failed.add_metric(key, workload.counters.failed)
             rate.add_metric(key, workload.counters.rate)
         yield from (active, done, failed, rate)  # fmt: skip
+        yield from self._monitors([live.run_id for live in runs if live.run_id])
+
+    def _monitors(self, run_ids: list[str]) -> Iterator[Metric]:
+        """The latest stored sample of every monitored target of the running runs."""
+        labels = ["run", "monitor", "target"]
+        up = GaugeMetricFamily(
+            "squall_monitor_ok", "1 if the target's latest probe succeeded", labels=labels
+        )
+        latency = GaugeMetricFamily(
+            "squall_monitor_latency_seconds", "Latency of the target's latest probe", labels=labels
+        )
+        age = GaugeMetricFamily(
+            "squall_monitor_sample_time_seconds",
+            "Wall-clock time of the latest probe",
+            labels=labels,
+        )
+        for run_id in run_ids:
+            latest: dict[tuple[str, str], MonitorSample] = {}
+            for sample in self.samples.samples(run_id):
+                latest[(sample.monitor, sample.target)] = sample
+            for (monitor, target), sample in latest.items():
+                key = [run_id, monitor, target]
+                up.add_metric(key, 1.0 if sample.ok else 0.0)
+                age.add_metric(key, sample.at)
+                if sample.latency is not None:
+                    latency.add_metric(key, sample.latency)
+        yield from (up, latency, age)  # fmt: skip
 
 
 class Metrics:

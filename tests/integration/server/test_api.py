@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from squall.results.records import RunStatus
+from squall.results.samples import MonitorSample, SampleStore
 from squall.testing.records import make_env, make_task, workload
 
 from .conftest import AUTH, CANARY, SAMPLES
@@ -125,7 +126,25 @@ def test_abort_a_running_task(client):
         if progress["workloads"] and progress["workloads"][0]["done"] > 0:
             break
         time.sleep(0.1)
+    store = client.app.state.store
+    now = time.time()
+    SampleStore(store).add_samples(
+        run_id,
+        [
+            MonitorSample("api", "nova", now - 2, 0.0, True, latency=0.05),
+            MonitorSample("api", "nova", now - 1, 0.0, False, latency=1.5),
+            MonitorSample("api", "keystone", now - 1, 0.0, True, latency=0.01),
+        ],
+    )
     live_metrics = get(client, "/metrics").text
+    assert f'squall_monitor_ok{{monitor="api",run="{run_id}",target="nova"}} 0.0' in live_metrics
+    assert (
+        f'squall_monitor_ok{{monitor="api",run="{run_id}",target="keystone"}} 1.0' in live_metrics
+    )
+    assert (
+        f'squall_monitor_latency_seconds{{monitor="api",run="{run_id}",target="nova"}} 1.5'
+        in live_metrics
+    )
     assert f'squall_iterations{{run="{run_id}"' in live_metrics
     assert f'squall_iteration_rate{{run="{run_id}"' in live_metrics
     assert client.post(f"/api/v1/runs/{run_id}/abort", headers=AUTH).status_code == 200
