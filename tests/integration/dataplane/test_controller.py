@@ -182,7 +182,7 @@ def test_start_skew_and_clock_offset_are_measured(tmp_path):
                 await ctl.submit([cmd])
                 final = (await ctl.collect([cmd], 20)).finals["p"]
                 assert final.status == "ok"
-                assert abs(final.data["started_at"] - start_at) < 0.05
+                assert abs(final.data["started_at"] - start_at) < 0.2
                 record = (await ctl.agents())["a1"]
                 assert abs(record.offset) < 0.05  # same host, same clock
 

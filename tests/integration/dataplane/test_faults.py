@@ -25,7 +25,7 @@ PLAN = """\
 dataplane: 1
 network_mode: single-router
 scale: {servers_per_network: 2}
-controller: {loss_timeout: 1.5, poll_wait: 0.5, start_lead: 0.3}
+controller: {loss_timeout: 3, poll_wait: 0.5, start_lead: 0.3}
 tests:
   - {name: web, tool: http, duration: 3, report_interval: 0.5, args: {connections: 2, rate: 200}}
   - {name: rtt, tool: ping, duration: 0.3, args: {interval: 0.05}}
