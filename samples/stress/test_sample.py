@@ -1,4 +1,4 @@
-"""A small test module for `squall stress` (see samples/stress/README.md).
+"""A small test module for `squall stress` (see README.md beside it).
 
 squall stress samples/stress/test_sample.py --workers 4 --times 40
 squall stress samples/stress --marked --workers 2 --duration 5
