@@ -4,15 +4,19 @@ Standard library only: this file runs inside the agent on each client instance.
 args: port (default 80), count (default 50), interval seconds between attempts (0.02).
 """
 
+from __future__ import annotations
+
 import socket
 import time
+from typing import Any
 
 
-def run(target, args, duration):
+def run(target: dict[str, Any], args: dict[str, Any], duration: float) -> dict[str, Any]:
     port = int(args.get("port", 80))
     count = int(args.get("count", 50))
     interval = float(args.get("interval", 0.02))
-    latencies, failures = [], 0
+    latencies: list[int] = []
+    failures = 0
     deadline = time.monotonic() + duration
     for _ in range(count):
         if time.monotonic() > deadline:
