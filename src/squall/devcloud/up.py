@@ -151,7 +151,7 @@ class _Bringup:
             self.start_infra()
             self.sync_databases()
             self.start_keystone()
-            self.seed("identity")
+            self.seed_identity()
             self.start_services()
             self.wait_for_apis()
             self.seed("resources")
@@ -342,9 +342,19 @@ class _Bringup:
             self.say("database schemas already match this OpenStack venv")
             return
         marker.unlink(missing_ok=True)
+        (self.config.data / "identity.seeded").unlink(missing_ok=True)
         self.say("creating the OpenStack database schemas (3 chains in parallel)")
         self.run_sync_chains()
         marker.write_text(fingerprint + "\n")
+
+    def seed_identity(self) -> None:
+        """Users, projects and catalog: once per set of databases (ports never move on them)."""
+        marker = self.config.data / "identity.seeded"
+        if marker.exists():
+            self.say("devstack's default identity is already there")
+            return
+        self.seed("identity")
+        marker.touch()
 
     def run_sync_chains(self) -> None:
         chains = sync_chains(self.config)
