@@ -7,6 +7,9 @@ against the baseline (successful samples before the first fault); and per worklo
 the iterations started inside the fault, how many failed, and the inflation of their
 mean duration over the workload's baseline (median duration before the first fault).
 
+Samples count at the time their probe ended (start + latency): a probe that hangs
+from before a fault until it fails tells of the fault when it fails.
+
 **Resilience score** (0-100, comparable between runs of the same task)::
 
     score = 100 * A * S * R
@@ -37,7 +40,8 @@ from squall.stats.downtime import (
     total_downtime,
 )
 
-#: a fault's effect may last past its restore by this much and still be its own
+#: a fault's effect may last past its restore by this much (or up to the next fault)
+#: and still be its own
 GRACE = 120.0
 
 
@@ -90,21 +94,22 @@ class ResilienceReport:
 
 def fault_spans(events: list[FaultRecord]) -> list[tuple[FaultSpan, str, bool, float | None]]:
     """(span, target, recovered, recovered at) for each injection, in time order."""
-    open_: dict[tuple[str, str], list[FaultRecord]] = defaultdict(list)
-    spans = []
+    faults: dict[tuple[str, str], list[list[FaultRecord]]] = defaultdict(list)
     for event in sorted(events, key=lambda e: e.at):
         key = (event.disruptor, event.target)
         if event.phase == "inject":
-            open_[key] = [event]
-        elif key in open_:
-            open_[key].append(event)
-    for (disruptor, target), seq in open_.items():
-        inject = seq[0]
-        restore = next((e for e in seq if e.phase == "restore"), None)
-        recovered = next((e for e in seq if e.phase == "recovered"), None)
-        ok = restore is not None and restore.ok and (recovered is None or recovered.ok)
-        span = FaultSpan(disruptor, inject.at, restore.at if restore else None)
-        spans.append((span, target, ok, recovered.at if recovered else None))
+            faults[key].append([event])  # each injection starts a fault of its own
+        elif faults[key]:
+            faults[key][-1].append(event)
+    spans = []
+    for (disruptor, target), sequences in faults.items():
+        for seq in sequences:
+            inject = seq[0]
+            restore = next((e for e in seq if e.phase == "restore"), None)
+            recovered = next((e for e in seq if e.phase == "recovered"), None)
+            ok = restore is not None and restore.ok and (recovered is None or recovered.ok)
+            span = FaultSpan(disruptor, inject.at, restore.at if restore else None)
+            spans.append((span, target, ok, recovered.at if recovered else None))
     return sorted(spans, key=lambda s: s[0].injected)
 
 
@@ -124,8 +129,8 @@ def analyse(
     spans = fault_spans(events)
     first_fault = spans[0][0].injected if spans else None
     series: dict[tuple[str, str], list[Point]] = defaultdict(list)
-    for s in samples:
-        series[(s.monitor, s.target)].append(Point(s.at, s.ok, s.latency))
+    for s in samples:  # a probe's result is known when it ends
+        series[(s.monitor, s.target)].append(Point(s.at + (s.latency or 0.0), s.ok, s.latency))
     for (monitor, target), points in sorted(series.items()):
         last = max(p.t for p in points)
         windows = downtime_windows(points)
@@ -141,9 +146,12 @@ def analyse(
             )
         )
     baselines = {(t.monitor, t.target): t.baseline for t in report.targets}
-    for span, target, ok, recovered_at in spans:
+    for number, (span, target, ok, recovered_at) in enumerate(spans):
+        grace = GRACE
+        if number + 1 < len(spans) and span.restored is not None:  # not past the next fault
+            grace = max(0.0, min(grace, spans[number + 1][0].injected - span.restored))
         per_target = {
-            f"{m}:{t}": impact(points, span, baseline=baselines[(m, t)], grace=GRACE)
+            f"{m}:{t}": impact(points, span, baseline=baselines[(m, t)], grace=grace)
             for (m, t), points in sorted(series.items())
         }
         end = recovered_at if recovered_at is not None else span.restored

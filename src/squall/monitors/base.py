@@ -92,3 +92,8 @@ class Monitor(Plugin):
     @abstractmethod
     def sample(self) -> list[Probe]:
         """Probe every target once."""
+
+    def lanes(self) -> list[Monitor]:
+        """What is sampled on a grid (and a thread) of its own: the monitor itself, or
+        one lane per target when a slow target must not delay the others."""
+        return [self]

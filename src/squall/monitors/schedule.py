@@ -1,11 +1,11 @@
 """Run monitors on their periods, on a fixed grid, until stopped.
 
 Sample *k* of a monitor is due at ``t0 + k * period`` (monotonic clock), so the
-schedule never drifts. Each monitor runs on a thread of its own, not on the event
-loop: a busy engine loop does not delay a sample, and a slow probe delays only its
-own monitor. A sample still running when the next one is due makes that one skipped
-(counted), never queued. Every probe becomes a ``MonitorSample`` carrying its
-lateness (``lag``) against the grid.
+schedule never drifts. Each monitor (or each of its lanes, e.g. one per API endpoint)
+runs on a thread of its own, not on the event loop: a busy engine loop does not
+delay a sample, and a slow probe delays only its own lane. A sample still running
+when the next one is due makes that one skipped (counted), never queued. Every
+probe becomes a ``MonitorSample`` carrying its lateness (``lag``) against the grid.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ class MonitorSet:
         await asyncio.gather(*(asyncio.to_thread(m.start) for m in self.monitors))
         t0 = time.monotonic()
         for monitor in self.monitors:
-            thread = threading.Thread(
-                target=self._loop, args=(monitor, t0), name=f"squall-monitor-{monitor.label}"
-            )
-            thread.start()
-            self._threads.append(thread)
+            for lane in monitor.lanes():
+                thread = threading.Thread(
+                    target=self._loop, args=(lane, t0), name=f"squall-monitor-{lane.label}"
+                )
+                thread.start()
+                self._threads.append(thread)
 
     def _loop(self, monitor: Monitor, t0: float) -> None:
         k = 0
@@ -54,7 +55,8 @@ class MonitorSet:
             self._sample(monitor, due)
             behind = math.floor((time.monotonic() - t0) / monitor.period) + 1
             if behind > k + 1:
-                self.skipped[monitor.label] += behind - (k + 1)
+                with self._lock:
+                    self.skipped[monitor.label] += behind - (k + 1)
             k = max(k + 1, behind)
 
     def _sample(self, monitor: Monitor, due: float) -> None:

@@ -10,8 +10,16 @@ from squall.stats.downtime import Point
 
 
 def samples(target, pattern, period=0.5, latency=0.1):
+    """Probes that *end* every ``period`` seconds (a result counts when its probe ends)."""
     return [
-        MonitorSample("api", target, i * period, 0.0, c == "+", latency if c == "+" else None)
+        MonitorSample(
+            "api",
+            target,
+            i * period - (latency if c == "+" else 0),
+            0.0,
+            c == "+",
+            latency if c == "+" else None,
+        )
         for i, c in enumerate(pattern)
     ]
 
@@ -38,6 +46,8 @@ def test_spans_pair_inject_with_restore_and_recovery():
         FaultRecord("process:kill:keystone", "localhost", "recovered", 9.0, ok=False),
     ]
     assert fault_spans(failed)[0][2] is False
+    again = [FaultRecord(e.disruptor, e.target, e.phase, e.at + 10) for e in EVENTS]
+    assert [s[0].injected for s in fault_spans(EVENTS + again)] == [2.0, 12.0]
 
 
 def test_report_downtime_impact_and_score():
@@ -73,3 +83,12 @@ def test_per_workload_failures_and_latency_inflation():
     impact = fault.workloads["0.0 Authenticate.keystone"]
     assert (impact.failed, impact.total) == (1, 6)
     assert impact.inflation == pytest.approx(3.0)
+
+
+def test_an_outage_is_counted_against_one_fault_only():
+    again = [FaultRecord(e.disruptor, e.target, e.phase, e.at + 10) for e in EVENTS]
+    token = samples("token", "++++------++++++++++++++------++++++")  # 2-5 s and 12-15 s
+    first, second = analyse("r", token, EVENTS + again, []).faults
+    assert first.per_target["api:token"].downtime == 3.0
+    assert first.per_target["api:token"].recover_after_restore == 1.0
+    assert second.per_target["api:token"].downtime == 3.0
