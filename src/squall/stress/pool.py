@@ -71,7 +71,8 @@ class WorkerPool:
         self._template: Connection | None = None
         self._idle: list[tuple[Connection, int]] = []  # with the test it ran last
         self._all: list[Connection] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the worker lists
+        self._forking = threading.Lock()  # one fork at a time (its connection is the next)
         self._closed = False
 
     # -- start -------------------------------------------------------------------------
@@ -86,8 +87,14 @@ class WorkerPool:
         argv += ["--", *spec.pytest_args, *spec.tests]
         env = {**os.environ, AUTHKEY_ENV: self._key.hex()}
         with self._log.open("wb") as log:
-            self._proc = subprocess.Popen(
-                argv, cwd=spec.rootdir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            self._proc = subprocess.Popen(  # its own session: Ctrl-C is squall's to handle
+                argv,
+                cwd=spec.rootdir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
             )
         conn = self._next_connection()
         message = conn.recv()
@@ -147,11 +154,12 @@ class WorkerPool:
             self._idle += started
 
     def _new_worker(self) -> Connection:
-        with self._lock:
+        with self._forking:
             if self._template is None or self._closed:
                 raise ConfigError("the test pool is not running")
             self._template.send((FORK,))
             conn = self._next_connection()
+        with self._lock:
             self._all.append(conn)
         hello = conn.recv()
         assert hello[0] == WORKER
