@@ -1,0 +1,217 @@
+"""NeutronNetworks, NeutronSecurityGroup and NeutronTrunks on the devcloud.
+
+``NeutronTrunks.*`` cannot pass: the devcloud's neutron loads only the ``router``
+service plugin, so ``/trunks`` answers 404. ``set_and_clear_router_gateway`` runs as
+the admin, as Rally's gate job does (it gives its users the admin role), in a run of
+its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Case, FamilyRun, check_case, run_family
+
+pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
+
+NET = {"users": {}, "network": {}}
+SUBNETS = {"subnet_cidr_start": "1.1.0.0/30", "subnets_per_network": 2}
+ROUTER_TOPO = ("neutron.create_network", "neutron.create_router", "neutron.create_subnet")
+
+CASES = [
+    Case(
+        "NeutronNetworks.create_and_list_networks",
+        {"network_create_args": {}},
+        ("neutron.create_network", "neutron.list_networks"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_show_network",
+        {},
+        ("neutron.create_network", "neutron.show_network"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_update_networks",
+        {"network_update_args": {"admin_state_up": False, "name": True}},
+        ("neutron.create_network", "neutron.update_network"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_delete_networks",
+        {},
+        ("neutron.create_network", "neutron.delete_network"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_list_subnets",
+        SUBNETS,
+        ("neutron.create_network", "neutron.create_subnet", "neutron.list_subnets"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_update_subnets",
+        {**SUBNETS, "subnet_update_args": {"enable_dhcp": False, "name": True}},
+        ("neutron.create_subnet", "neutron.update_subnet"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_show_subnets",
+        SUBNETS,
+        ("neutron.create_subnet", "neutron.show_subnet"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_delete_subnets",
+        SUBNETS,
+        ("neutron.create_subnet", "neutron.delete_subnet"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_list_routers",
+        SUBNETS,
+        (
+            *ROUTER_TOPO,
+            "neutron.create_subnet > neutron.add_interface_router",
+            "neutron.list_routers",
+        ),
+    ),
+    Case("NeutronNetworks.create_and_show_routers", SUBNETS, (*ROUTER_TOPO, "neutron.show_router")),
+    Case(
+        "NeutronNetworks.create_and_update_routers",
+        {**SUBNETS, "router_update_args": {"admin_state_up": False, "name": True}},
+        (*ROUTER_TOPO, "neutron.update_router"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_delete_routers",
+        SUBNETS,
+        (*ROUTER_TOPO, "neutron.remove_interface_router", "neutron.delete_router"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_list_ports",
+        {"ports_per_network": 2},
+        ("neutron.create_port", "neutron.list_ports"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_update_ports",
+        {
+            "ports_per_network": 2,
+            "port_update_args": {
+                "admin_state_up": False,
+                "device_id": "dummy_id",
+                "device_owner": "dummy_owner",
+                "name": True,
+            },
+        },
+        ("neutron.create_port", "neutron.update_port"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_show_ports",
+        {"ports_per_network": 2},
+        ("neutron.create_port", "neutron.show_port"),
+        contexts=NET,
+    ),
+    Case(
+        "NeutronNetworks.create_and_delete_ports",
+        {"ports_per_network": 2},
+        ("neutron.create_network", "neutron.create_port", "neutron.delete_port"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_list_floating_ips",
+        {"floating_network": "public"},
+        ("neutron.create_floating_ip", "neutron.list_floating_ips"),
+    ),
+    Case(
+        "NeutronNetworks.create_and_delete_floating_ips",
+        {"floating_network": "public"},  # other workloads add external networks meanwhile
+        ("neutron.create_floating_ip", "neutron.delete_floating_ip"),
+    ),
+    Case(
+        "NeutronNetworks.associate_and_dissociate_floating_ips",
+        {"floating_network": "public"},
+        ("neutron.associate_floating_ip", "neutron.dissociate_floating_ip"),
+    ),
+    Case("NeutronNetworks.list_agents", {}, ("neutron.list_agents",), contexts={}),
+    Case(
+        "NeutronSecurityGroup.create_and_list_security_groups",
+        {"security_group_create_args": {}},
+        ("neutron.create_security_group", "neutron.list_security_groups"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_show_security_group",
+        {},
+        ("neutron.create_security_group", "neutron.show_security_group"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_delete_security_groups",
+        {},
+        ("neutron.create_security_group", "neutron.delete_security_group"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_update_security_groups",
+        {"security_group_update_args": {"description": "updated"}},
+        ("neutron.create_security_group", "neutron.update_security_group"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_list_security_group_rules",
+        {"security_group_rules_count": 3},
+        ("neutron.create_security_group_rule", "neutron.list_security_group_rules"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_show_security_group_rule",
+        {},
+        ("neutron.create_security_group_rule", "neutron.show_security_group_rule"),
+    ),
+    Case(
+        "NeutronSecurityGroup.create_and_delete_security_group_rule",
+        {},
+        ("neutron.delete_security_group_rule", "neutron.delete_security_group"),
+    ),
+    Case(
+        "NeutronSubnets.delete_subnets",
+        {},
+        ("neutron.delete_subnet",),
+        contexts={
+            "users": {"users_per_tenant": 2, "user_choice_method": "round_robin"},
+            "network": {"subnets_per_network": 2, "router": {"external": False}},
+        },
+    ),
+    Case(
+        "NeutronTrunks.create_and_list_trunks",
+        {"subport_count": 2},
+        fails_with="neutron.create_trunk: HTTP 404",
+        times=1,
+    ),
+]
+
+
+# an external network of its own: a network context running meanwhile could put its
+# router's gateway there, so it runs alone
+GATEWAY = [
+    Case(
+        "NeutronNetworks.set_and_clear_router_gateway",
+        {"network_create_args": {"router:external": True}, "router_create_args": {}},
+        ("neutron.add_gateway_router", "neutron.remove_gateway_router"),
+        contexts={},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def family(workdir) -> FamilyRun:
+    return run_family(workdir, "neutron", CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_scenario(family, case):
+    check_case(family, case)
+
+
+def test_nothing_left(family):
+    assert "left in the cloud" not in family.out
+    assert family.leftovers == []
+
+
+@pytest.mark.parametrize("case", GATEWAY, ids=lambda c: c.name)
+def test_router_gateway(workdir, case):
+    run = run_family(workdir, "neutron-gateway", [case])
+    check_case(run, case)
+    assert "left in the cloud" not in run.out
+    assert run.leftovers == []
