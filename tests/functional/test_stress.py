@@ -86,3 +86,27 @@ def test_bad_input_is_one_clear_message(cli: Cli, args: list[str], message: str)
     assert "error:" in result.err and message in result.err.replace("\n", " ")
     assert "Traceback" not in result.err
     assert not (cli.workdir / "squall.db").exists()  # nothing started, nothing stored
+
+
+def test_python_test_in_a_task_file(cli: Cli) -> None:
+    task = cli.task_file(
+        "stress.yaml",
+        f"""\
+squall: 1
+title: tests as load from a task file
+subtasks:
+  - title: stress
+    workloads:
+      - scenario: Python.test
+        args: {{tests: ["{CASES}::test_passes", "{CASES}::TestCounted"]}}
+        runner: {{type: constant, times: 10, concurrency: 3}}
+      - scenario: Python.test
+        args: {{tests: ["{CASES}::test_fails"], class_setup_per: action}}
+        runner: {{type: constant, times: 2}}
+        sla: {{failure_rate: {{max: 100}}}}
+""",
+    )
+    result = cli("task", "start", task)
+    assert result.code == 0, result.out + result.err
+    assert "iterations=10 failed=0" in result.out
+    assert "iterations=2 failed=2" in result.out
