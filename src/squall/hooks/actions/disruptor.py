@@ -41,12 +41,18 @@ def build(name: str, args: Any) -> Disruptor:
 class FaultOptions(BaseModel):
     """When and how often; shared by the ``disruptor`` and ``fault_injection`` actions."""
 
-    down: Duration = Field(default_factory=lambda: Duration(low=0, high=0))
-    cool_down: Duration = Field(default_factory=lambda: Duration(low=0, high=0))
-    times: int = Field(1, ge=1)
+    down: Duration = Field(
+        default_factory=lambda: Duration(low=0, high=0),
+        description="seconds each fault lasts before its restore: 5, or [2, 8] at random",
+    )
+    cool_down: Duration = Field(
+        default_factory=lambda: Duration(low=0, high=0),
+        description="seconds between two waves or repetitions: fixed or [min, max]",
+    )
+    times: int = Field(1, ge=1, description="how many times the whole disruption repeats")
     inventory: str | None = Field(None, description="hosts file (squall YAML or Ansible)")
     journal: str | None = Field(None, description="undo journal file (default: squall's)")
-    seed: int | None = None
+    seed: int | None = Field(None, description="seed of random targets and durations")
 
 
 def fire(disruptor: Disruptor, options: FaultOptions) -> list[FaultOutcome]:

@@ -31,7 +31,10 @@ class FaultInjection(HookAction):
     class Config(FaultOptions):
         action: str = Field(min_length=1, description="an os-faults sentence")
         verify: bool = Field(False, description="accepted for Rally files; squall always verifies")
-        bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+        bindings: dict[str, dict[str, Any]] = Field(
+            default_factory=dict,
+            description="service name -> {disruptor: NAME, ...its arguments}",
+        )
 
         @model_validator(mode="after")
         def _readable(self) -> FaultInjection.Config:
