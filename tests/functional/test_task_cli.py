@@ -152,3 +152,10 @@ def test_reading_commands_never_create_a_mistyped_database(squall, tmp_path):
     r = squall("task", "list", "--db", f"sqlite:///{typo}")
     assert r.code == 1 and "Traceback" not in r.err
     assert not typo.exists()
+
+
+def test_usage_errors_exit_1_without_a_traceback(squall):
+    for argv in (("task", "bogus"), ("task", "start"), ("nosuchcommand",), ("task", "list", "--bad-option")):
+        r = squall(*argv)
+        assert r.code == 1, argv
+        assert "Traceback" not in r.err and "Error" in r.err, argv
