@@ -34,7 +34,8 @@ ENTRY = (
     "import sys\n"
     "from squall.cli import main as m\n"
     "from squall.cli.cleanup import app\n"
-    "if not any(g.name == 'cleanup' for g in m.app.registered_groups):\n"
+    "mounted = 'cleanup' in getattr(m, 'COMMANDS', {})\n"
+    "if not mounted and not any(g.name == 'cleanup' for g in m.app.registered_groups):\n"
     "    m.app.add_typer(app, name='cleanup')\n"
     "m.main(sys.argv[1:])\n"
 )
