@@ -43,7 +43,7 @@ def plan(root: Path, rel: Path, text: str, *, force: bool) -> PlannedFile:
     if not target.exists():
         return PlannedFile(rel, text, Action.CREATE)
     try:
-        current = target.read_text(encoding="utf-8")
+        current = target.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{target}: cannot read it: {exc}") from None
     if current == text:

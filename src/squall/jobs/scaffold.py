@@ -89,7 +89,7 @@ def _zuul_file(
 ) -> PlannedFile:
     path = zuul.find_config(root) or root / ".zuul.yaml"
     rel = path.relative_to(root)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = zuul.read_config(path) if path.exists() else ""
     merged = zuul.merge(text, zuul_job(found, job, task, options.fmt), str(rel))
     result.notes += merged.notes
     if not path.exists():

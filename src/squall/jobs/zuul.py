@@ -69,18 +69,19 @@ def find_config(root: Path) -> Path | None:
         if (root / folder).is_dir():
             candidates += sorted((root / folder).glob("*.yaml"))
     for path in candidates:
-        if _has_project(parse(_read(path), str(path))):
+        if _has_project(parse(read_config(path), str(path))):
             return path
     return candidates[0] if candidates else None
 
 
 def job_names(path: Path) -> list[str]:
-    return [name for name, _ in _jobs(parse(_read(path), str(path)))]
+    return [name for name, _ in _jobs(parse(read_config(path), str(path)))]
 
 
-def _read(path: Path) -> str:
+def read_config(path: Path) -> str:
+    """The file's text exactly (line endings kept)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the Zuul configuration: {exc}") from None
 
@@ -137,7 +138,16 @@ def _has_project(data: CommentedSeq) -> bool:
 
 
 def merge(text: str, job: ZuulJob, name: str, pipeline: str = PIPELINE) -> Merge:
-    """``text`` with ``job`` defined and listed in the project's ``pipeline``."""
+    """``text`` with ``job`` defined and listed in the project's ``pipeline``
+    (added lines follow the file's line endings)."""
+    if "\r\n" not in text:
+        return _merge(text, job, name, pipeline)
+    result = _merge(text.replace("\r\n", "\n"), job, name, pipeline)
+    result.text = result.text.replace("\n", "\r\n") if result.changed else text
+    return result
+
+
+def _merge(text: str, job: ZuulJob, name: str, pipeline: str) -> Merge:
     data = parse(text, name)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):

@@ -128,3 +128,14 @@ def test_library_writes_nothing(repo: Repo) -> None:
     with pytest.raises(ConfigError):
         init_jobs(root, InitOptions())
     assert not (root / "rally-jobs").exists()
+
+
+def test_a_crlf_zuul_file_keeps_its_line_endings(repo: Repo) -> None:
+    root = repo("nova")
+    path = root / ".zuul.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    init_jobs(root, InitOptions())
+    data = path.read_bytes()
+    assert b"- nova-rally-task\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert not init_jobs(root, InitOptions()).changed

@@ -109,3 +109,11 @@ def test_find_config_prefers_the_file_holding_the_project() -> None:
     assert find_config(REPOS / "neutron") == REPOS / "neutron" / "zuul.d" / "project.yaml"
     assert find_config(REPOS / "nova") == REPOS / "nova" / ".zuul.yaml"
     assert find_config(REPOS / "cinder") is None
+
+
+def test_windows_line_endings_are_kept() -> None:
+    old = (REPOS / "nova" / ".zuul.yaml").read_text().replace("\n", "\r\n")
+    merged = merge(old, JOB, ".zuul.yaml")
+    assert merged.changed
+    assert "\n" not in merged.text.replace("\r\n", "")
+    assert merge(merged.text, JOB, ".zuul.yaml").text == merged.text
