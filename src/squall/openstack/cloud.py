@@ -52,6 +52,7 @@ class OpenStackEnv:
     keeper: TokenKeeper = field(default_factory=TokenKeeper)
     _sessions: dict[tuple[str, str], UserSession] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _retired_tokens: int = 0  # tokens of sessions already closed
 
     def __post_init__(self) -> None:
         if not self.clouds:
@@ -101,6 +102,7 @@ class OpenStackEnv:
         """Drop a session whose user is about to be deleted."""
         with self._lock:
             self._sessions = {k: s for k, s in self._sessions.items() if s is not session}
+            self._retired_tokens += session.tokens_issued
         self.keeper.forget(session)
         session.close()
 
@@ -128,8 +130,9 @@ class OpenStackEnv:
 
     @property
     def tokens_issued(self) -> int:
+        """Tokens keystone issued to this run's sessions (open and closed)."""
         with self._lock:
-            return sum(s.tokens_issued for s in self._sessions.values())
+            return self._retired_tokens + sum(s.tokens_issued for s in self._sessions.values())
 
     def close(self) -> None:
         self.keeper.stop()
