@@ -9,7 +9,10 @@ store every ``ABORT_POLL`` seconds.
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,11 @@ if TYPE_CHECKING:
     from squall.results.store import Store
 
 ABORT_POLL = 1.0
+#: Collector thresholds while load runs. Iteration records hold no reference
+#: cycles (reference counting frees them), so frequent young-generation passes
+#: only cost time: measured 1.8x more Dummy iterations/s with these. Cycles made
+#: by scenario code are still collected, less often.
+LOAD_GC_THRESHOLDS = (50_000, 20, 100)
 #: Threads for blocking scenarios: enough for the largest concurrency, bounded.
 MAX_THREADS = 1024
 
@@ -47,6 +55,19 @@ class RunOutcome:
     @property
     def pass_sla(self) -> bool:
         return all(s.pass_sla for s in self.summaries)
+
+
+@contextmanager
+def _load_gc() -> Iterator[None]:
+    """Freeze what exists before the load and collect rarely while it runs."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*LOAD_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _workers(vw: ValidatedWorkload) -> int:
@@ -82,6 +103,10 @@ class TaskEngine:
         return self.run_id
 
     async def run(self) -> RunOutcome:
+        with _load_gc():
+            return await self._run()
+
+    async def _run(self) -> RunOutcome:
         if not self.run_id:
             self.create()
         self.store.set_run_status(self.run_id, RunStatus.RUNNING)
