@@ -19,6 +19,7 @@ FAMILY_PACKAGES: dict[Family, str] = {
     Family.TRIGGER: "squall.hooks.triggers",
     Family.HOOK: "squall.hooks.actions",
     Family.EXPORTER: "squall.reports.exporters",
+    Family.TOOL: "squall.dataplane.tools",
     Family.DISRUPTOR: "squall.disruptors",
     Family.MONITOR: "squall.monitors",
 }
