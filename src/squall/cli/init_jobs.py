@@ -102,10 +102,10 @@ def _print_result(root: Path, result: InitResult, dry_run: bool) -> None:
     elif not result.changed:
         out.print("Nothing to change.")
     else:
-        out.print(
-            f"Zuul job: {result.job}. Check the task with: squall task validate "
-            f"{root / 'rally-jobs' / ('task-' + found.project + '.yaml')}"
-        )
+        task = root / "rally-jobs" / f"task-{found.project}.yaml"
+        if result.zuul_file is not None:
+            out.print(f"Zuul job {result.job} in {root / result.zuul_file}.")
+        out.print(f"Check the task with: squall task validate {task}")
 
 
 def _print_catalogue(catalogue: Catalogue, only: str | None) -> None:

@@ -30,6 +30,7 @@ class InitResult:
     job: str
     files: list[PlannedFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    zuul_file: Path | None = None  # relative to the repository; None with --no-zuul
 
     @property
     def changed(self) -> bool:
@@ -56,7 +57,9 @@ def init_jobs(root: Path, options: InitOptions, catalogue: Catalogue | None = No
     result = InitResult(found, job)
     result.files = [plan(root, rel, text, force=options.force) for rel, text in generated.items()]
     if options.zuul:
-        result.files.append(_zuul_file(root, found, job, str(task_rel), options, result))
+        zuul_plan = _zuul_file(root, found, job, str(task_rel), options, result)
+        result.files.append(zuul_plan)
+        result.zuul_file = zuul_plan.path
     if not options.dry_run:
         write_all(root, result.files)
     return result
