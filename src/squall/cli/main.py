@@ -51,6 +51,7 @@ COMMANDS: dict[str, _Lazy] = {
     "dataplane": _Lazy("squall.cli.dataplane", "Data-plane tests: HTTP, iperf3, ping, fio."),
     "cleanup": _Lazy("squall.cli.cleanup", "Delete what squall left in a cloud."),
     "faults": _Lazy("squall.cli.faults", "Undo, list and preview faults (disruptors)."),
+    "server": _Lazy("squall.cli.server", "REST API, live progress, web UI and metrics."),
     "init-jobs": _Lazy(
         "squall.cli.init_jobs", "Scaffold rally-jobs/ and a Zuul job for a project.", False
     ),
