@@ -12,7 +12,9 @@ BUILTIN: dict[str, str] = {
     "Dummy.failure": "squall.scenarios.dummy:DummyFailure",
     "Python.test": "squall.scenarios.python_test:PythonTest",
     # OpenStack (Rally's names)
-    "NovaServers.boot_and_delete_server": "squall.scenarios.openstack.nova_servers:BootAndDeleteServer",
+    "NovaServers.boot_and_delete_server": (
+        "squall.scenarios.openstack.nova_servers:BootAndDeleteServer"
+    ),
     "NovaServers.boot_and_list_server": "squall.scenarios.openstack.nova_servers:BootAndListServer",
     "NovaServers.boot_server": "squall.scenarios.openstack.nova_servers:BootServer",
     "NovaServers.boot_and_show_server": "squall.scenarios.openstack.nova_servers:BootAndShowServer",
@@ -379,19 +381,41 @@ BUILTIN: dict[str, str] = {
     "Authenticate.validate_heat": "squall.scenarios.openstack.authenticate:ValidateHeat",
     "KeystoneBasic.create_user": "squall.scenarios.openstack.keystone:CreateUser",
     "KeystoneBasic.create_delete_user": "squall.scenarios.openstack.keystone:CreateDeleteUser",
-    "KeystoneBasic.create_user_set_enabled_and_delete": "squall.scenarios.openstack.keystone:CreateUserSetEnabledAndDelete",
+    "KeystoneBasic.create_user_set_enabled_and_delete": (
+        "squall.scenarios.openstack.keystone:CreateUserSetEnabledAndDelete"
+    ),
     "KeystoneBasic.create_and_list_users": "squall.scenarios.openstack.keystone:CreateAndListUsers",
-    "KeystoneBasic.create_user_update_password": "squall.scenarios.openstack.keystone:CreateUserUpdatePassword",
+    "KeystoneBasic.create_user_update_password": (
+        "squall.scenarios.openstack.keystone:CreateUserUpdatePassword"
+    ),
     "KeystoneBasic.create_tenant": "squall.scenarios.openstack.keystone:CreateTenant",
-    "KeystoneBasic.create_and_list_tenants": "squall.scenarios.openstack.keystone:CreateAndListTenants",
-    "KeystoneBasic.create_tenant_with_users": "squall.scenarios.openstack.keystone:CreateTenantWithUsers",
-    "KeystoneBasic.create_update_and_delete_tenant": "squall.scenarios.openstack.keystone:CreateUpdateAndDeleteTenant",
-    "KeystoneBasic.create_and_delete_role": "squall.scenarios.openstack.keystone:CreateAndDeleteRole",
+    "KeystoneBasic.create_and_list_tenants": (
+        "squall.scenarios.openstack.keystone:CreateAndListTenants"
+    ),
+    "KeystoneBasic.create_tenant_with_users": (
+        "squall.scenarios.openstack.keystone:CreateTenantWithUsers"
+    ),
+    "KeystoneBasic.create_update_and_delete_tenant": (
+        "squall.scenarios.openstack.keystone:CreateUpdateAndDeleteTenant"
+    ),
+    "KeystoneBasic.create_and_delete_role": (
+        "squall.scenarios.openstack.keystone:CreateAndDeleteRole"
+    ),
     "KeystoneBasic.create_and_get_role": "squall.scenarios.openstack.keystone:CreateAndGetRole",
-    "KeystoneBasic.add_and_remove_user_role": "squall.scenarios.openstack.keystone:AddAndRemoveUserRole",
-    "KeystoneBasic.create_add_and_list_user_roles": "squall.scenarios.openstack.keystone:CreateAddAndListUserRoles",
+    "KeystoneBasic.add_and_remove_user_role": (
+        "squall.scenarios.openstack.keystone:AddAndRemoveUserRole"
+    ),
+    "KeystoneBasic.create_add_and_list_user_roles": (
+        "squall.scenarios.openstack.keystone:CreateAddAndListUserRoles"
+    ),
     "KeystoneBasic.get_entities": "squall.scenarios.openstack.keystone:GetEntities",
-    "KeystoneBasic.create_and_delete_service": "squall.scenarios.openstack.keystone:CreateAndDeleteService",
-    "KeystoneBasic.create_and_list_services": "squall.scenarios.openstack.keystone:CreateAndListServices",
-    "KeystoneBasic.authenticate_user_and_validate_token": "squall.scenarios.openstack.keystone:AuthenticateUserAndValidateToken",
+    "KeystoneBasic.create_and_delete_service": (
+        "squall.scenarios.openstack.keystone:CreateAndDeleteService"
+    ),
+    "KeystoneBasic.create_and_list_services": (
+        "squall.scenarios.openstack.keystone:CreateAndListServices"
+    ),
+    "KeystoneBasic.authenticate_user_and_validate_token": (
+        "squall.scenarios.openstack.keystone:AuthenticateUserAndValidateToken"
+    ),
 }
