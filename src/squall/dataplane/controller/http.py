@@ -48,6 +48,7 @@ class HttpServer:
         self.port: int | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._unix_paths: list[Path] = []
+        self._closing = False
 
     async def listen_tcp(self, host: str, port: int = 0) -> int:
         server = await asyncio.start_server(self._serve, host, port, limit=MAX_HEADER, backlog=4096)
@@ -67,6 +68,7 @@ class HttpServer:
         self._unix_paths.append(path)
 
     async def close(self) -> None:
+        self._closing = True
         for server in self.servers:
             server.close()
         for task in list(self._connections):
@@ -86,7 +88,9 @@ class HttpServer:
             self._connections.add(task)
         peer = _peer(writer)
         try:
-            while True:
+            # A connection accepted just before close() starts after its tasks were
+            # cancelled: hang up at once, or its client waits out its own timeout.
+            while not self._closing:
                 request = await _read_request(reader, peer)
                 if request is None:
                     return
