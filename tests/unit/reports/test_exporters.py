@@ -305,3 +305,25 @@ def test_no_runs_is_still_a_valid_document(name: str):
         ET.fromstring(text)
     else:
         assert text.splitlines()[0].startswith("run_id,")
+
+
+def test_squall_json_masks_secrets_in_the_environment():
+    from dataclasses import replace
+
+    from squall.results.records import Environment
+
+    env = Environment(
+        "0.1.0",
+        "3.11.9",
+        "host-a",
+        "linux",
+        cloud={
+            "name": "devcloud",
+            "auth": {"password": "canary-pw-123"},
+            "auth_url": "https://admin:canary-pw-123@keystone.example/v3",
+        },
+    )
+    record = replace(run_record(), environment=env)
+    text = export("json", [RunData(record)])
+    assert "canary-pw-123" not in text
+    assert json.loads(text)["runs"][0]["environment"]["cloud"]["name"] == "devcloud"

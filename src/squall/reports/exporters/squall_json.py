@@ -13,6 +13,7 @@ import squall
 from squall.iteration import AtomicAction, IterationResult, OutputChart
 from squall.reports.exporters._stream import Stream, finite, write_json
 from squall.reports.exporters.base import Exporter, RunData, options
+from squall.reports.redact import redact
 from squall.results.records import HookResult, RunRecord, WorkloadRecord, WorkloadSummary
 
 SCHEMA = "squall.run/1"
@@ -76,7 +77,7 @@ def run_header(record: RunRecord) -> dict[str, Any]:
         "finished_at": record.finished_at,
         "source_format": record.source_format,
         "pass_sla": record.pass_sla,
-        "environment": asdict(record.environment),
+        "environment": redact(asdict(record.environment)),
         "task": record.task,
     }
 
