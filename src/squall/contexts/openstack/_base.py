@@ -9,6 +9,7 @@ order, even when setup failed half-way or the process was killed (then
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -93,8 +94,9 @@ class OpenStackContext(Context):
         self.tracker.created(entry, resource_id(resource))
         return resource
 
-    def setup(self) -> None:  # pragma: no cover - every context overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def setup(self) -> None:
+        """Create what the workload needs (every OpenStack context says what)."""
 
     def cleanup(self) -> None:
         """Delete what this context created (its journal rows), in dependency order."""

@@ -9,6 +9,7 @@ and per-interval values. No I/O here; tested on outputs recorded from real runs.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -72,7 +73,7 @@ class ToolOutputError(ValueError):
     """The tool's output cannot be read (message says what was expected)."""
 
 
-class Tool(Plugin):
+class Tool(Plugin, ABC):
     """Base of data-plane tools. ``Config`` holds the test's ``args``."""
 
     family: ClassVar[Family] = Family.TOOL
@@ -86,12 +87,13 @@ class Tool(Plugin):
         """The service spec the server agent must run for one client, or None."""
         return None
 
+    @abstractmethod
     def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
-        raise NotImplementedError
+        """The command a client agent runs against ``target``."""
 
+    @abstractmethod
     def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         """Read a client agent's final report (``stdout`` or ``intervals``)."""
-        raise NotImplementedError
 
 
 def merge_counters(into: dict[str, float], other: dict[str, float]) -> None:

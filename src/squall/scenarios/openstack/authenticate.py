@@ -8,6 +8,7 @@ they measure token validation by that service (Rally's atomics and calls).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -41,8 +42,9 @@ class _Validate(OpenStackScenario):
     atomic: ClassVar[str]
     Config = Repetitions
 
+    @abstractmethod
     def call(self, conn: Any) -> None:
-        raise NotImplementedError
+        """One authenticated call to the service."""
 
     def run(self) -> None:
         cfg = self.config

@@ -8,6 +8,7 @@ deleted by the workload's sweep.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
@@ -107,8 +108,9 @@ class _Pair(ServerOps):
 
     Config = _Delete
 
+    @abstractmethod
     def cycle(self, server: Any) -> None:
-        raise NotImplementedError
+        """The operation and its inverse on a booted server."""
 
     def run(self) -> None:
         cfg = self.config
