@@ -155,7 +155,12 @@ def test_reading_commands_never_create_a_mistyped_database(squall, tmp_path):
 
 
 def test_usage_errors_exit_1_without_a_traceback(squall):
-    for argv in (("task", "bogus"), ("task", "start"), ("nosuchcommand",), ("task", "list", "--bad-option")):
+    for argv in (
+        ("task", "bogus"),
+        ("task", "start"),
+        ("nosuchcommand",),
+        ("task", "list", "--bad-option"),
+    ):
         r = squall(*argv)
         assert r.code == 1, argv
         assert "Traceback" not in r.err and "Error" in r.err, argv

@@ -6,6 +6,7 @@ No namespaces here: agents run on this host and only ping 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -23,6 +24,7 @@ import pytest
 from squall.dataplane.agent import protocol
 from squall.dataplane.bundle import build_bundle
 from squall.dataplane.controller.core import Controller
+from squall.dataplane.controller.http import HttpServer, Request, Response
 from squall.dataplane.controller.redis_state import RedisState
 from squall.dataplane.controller.state import Command, MemoryState, StateBackend
 from squall.errors import AgentError
@@ -228,3 +230,83 @@ def test_unreachable_redis_is_a_clear_error():
     state = RedisState(f"redis://127.0.0.1:{port}/0", "r")
     with pytest.raises(AgentError, match="cannot reach Redis"):
         asyncio.run(state.open())
+
+
+def test_close_waits_for_a_handler_that_outlives_its_cancel(tmp_path):
+    sock = _short(tmp_path)
+    finished: list[str] = []
+
+    async def stubborn(request: Request) -> Response:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:  # what a swallowed cancel looks like to close()
+            await asyncio.sleep(0.2)
+            finished.append(request.path)
+        return Response(200, b"{}")
+
+    async def scenario() -> None:
+        server = HttpServer(stubborn)
+        await server.listen_unix(sock)
+        call = asyncio.create_task(asyncio.to_thread(_post, sock, "poll", b"{}", None))
+        await asyncio.sleep(0.3)
+        await server.close()
+        assert finished == ["/v1/poll"]
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            await call
+
+    asyncio.run(scenario())
+
+
+def test_commands_queued_while_the_controller_stops_stay_queued(tmp_path):
+    sock, run, secret = _short(tmp_path), "r5", protocol.new_secret()
+    state = MemoryState()
+
+    async def scenario() -> None:
+        controller = Controller(run, secret, state, poll_wait=5)
+        await controller.start(unix=sock)
+        message = protocol.Message(protocol.REGISTER, run, "a1", 1, time.time(), {})
+        raw, signature = message.encode(secret)
+        assert (await asyncio.to_thread(_post, sock, "register", raw, signature))[0] == 200
+        poll = protocol.Message(protocol.POLL, run, "a1", 2, time.time(), {"wait": 5})
+        raw, signature = poll.encode(secret)
+        call = asyncio.create_task(asyncio.to_thread(_post, sock, "poll", raw, signature))
+        await asyncio.sleep(0.3)  # the long poll is waiting
+        await controller.submit([Command("late", "a1", protocol.OP_EXIT)])
+        await controller.stop()
+        with contextlib.suppress(OSError):
+            await call
+        assert [c.id for c in await state.take_commands("a1")] == ["late"]
+
+    asyncio.run(scenario())
+
+
+def test_a_connection_accepted_as_the_server_closes_is_hung_up(tmp_path):
+    """Close after 0..5 loop turns: each catches the accept at a different step."""
+    sock = _short(tmp_path)
+
+    async def answer(request: Request) -> Response:
+        return Response(200, b"{}")
+
+    def outcome(client: socket.socket) -> str:
+        try:
+            return f"read {client.recv(10)!r}"
+        except TimeoutError:
+            return "hung"
+        except OSError as exc:
+            return exc.__class__.__name__
+
+    async def scenario() -> list[str]:
+        outcomes = []
+        for turns in range(6):
+            server = HttpServer(answer)
+            await server.listen_unix(sock)
+            with socket.socket(socket.AF_UNIX) as client:
+                client.settimeout(3)
+                client.connect(str(sock))
+                for _ in range(turns):
+                    await asyncio.sleep(0)
+                await server.close()
+                outcomes.append(await asyncio.to_thread(outcome, client))
+        return outcomes
+
+    assert "hung" not in asyncio.run(scenario())

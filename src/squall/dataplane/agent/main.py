@@ -37,6 +37,7 @@ AGENT_VERSION = "1"
 PACKAGES = {"ping": "iputils-ping", "nginx": "nginx-light"}
 MAX_OUTPUT = 8 * 1024 * 1024
 POLL_WAIT = 15.0
+POLL_GRACE = 10.0  # seconds a poll reply may take beyond the granted wait
 
 
 class Agent:
@@ -60,7 +61,10 @@ class Agent:
     # ---- lifecycle -----------------------------------------------------------------
     def run(self) -> int:
         deadline = time.monotonic() + self.register_timeout
-        self._exchange(protocol.REGISTER, self._registration(), deadline=deadline)
+        accepted = self._exchange(protocol.REGISTER, self._registration(), deadline=deadline)
+        # The controller answers a poll within its own poll_wait; waiting much longer
+        # for a reply only prolongs a hang on a connection the controller dropped.
+        wait = min(POLL_WAIT, float(accepted.get("poll_wait", POLL_WAIT)))
         for _ in range(3):  # quick exchanges to measure the clock offset
             reply = self._exchange(protocol.POLL, {"wait": 0}, deadline=deadline)
             for command in reply.get("commands", []):
@@ -69,9 +73,9 @@ class Agent:
             try:
                 reply = self._exchange(
                     protocol.POLL,
-                    {"wait": POLL_WAIT, "running": self._running()},
+                    {"wait": wait, "running": self._running()},
                     deadline=time.monotonic() + self.register_timeout,
-                    timeout=POLL_WAIT + 15,
+                    timeout=wait + POLL_GRACE,
                 )
             except (OSError, protocol.ProtocolError) as exc:
                 print(f"agent {self.id}: controller unreachable: {exc}", file=sys.stderr)

@@ -88,6 +88,9 @@ class Controller:
         await self.server.close()
         await self.state.close()
 
+    def closing(self) -> bool:
+        return self._closing
+
     # ---- HTTP ----------------------------------------------------------------------
     async def handle(self, request: Request) -> Response:
         if request.method != "POST" or not request.path.startswith("/v1/"):
@@ -155,10 +158,16 @@ class Controller:
         wait = min(float(message.body.get("wait", 0)), self.poll_wait)
         event = self._wakeups.setdefault(agent, asyncio.Event())
         event.clear()  # before looking: a submit from now on wakes this poll
+        if self.closing():
+            return {"commands": []}
         commands = await self.state.take_commands(agent)
-        if not commands and wait > 0 and not self._closing:
+        if not commands and wait > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), wait)
+            if self.closing():
+                # Taken now, the commands would go out on a connection being closed
+                # and be lost; left queued, the next controller on this state hands them out.
+                return {"commands": []}
             commands = await self.state.take_commands(agent)
             await self._seen(agent, {})
         return {"commands": [c.wire() for c in commands]}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 MAX_HEADER = 16 * 1024
 MAX_BODY = 16 * 1024 * 1024
+CLOSE_GRACE = 5.0  # seconds close() waits for cancelled handlers
 _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 413: "Too Large"}
 
 
@@ -69,10 +70,16 @@ class HttpServer:
 
     async def close(self) -> None:
         self._closing = True
+        await self._stop_accepting()
         for server in self.servers:
             server.close()
-        for task in list(self._connections):
+        handlers = list(self._connections)
+        for task in handlers:
             task.cancel()
+        if handlers:
+            # Wait for them: a handler still running after close() would use state the
+            # owner is about to close (asyncio.wait_for in 3.11 can swallow a cancel).
+            await asyncio.wait(handlers, timeout=CLOSE_GRACE)
         for server in self.servers:
             with contextlib.suppress(Exception):
                 await server.wait_closed()
@@ -81,6 +88,21 @@ class HttpServer:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._unix_paths.clear()
+
+    async def _stop_accepting(self) -> None:
+        """Stop accepting, then let connections accepted already get their transport.
+
+        In Python 3.11 a connection accepted just before ``Server.close()`` fails to
+        attach to the closed server and its socket stays open until garbage collection:
+        the client hangs for its whole timeout. New connections wait in the kernel's
+        backlog instead, and closing the listener resets them.
+        """
+        loop = asyncio.get_running_loop()
+        for server in self.servers:
+            for sock in server.sockets:
+                loop.remove_reader(sock.fileno())
+        for _ in range(3):
+            await asyncio.sleep(0)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
