@@ -1,8 +1,13 @@
-"""Look at and stop a devcloud: ``status``, ``down``, ``env``, and the clouds.yaml merge."""
+"""Look at, start and stop a devcloud: ``status``, one service started or stopped by
+name, ``down``, ``env``, and the clouds.yaml merge."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import shutil
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,7 @@ from squall.errors import DevcloudError
 
 INFRA_GRACE = 20.0
 """MariaDB and RabbitMQ stop cleanly on SIGTERM but may take a few seconds."""
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,106 @@ def status(config: DevcloudConfig) -> list[ServiceStatus]:
                 services,
             )
         )
+
+
+def service_env(config: DevcloudConfig) -> dict[str, str]:
+    """The environment every devcloud service and setup command runs with (plus its own)."""
+    return {
+        "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "PYTHONWARNINGS": "ignore",
+        "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
+    }
+
+
+def _nothing() -> None:
+    return None
+
+
+@contextlib.contextmanager
+def exclusive(config: DevcloudConfig, on_wait: Callable[[], None] = _nothing) -> Iterator[None]:
+    """Hold the devcloud's lock: one ``up``, or one service start/stop, at a time per
+    directory (each rewrites the record). ``on_wait`` is called before blocking."""
+    config.directory.mkdir(parents=True, exist_ok=True)
+    with (config.directory / "up.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def launch(state: State, service: Service) -> procs.Tracked:
+    """Start ``service`` detached, output appended to its log, and record it in ``state``
+    (the caller holds the lock). The one way devcloud processes are started."""
+    config = state.config
+    config.logs.mkdir(parents=True, exist_ok=True)
+    log = config.logs / f"{service.name}.out"
+    env = {**service_env(config), **service.env}
+    started = procs.spawn(service.argv, env=env, log=log, cwd=config.directory)
+    state.record(started)
+    return started
+
+
+def _recorded(config: DevcloudConfig) -> State:
+    state = load(config.state_file)
+    if state is None:
+        raise DevcloudError(
+            f"no devcloud is recorded in {config.directory}", hint="squall devcloud up"
+        )
+    return state
+
+
+def find_service(config: DevcloudConfig, name: str) -> Service:
+    """The service called ``name``; an unknown name is an error that lists the known ones."""
+    services = all_services(config)
+    found = next((s for s in services if s.name == name), None)
+    if found is None:
+        known = ", ".join(s.name for s in services)
+        raise DevcloudError(f"the devcloud has no service {name!r}", hint=f"services: {known}")
+    return found
+
+
+def service_status(config: DevcloudConfig, name: str) -> ServiceStatus:
+    """One service's state, probed as ``status`` probes it."""
+    state = load(config.state_file)
+    config = state.config if state else config
+    return _service_status(find_service(config, name), state.tracked(name) if state else None)
+
+
+def start_service(config: DevcloudConfig, name: str) -> procs.Tracked:
+    """Start one recorded devcloud service again, the way ``up`` started it; a service
+    that runs already is left alone. Returns its process (does not wait for it to answer:
+    ``service_status`` tells)."""
+    with exclusive(config):
+        state = _recorded(config)
+        service = find_service(state.config, name)
+        tracked = state.tracked(name)
+        if tracked is not None and procs.is_alive(tracked):
+            return tracked
+        return launch(state, service)
+
+
+def stop_service(config: DevcloudConfig, name: str, grace: float | None = None) -> str:
+    """Stop one devcloud service's process tree (SIGTERM, SIGKILL after ``grace``
+    seconds, the devcloud's ``stop_grace`` by default): ``stopped``, ``killed``, or
+    ``not running``. ``start_service`` brings it back."""
+    with exclusive(config):
+        state = _recorded(config)
+        find_service(state.config, name)
+        tracked = state.tracked(name)
+        if tracked is None or not procs.is_alive(tracked):
+            return "not running"
+        wait = state.config.stop_grace if grace is None else grace
+        outcome = procs.terminate([tracked], wait).get(name, "stopped")
+        state.procs = [p for p in state.procs if p.name != name or procs.is_alive(p)]
+        save(state)
+        return outcome
 
 
 def stop(state: State) -> dict[str, str]:

@@ -8,21 +8,26 @@ stops every process it started, so nothing blocks the next ``up``, and raises on
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from squall.devcloud import install, procs, render
 from squall.devcloud.config import HOST, IMAGE_NAME, DevcloudConfig
-from squall.devcloud.control import merge_clouds_yaml, status, stop
+from squall.devcloud.control import (
+    exclusive,
+    launch,
+    merge_clouds_yaml,
+    service_env,
+    status,
+    stop,
+)
 from squall.devcloud.schemas import Step, sync_chains
 from squall.devcloud.services import (
     Service,
@@ -38,7 +43,6 @@ Reporter = Callable[[str], None]
 SEED_SCRIPT = Path(__file__).with_name("seed.py")
 API_TIMEOUT = 180.0
 COMPUTE_TIMEOUT = 240.0
-SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 @dataclass(frozen=True)
@@ -69,20 +73,13 @@ def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
     return UpResult(config, True, time.monotonic() - t0)
 
 
-@contextlib.contextmanager
-def _exclusive(config: DevcloudConfig, report: Reporter) -> Iterator[None]:
+def _exclusive(config: DevcloudConfig, report: Reporter) -> contextlib.AbstractContextManager[None]:
     """One ``up`` at a time per directory: a second one waits, then finds it healthy."""
-    config.directory.mkdir(parents=True, exist_ok=True)
-    with (config.directory / "up.lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            report(f"another `squall devcloud up` is running in {config.directory}; waiting")
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def waiting() -> None:
+        report(f"another `squall devcloud up` is running in {config.directory}; waiting")
+
+    return exclusive(config, waiting)
 
 
 def _already_up(previous: State) -> bool:
@@ -115,17 +112,6 @@ def _refuse_moved_ports(recorded: DevcloudConfig, wanted: DevcloudConfig) -> Non
         hint="run `squall devcloud down --wipe` first to start over on new ports, or use "
         "another --dir",
     )
-
-
-def service_env(config: DevcloudConfig) -> dict[str, str]:
-    """The environment every devcloud service and setup command runs with (plus its own)."""
-    return {
-        "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "PYTHONWARNINGS": "ignore",
-        "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
-    }
 
 
 class _Bringup:
@@ -247,12 +233,7 @@ class _Bringup:
     # -- processes ---------------------------------------------------------------------
 
     def start(self, service: Service) -> procs.Tracked:
-        log = self.config.logs / f"{service.name}.out"
-        proc = procs.spawn(
-            service.argv, env={**self.env, **service.env}, log=log, cwd=self.config.directory
-        )
-        self.state.record(proc)
-        return proc
+        return launch(self.state, service)
 
     def fail(self, service: Service, what: str) -> DevcloudError:
         parts = [f"{service.name} {what}"]

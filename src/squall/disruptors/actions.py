@@ -16,13 +16,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from squall.devcloud import procs
+from squall.devcloud import control, procs
 from squall.devcloud.config import DevcloudConfig, load_config
-from squall.devcloud.services import Probe, Service, all_services
-from squall.devcloud.state import State
-from squall.devcloud.state import load as load_state
-from squall.devcloud.up import SYSTEM_PATH
-from squall.errors import FaultError
+from squall.errors import DevcloudError, FaultError
 from squall.hosts.inventory import Host
 from squall.hosts.transport import command_line, transport_for
 
@@ -180,55 +176,23 @@ def _command_holds(check: CommandCheck, rc: int, stdout: str) -> bool:
     return True
 
 
-# -- devcloud services -------------------------------------------------------------------
+# -- devcloud services (through squall.devcloud.control, as ``up`` starts them) ----------
 
 
-def _devcloud(directory: str) -> tuple[DevcloudConfig, State]:
-    state = load_state(load_config(directory=Path(directory)).state_file)
-    if state is None:
-        raise FaultError(f"no devcloud is recorded in {directory}", hint="squall devcloud up")
-    return state.config, state
-
-
-def _service(config: DevcloudConfig, name: str) -> Service:
-    found = next((s for s in all_services(config) if s.name == name), None)
-    if found is None:
-        raise FaultError(f"the devcloud has no service {name!r}")
-    return found
+def _devcloud_config(directory: str) -> DevcloudConfig:
+    return load_config(directory=Path(directory))
 
 
 def _devcloud_up(check: DevcloudServiceUp) -> bool:
-    config, state = _devcloud(check.directory)
-    tracked = state.tracked(check.service)
-    if tracked is None or not procs.is_alive(tracked):
-        return False
-    service = _service(config, check.service)
-    if service.probe is Probe.HTTP and service.url:
-        return procs.http_answers(service.url, timeout=2)
-    if service.probe is Probe.TCP and service.port:
-        return procs.port_open(service.port)
-    return True
-
-
-def devcloud_env(config: DevcloudConfig) -> dict[str, str]:
-    """The environment ``squall devcloud up`` gives its services (as in devcloud.up)."""
-    return {
-        "PATH": f"{config.venv / 'bin'}:{SYSTEM_PATH}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "PYTHONWARNINGS": "ignore",
-        "OS_CLIENT_CONFIG_FILE": str(config.directory / "clouds.yaml"),
-    }
+    try:
+        return control.service_status(_devcloud_config(check.directory), check.service).ok
+    except DevcloudError as exc:
+        raise FaultError(exc.message, hint=exc.hint) from None
 
 
 def _start_devcloud(action: StartDevcloudService) -> str:
-    config, state = _devcloud(action.directory)
-    tracked = state.tracked(action.service)
-    if tracked is not None and procs.is_alive(tracked):
-        return f"devcloud service {action.service} already runs (PID {tracked.pid})"
-    service = _service(config, action.service)
-    env = {**devcloud_env(config), **service.env}
-    log = config.logs / f"{service.name}.out"
-    started = procs.spawn(service.argv, env=env, log=log, cwd=config.directory)
-    state.record(started)
-    return f"devcloud service {action.service} started (PID {started.pid})"
+    try:
+        started = control.start_service(_devcloud_config(action.directory), action.service)
+    except DevcloudError as exc:
+        raise FaultError(exc.message, hint=exc.hint) from None
+    return f"devcloud service {action.service} runs (PID {started.pid})"

@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 
@@ -86,3 +87,43 @@ def test_env_text_uses_the_recorded_ports(config):
     assert "http://127.0.0.1:5031/v3" in control.env_text(other)
     with pytest.raises(DevcloudError, match="unknown devcloud user"):
         control.env_text(config, "root")
+
+
+def _fake_service(config, binary):
+    """A stand-in for a venv executable: says its PATH, then sleeps."""
+    path = config.venv / "bin" / binary
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('#!/bin/sh\necho "PATH=$PATH"\nexec sleep 60\n')
+    path.chmod(0o755)
+
+
+def test_start_and_stop_one_service_by_name(config):
+    _fake_service(config, "nova-conductor")
+    save(State(config, ready=True))
+    started = control.start_service(config, "nova-conductor")
+    try:
+        assert procs.is_alive(started)
+        recorded = load(config.state_file)
+        assert recorded is not None and recorded.tracked("nova-conductor") == started
+        assert control.start_service(config, "nova-conductor") == started  # already runs
+        assert control.service_status(config, "nova-conductor").pid == started.pid
+        assert control.stop_service(config, "nova-conductor", grace=5) == "stopped"
+        assert not procs.is_alive(started)
+        recorded = load(config.state_file)
+        assert recorded is not None and recorded.tracked("nova-conductor") is None
+        assert recorded.ready
+        assert control.stop_service(config, "nova-conductor") == "not running"
+        log = (config.logs / "nova-conductor.out").read_text()
+        assert f"PATH={config.venv / 'bin'}:" in log  # the environment `up` gives services
+    finally:
+        procs.signal_all([started.pid], signal.SIGKILL)
+
+
+def test_one_service_by_name_errors(config):
+    with pytest.raises(DevcloudError, match="no devcloud is recorded"):
+        control.start_service(config, "keystone")
+    save(State(config))
+    with pytest.raises(DevcloudError, match="no service 'nova-condutor'") as caught:
+        control.stop_service(config, "nova-condutor")
+    assert "nova-conductor" in (caught.value.hint or "")
+    assert control.service_status(config, "keystone").state == "stopped"
