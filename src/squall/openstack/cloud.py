@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from squall.errors import ConfigError
 from squall.openstack.credentials import CloudSpec, Credential
 from squall.openstack.journal import Journal, MemoryJournal, Tracker
-from squall.openstack.session import TokenKeeper, UserSession
+from squall.openstack.session import TokenFetch, TokenKeeper, UserSession
 
 if TYPE_CHECKING:
     from squall.openstack.cleanup import CleanupReport
@@ -52,7 +52,7 @@ class OpenStackEnv:
     keeper: TokenKeeper = field(default_factory=TokenKeeper)
     _sessions: dict[tuple[str, str], UserSession] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _retired_tokens: int = 0  # tokens of sessions already closed
+    _retired: list[TokenFetch] = field(default_factory=list)  # of closed sessions
 
     def __post_init__(self) -> None:
         if not self.clouds:
@@ -102,7 +102,7 @@ class OpenStackEnv:
         """Drop a session whose user is about to be deleted."""
         with self._lock:
             self._sessions = {k: s for k, s in self._sessions.items() if s is not session}
-            self._retired_tokens += session.tokens_issued
+            self._retired += session.tokens.fetches
         self.keeper.forget(session)
         session.close()
 
@@ -131,8 +131,13 @@ class OpenStackEnv:
     @property
     def tokens_issued(self) -> int:
         """Tokens keystone issued to this run's sessions (open and closed)."""
+        return len(self.token_fetches())
+
+    def token_fetches(self) -> list[TokenFetch]:
+        """Every token fetch of this run's sessions (open and closed), oldest first."""
         with self._lock:
-            return self._retired_tokens + sum(s.tokens_issued for s in self._sessions.values())
+            fetches = self._retired + [f for s in self._sessions.values() for f in s.tokens.fetches]
+        return sorted(fetches, key=lambda f: f.at)
 
     def close(self) -> None:
         self.keeper.stop()

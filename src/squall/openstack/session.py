@@ -3,9 +3,18 @@
 ``UserSession.open()`` authenticates and discovers the service endpoints once,
 outside any timed step. Iterations share the connection (keystoneauth sessions
 are thread-safe). ``refresh_if_expiring()`` swaps in a new token before the old one
-expires; the context's ``TokenKeeper`` thread calls it, so no iteration ever waits
-for keystone inside an atomic action. ``tokens_issued`` counts what keystone was
-asked for (the issue's "tokens per run <= users x clouds").
+expires; the ``TokenKeeper`` thread calls it, so no iteration ever waits for
+keystone inside an atomic action.
+
+When renewal happens depends on the token's lifetime (keystone's
+``[token] expiration``, an hour by default): the keeper renews once a token has
+less than ``min(REFRESH_MARGIN, lifetime / 2)`` left, and keystoneauth's own
+re-authentication on the request path (normally two minutes before expiry) is
+moved to ``min(120 s, lifetime / 10)`` before it, a fallback for a keeper that
+could not reach keystone. Every token fetch, whoever asks for it, is recorded in
+the session's ``TokenLog`` with the thread that made it: that is the count behind
+the issue's "tokens per run <= users x clouds", and the proof that no iteration
+thread fetched one.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +34,67 @@ from squall.openstack.errors import cloud_errors
 
 #: Rally's HTTP timeout (``openstack_client_http_timeout``), seconds
 HTTP_TIMEOUT = 180.0
-#: renew a token this long before it expires
+#: renew a token this long before it expires (at most; short tokens renew at half life)
 REFRESH_MARGIN = 600.0
+#: keystoneauth re-authenticates on the request path this long before expiry (its default)
+KEYSTONEAUTH_MIN_LIFE = 120.0
 #: services whose endpoints are discovered at open, so discovery is never timed
 SERVICES = ("compute", "network", "image", "block_storage")
+#: the name of the keeper's thread, as recorded in ``TokenFetch.thread``
+KEEPER_THREAD = "squall-tokens"
+
+
+@dataclass(frozen=True)
+class TokenFetch:
+    """One token keystone issued to a session: when (monotonic) and on which thread."""
+
+    at: float
+    thread: str
+
+    @property
+    def by_keeper(self) -> bool:
+        return self.thread == KEEPER_THREAD
+
+
+class TokenLog:
+    """The tokens fetched for one session, recorded by a wrapper around the auth plugin's
+    ``get_auth_ref`` (the one call every keystoneauth token request goes through)."""
+
+    def __init__(self) -> None:
+        self._fetches: list[TokenFetch] = []
+        self._lock = threading.Lock()
+
+    def record(self) -> None:
+        fetch = TokenFetch(at=time.monotonic(), thread=threading.current_thread().name)
+        with self._lock:
+            self._fetches.append(fetch)
+
+    @property
+    def fetches(self) -> list[TokenFetch]:
+        with self._lock:
+            return list(self._fetches)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._fetches)
+
+    def watch(self, auth: Any) -> None:
+        """Record every ``auth.get_auth_ref()`` call that returns a token."""
+        original: Callable[..., Any] = auth.get_auth_ref
+
+        def get_auth_ref(session: Any, **kwargs: Any) -> Any:
+            ref = original(session, **kwargs)
+            self.record()
+            return ref
+
+        auth.get_auth_ref = get_auth_ref
+
+
+def margins(lifetime: float | None) -> tuple[float, float]:
+    """(keeper's renewal margin, keystoneauth's fallback margin) for a token lifetime."""
+    if lifetime is None or lifetime <= 0:
+        return REFRESH_MARGIN, KEYSTONEAUTH_MIN_LIFE
+    return min(REFRESH_MARGIN, lifetime / 2), min(KEYSTONEAUTH_MIN_LIFE, lifetime / 10)
 
 
 @dataclass
@@ -38,18 +104,42 @@ class UserSession:
     spec: CloudSpec
     credential: Credential
     conn: Any  # openstack.connection.Connection
-    tokens_issued: int = 1
+    tokens: TokenLog = field(default_factory=TokenLog)
+    #: seconds a token lives (keystone's ``[token] expiration``), read from the first one
+    lifetime: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tokens.watch(self.conn.session.auth)
 
     @classmethod
     def open(cls, spec: CloudSpec, credential: Credential) -> UserSession:
         """Connect and authenticate; raise CloudError with a hint if that fails."""
-        conn = connect(spec, credential)
+        session = cls(spec=spec, credential=credential, conn=connect(spec, credential))
         with cloud_errors(f"authenticate {credential.label} at {spec.auth_url}"):
-            conn.authorize()
-        session = cls(spec=spec, credential=credential, conn=conn)
+            session.conn.authorize()
+        session.learn_lifetime()
         session.discover(SERVICES)
         return session
+
+    @property
+    def tokens_issued(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def margin(self) -> float:
+        """Renew the token when less than this is left (seconds)."""
+        return margins(self.lifetime)[0]
+
+    def learn_lifetime(self) -> None:
+        """Read the current token's lifetime and move keystoneauth's own re-auth threshold
+        below the keeper's margin, so the keeper renews first."""
+        ref = getattr(self.conn.session.auth, "auth_ref", None)
+        issued, expires = getattr(ref, "issued", None), getattr(ref, "expires", None)
+        if issued is None or expires is None:
+            return
+        self.lifetime = float((expires - issued).total_seconds())
+        self.conn.session.auth.MIN_TOKEN_LIFE_SECONDS = margins(self.lifetime)[1]
 
     @property
     def user_id(self) -> str:
@@ -84,23 +174,28 @@ class UserSession:
             return None
         return float(expires.timestamp() - time.time())
 
-    def refresh_if_expiring(self, margin: float = REFRESH_MARGIN) -> bool:
-        """Fetch a new token if the current one expires within ``margin`` seconds.
+    def refresh_due_in(self, margin: float | None = None) -> float | None:
+        """Seconds until the token should be renewed (<= 0: now); None if unknown."""
+        left = self.expires_in()
+        return None if left is None else left - (self.margin if margin is None else margin)
+
+    def refresh_if_expiring(self, margin: float | None = None) -> bool:
+        """Fetch a new token if the current one expires within ``margin`` seconds
+        (the session's own margin by default).
 
         The new token replaces the old one in one assignment, so concurrent
         requests keep a valid token throughout.
         """
-        left = self.expires_in()
-        if left is None or left > margin:
+        due = self.refresh_due_in(margin)
+        if due is None or due > 0:
             return False
         with self._lock:
-            left = self.expires_in()
-            if left is not None and left > margin:
+            due = self.refresh_due_in(margin)
+            if due is not None and due > 0:
                 return False
             auth, session = self.conn.session.auth, self.conn.session
             with cloud_errors(f"re-authenticate {self.credential.label}"):
                 auth.auth_ref = auth.get_auth_ref(session)
-            self.tokens_issued += 1
             return True
 
     def close(self) -> None:
@@ -137,14 +232,22 @@ def connect(spec: CloudSpec, credential: Credential) -> Any:
 
 
 class TokenKeeper:
-    """A daemon thread renewing the tokens of the given sessions before they expire."""
+    """A daemon thread renewing the tokens of the given sessions before they expire.
 
-    def __init__(self, period: float = 30.0, margin: float = REFRESH_MARGIN) -> None:
+    It sleeps until the first session's renewal is due (at most ``period`` seconds,
+    at least ``min_wait``), so tokens that live seconds are renewed in time too.
+    """
+
+    def __init__(
+        self, period: float = 30.0, margin: float | None = None, min_wait: float = 0.2
+    ) -> None:
         self.period = period
         self.margin = margin
+        self.min_wait = min_wait
         self._sessions: list[UserSession] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.errors: list[CloudError] = []
 
@@ -152,26 +255,40 @@ class TokenKeeper:
         with self._lock:
             self._sessions.append(session)
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._loop, name="squall-tokens", daemon=True
-                )
+                self._thread = threading.Thread(target=self._loop, name=KEEPER_THREAD, daemon=True)
                 self._thread.start()
+        self._wake.set()
 
     def forget(self, session: UserSession) -> None:
         with self._lock:
             self._sessions = [s for s in self._sessions if s is not session]
 
+    def next_wait(self) -> float:
+        """Seconds to sleep before the next round."""
+        with self._lock:
+            sessions = list(self._sessions)
+        dues = [d for s in sessions if (d := s.refresh_due_in(self.margin)) is not None]
+        return max(self.min_wait, min([self.period, *dues]))
+
+    def renew_due(self) -> None:
+        """One round: renew every session whose token is due."""
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            try:
+                session.refresh_if_expiring(self.margin)
+            except CloudError as exc:  # keystoneauth still re-auths on its own later
+                self.errors.append(exc)
+
     def _loop(self) -> None:
-        while not self._stop.wait(self.period):
-            with self._lock:
-                sessions = list(self._sessions)
-            for session in sessions:
-                try:
-                    session.refresh_if_expiring(self.margin)
-                except CloudError as exc:  # keystoneauth still re-auths on its own later
-                    self.errors.append(exc)
+        while not self._stop.is_set():
+            self._wake.wait(self.next_wait())
+            self._wake.clear()
+            if not self._stop.is_set():
+                self.renew_due()
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
