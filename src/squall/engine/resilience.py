@@ -5,7 +5,8 @@ disruptions on the run's clock, and every sample and fault event stored with the
 green for ``health_gate`` seconds (or refuses the run after ``health_timeout``), then
 schedules the disruptions ``at`` seconds from then. ``stop()`` cuts any fault still
 active short (it is restored), stops the monitors and writes what is left. Fault
-events published by hook actions during the run are stored too.
+events of the run's hook actions reach ``record_event`` (the engine hands it to them)
+and are stored too: each run keeps its own, however many run in one process.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-from squall.disruptors import events
 from squall.disruptors.base import Disruptor, TargetConfig
 from squall.disruptors.journal import FaultJournal
 from squall.disruptors.run import FaultEvent, Schedule, disrupt, plans
@@ -92,7 +92,8 @@ class ResilienceRun:
         with self._lock:
             self._pending_samples += samples
 
-    def _on_event(self, event: FaultEvent) -> None:
+    def record_event(self, event: FaultEvent) -> None:
+        """Keep one fault event of this run (from any thread); stored at the next flush."""
         record = FaultRecord(
             event.disruptor, event.target, event.phase, event.at, event.ok, event.detail
         )
@@ -116,7 +117,6 @@ class ResilienceRun:
     # -- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        events.subscribe(self._on_event)
         self._flusher = asyncio.get_running_loop().create_task(self._flush_loop())
         spec = self.spec
         if spec is None:
@@ -185,13 +185,13 @@ class ResilienceRun:
                 journal,
                 inventory=self.inventory,
                 run_id=self.run_id,
-                sink=events.publish,
+                sink=self.record_event,
                 stop=self._stop,
                 rng=rng,
             )
         except FaultError as exc:
             self.errors.append(exc.message)
-            events.publish(
+            self.record_event(
                 FaultEvent(disruptor.name, "-", "failed", time.time(), False, exc.message)
             )
 
@@ -203,7 +203,6 @@ class ResilienceRun:
             if self.monitors is not None:
                 await self.monitors.stop()
         finally:
-            events.unsubscribe(self._on_event)
             if self._flusher is not None:
                 self._flusher.cancel()
                 await asyncio.gather(self._flusher, return_exceptions=True)

@@ -20,6 +20,7 @@ from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.progress import NoProgress, Progress
 from squall.engine.resilience import ResilienceRun
 from squall.engine.workload import WorkloadEnv, WorkloadRun
+from squall.hooks.base import HookEnv
 from squall.plugins.registry import Registry
 from squall.results.records import Environment, RunStatus, WorkloadSummary
 from squall.runners.base import Runner
@@ -113,6 +114,9 @@ class TaskEngine:
         threads = min(MAX_THREADS, max([_workers(w) for w in self.task.workloads] + [4]))
         pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="squall-iter")
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="squall-store")
+        resilience = ResilienceRun(
+            self.task.resilience, self.store, self.run_id, self.options.context_items
+        )
         env = WorkloadEnv(
             store=self.store,
             run_id=self.run_id,
@@ -123,13 +127,11 @@ class TaskEngine:
             registry=self.registry,
             abort_on_sla=self.options.abort_on_sla_failure,
             context_items=self.options.context_items,
+            hook_env=HookEnv(run_id=self.run_id, fault_events=resilience.record_event),
         )
         poller = asyncio.ensure_future(self._poll_abort())
         summaries: list[WorkloadSummary] = []
         status = RunStatus.CRASHED
-        resilience = ResilienceRun(
-            self.task.resilience, self.store, self.run_id, self.options.context_items
-        )
         try:
             await resilience.start()  # monitors (and their health gate) before any load
             for subtask_index, subtask in enumerate(self.task.task.subtasks):

@@ -19,7 +19,7 @@ from squall.engine.executor import Executor, ScenarioCall
 from squall.engine.hooks import TIME_RESOLUTION, ArmedHook, HookRunner
 from squall.engine.progress import Counters, Progress, WorkloadStart
 from squall.errors import PluginError
-from squall.hooks.base import HookAction, Trigger
+from squall.hooks.base import HookAction, HookEnv, Trigger
 from squall.iteration import IterationResult
 from squall.plugins.base import Plugin
 from squall.plugins.registry import Registry
@@ -57,6 +57,8 @@ class WorkloadEnv:
     registry: Registry
     abort_on_sla: bool = False
     context_items: list[object] = field(default_factory=list)
+    #: what hook actions (disruptors) know of the run: its id and its fault-event record
+    hook_env: HookEnv = field(default_factory=HookEnv)
 
 
 class _Consumer:
@@ -188,7 +190,7 @@ class WorkloadRun:
             ArmedHook(
                 index=index,
                 description=hook.spec.description,
-                action=_plugin(hook.action_cls, HookAction)(hook.action_config),
+                action=_plugin(hook.action_cls, HookAction)(hook.action_config, self.env.hook_env),
                 trigger=_plugin(hook.trigger_cls, Trigger)(hook.trigger_config),
             )
             for index, hook in enumerate(self.vw.hooks)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
 from squall.plugins.base import Plugin
 from squall.plugins.families import Family
+
+if TYPE_CHECKING:
+    from squall.disruptors.run import FaultEvent
 
 EventType = Literal["time", "iteration"]
 
@@ -49,13 +53,27 @@ class HookOutcome:
     output: dict[str, Any] | None = None
 
 
+def _drop(_: FaultEvent) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class HookEnv:
+    """What a hook action knows of the run that fires it: its id, and where the fault
+    events it causes go (the run's own record; nowhere when fired outside a run)."""
+
+    run_id: str | None = None
+    fault_events: Callable[[FaultEvent], None] = _drop
+
+
 class HookAction(Plugin):
     """Something done when a trigger fires. ``run()`` blocks; it runs off the loop."""
 
     family: ClassVar = Family.HOOK
 
-    def __init__(self, config: BaseModel) -> None:
+    def __init__(self, config: BaseModel, env: HookEnv | None = None) -> None:
         self.config = config
+        self.env = env or HookEnv()
 
     @abstractmethod
     def run(self) -> HookOutcome:

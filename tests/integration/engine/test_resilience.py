@@ -354,3 +354,60 @@ subtasks:
         cli.kill()
         proc.kill()
         proc.wait()
+
+
+def _freeze_hook_task(title: str, tag: str, journal: Path) -> str:
+    return f"""
+squall: 1
+title: {title}
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        args: {{sleep: 0.05}}
+        runner: {{type: constant_for_duration, duration: 3, concurrency: 1}}
+        hooks:
+          - action: {{disruptor: {{process: {{name: {tag}, action: freeze}}, down: 1,
+                                 journal: {journal}}}}}
+            trigger: {{event: {{unit: time, at: [1]}}}}
+"""
+
+
+def test_two_runs_in_one_process_keep_their_own_fault_events(store, tmp_path):
+    """As in the server: two runs at once, each freezing its own process from a hook;
+    each run stores only its own fault's events, and journals them under its id."""
+    first, second = sleeper_tag(), sleeper_tag()
+    journal = tmp_path / "faults.jsonl"
+    try:
+        registry = load_registry()
+        engines = [
+            TaskEngine(
+                validate_task(load_text(_freeze_hook_task(name, tag, journal), "t.yaml"), registry),
+                store,
+                current_environment(),
+                registry=registry,
+            )
+            for name, (tag, _) in (("one", first), ("two", second))
+        ]
+
+        async def both():
+            return await asyncio.gather(*(e.run() for e in engines))
+
+        outcomes = asyncio.run(both())
+        for outcome, (tag, proc) in zip(outcomes, (first, second), strict=True):
+            assert outcome.status is RunStatus.FINISHED
+            (hook,) = outcome.summaries[0].hook_results
+            assert hook.status == "success", hook.error
+            events = SampleStore(store).events(outcome.run_id)
+            assert [e.phase for e in events] == ["inject", "effect", "restore", "recovered"]
+            assert {e.disruptor for e in events} == {f"process:freeze:{tag}"}
+            assert proc.poll() is None
+        begun = [json.loads(line) for line in journal.read_text().splitlines() if '"begin"' in line]
+        assert sorted((b["run_id"], b["disruptor"]) for b in begun) == sorted(
+            (o.run_id, f"process:freeze:{tag}")
+            for o, (tag, _) in zip(outcomes, (first, second), strict=True)
+        )
+    finally:
+        for _, proc in (first, second):
+            proc.kill()
+            proc.wait()

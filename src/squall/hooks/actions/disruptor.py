@@ -8,12 +8,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from squall.disruptors import events
 from squall.disruptors.base import Disruptor, TargetConfig
 from squall.disruptors.journal import FaultJournal
 from squall.disruptors.run import FaultOutcome, Schedule, disrupt
 from squall.errors import ConfigError, SquallError
-from squall.hooks.base import HookAction, HookOutcome
+from squall.hooks.base import HookAction, HookEnv, HookOutcome
 from squall.hosts.inventory import Inventory, load_inventory
 from squall.hosts.select import Duration, Mode
 from squall.plugins.families import Family
@@ -55,7 +54,9 @@ class FaultOptions(BaseModel):
     seed: int | None = Field(None, description="seed of random targets and durations")
 
 
-def fire(disruptor: Disruptor, options: FaultOptions) -> list[FaultOutcome]:
+def fire(disruptor: Disruptor, options: FaultOptions, env: HookEnv) -> list[FaultOutcome]:
+    """Carry the disruption out; its events go to the run in ``env``, its journal entries
+    carry the run's id (so ``squall faults cleanup --run`` finds them)."""
     inventory: Inventory | None = None
     if options.inventory:
         inventory = load_inventory(Path(options.inventory))
@@ -70,7 +71,8 @@ def fire(disruptor: Disruptor, options: FaultOptions) -> list[FaultOutcome]:
         schedule,
         journal,
         inventory=inventory,
-        sink=events.publish,
+        run_id=env.run_id,
+        sink=env.fault_events,
         rng=random.Random(options.seed),
     )
 
@@ -137,6 +139,6 @@ class DisruptorAction(HookAction):
         assert isinstance(cfg, DisruptorAction.Config)
         name, args = cfg.plugin()
         try:
-            return outcome_of(fire(build(name, args), cfg))
+            return outcome_of(fire(build(name, args), cfg, self.env))
         except SquallError as exc:
             return failed(exc)

@@ -56,6 +56,6 @@ class FaultInjection(HookAction):
             tr = cfg.translation()
             down = cfg.down if tr.down == 0 else Duration(low=tr.down, high=tr.down)
             options = cfg.model_copy(update={"down": down})
-            return outcome_of(fire(build(tr.disruptor, tr.args), options))
+            return outcome_of(fire(build(tr.disruptor, tr.args), options, self.env))
         except SquallError as exc:
             return failed(exc)
