@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from squall.api.environment import current_environment
 from squall.engine.abort import AbortReason, AbortSignal
+from squall.engine.loop import new_loop
 from squall.engine.progress import Progress
 from squall.engine.task_engine import RunOptions, RunOutcome, TaskEngine
 from squall.plugins.registry import Registry
@@ -84,9 +85,10 @@ def start(
     engine.create()
     if callable(on_created):
         on_created(engine.run_id)
-    if not handle_signals:
-        return asyncio.run(engine.run())
-    return asyncio.run(_run_with_signals(engine))
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        if not handle_signals:
+            return runner.run(engine.run())
+        return runner.run(_run_with_signals(engine))
 
 
 async def _run_with_signals(engine: TaskEngine) -> RunOutcome:
