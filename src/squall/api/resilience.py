@@ -86,10 +86,17 @@ class ResilienceReport:
     availability: float = 1.0
     success: float = 1.0
     recovery: float = 1.0
+    started: float | None = None
+    """Wall-clock time of the first sample or event: times are shown relative to it."""
 
     @property
     def score(self) -> float:
         return 100.0 * self.availability * self.success * self.recovery
+
+    @property
+    def empty(self) -> bool:
+        """True for a run that had neither monitors nor faults (nothing to show)."""
+        return not (self.targets or self.faults or self.events)
 
 
 def fault_spans(events: list[FaultRecord]) -> list[tuple[FaultSpan, str, bool, float | None]]:
@@ -126,6 +133,7 @@ def analyse(
     by_workload = iterations if isinstance(iterations, dict) else {"load": iterations}
     iterations = [p for points in by_workload.values() for p in points]
     report = ResilienceReport(run_id, events=events)
+    report.started = min([s.at for s in samples] + [e.at for e in events], default=None)
     spans = fault_spans(events)
     first_fault = spans[0][0].injected if spans else None
     series: dict[tuple[str, str], list[Point]] = defaultdict(list)
@@ -206,10 +214,13 @@ def report(store: Store, ref: str) -> ResilienceReport:
     """The resilience report of run ``ref`` (id, unique prefix or 'last')."""
     run = store.get_run(ref)
     stored = SampleStore(store)
+    samples, events = stored.samples(run.id), stored.events(run.id)
+    if not samples and not events:  # no resilience side: the iterations need not be read
+        return ResilienceReport(run.id)
     iterations = {
         f"{w.subtask_index}.{w.workload_index} {w.config.get('scenario', {}).get('name', '?')}": [
             Point(it.timestamp, it.error is None, it.duration) for it in store.iterations(w.id)
         ]
         for w in run.workloads
     }
-    return analyse(run.id, stored.samples(run.id), stored.events(run.id), iterations)
+    return analyse(run.id, samples, events, iterations)

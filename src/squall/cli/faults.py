@@ -162,41 +162,75 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def print_report(result: resilience_api.ResilienceReport) -> None:
+def _at(value: float | None, origin: float | None) -> str:
+    """A wall-clock time as seconds since the report's first sample or event."""
+    if value is None:
+        return "open"
+    return f"+{value - (origin if origin is not None else value):.1f}"
+
+
+#: downtime windows listed per target; the rest are counted
+MAX_WINDOWS = 4
+
+
+def _windows(target: resilience_api.TargetDowntime, origin: float | None) -> str:
+    shown = [f"{_at(w.start, origin)}..{_at(w.end, origin)}" for w in target.windows]
+    extra = len(shown) - MAX_WINDOWS
+    text = ", ".join(shown[:MAX_WINDOWS]) + (f" (+{extra} more)" if extra > 0 else "")
+    return text or "-"
+
+
+def _targets_table(result: resilience_api.ResilienceReport) -> Table:
     targets = Table(title="Downtime per target", show_edge=False, header_style="bold")
-    for col in ("monitor", "target", "samples", "windows", "downtime s", "longest s", "baseline s"):
+    columns = ("monitor", "target", "samples", "windows (s from start)", "downtime s",
+               "longest s", "baseline s")  # fmt: skip
+    for col in columns:
         targets.add_column(col)
     for t in result.targets:
         targets.add_row(
-            t.monitor, t.target, str(t.samples), str(len(t.windows)),
+            t.monitor, t.target, str(t.samples), _windows(t, result.started),
             _seconds(t.downtime), _seconds(t.longest), _seconds(t.baseline),
         )  # fmt: skip
-    out.print(targets)
-    for fault in result.faults:
-        state = "recovered" if fault.recovered else "NOT recovered"
-        failed, total = fault.iterations
-        out.print(
-            Text.assemble(
-                (f"{fault.fault.label} on {fault.target}", "bold"),
-                f": {state}; {failed} of {total} iterations failed during it",
-            )
+    return targets
+
+
+def _print_fault(fault: resilience_api.FaultImpact, origin: float | None) -> None:
+    state = "recovered" if fault.recovered else "NOT recovered"
+    failed, total = fault.iterations
+    span = fault.fault
+    out.print(
+        Text.assemble(
+            (f"{span.label} on {fault.target}", "bold"),
+            f" (injected {_at(span.injected, origin)} s, restored {_at(span.restored, origin)}"
+            f" s): {state}; {failed} of {total} iterations failed during it",
         )
-        table = Table(show_edge=False, header_style="bold")
-        for col in ("target", "detect s", "downtime s", "after restore s", "MTTR s", "latency x"):
-            table.add_column(col)
-        for name, imp in fault.per_target.items():
-            ratio = "-" if imp.degradation is None else f"{imp.degradation:.2f}"
-            table.add_row(
-                name, _seconds(imp.detect), _seconds(imp.downtime),
-                _seconds(imp.recover_after_restore), _seconds(imp.mttr), ratio,
-            )  # fmt: skip
+    )
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("target", "detect s", "downtime s", "after restore s", "MTTR s", "latency x"):
+        table.add_column(col)
+    for name, imp in fault.per_target.items():
+        ratio = "-" if imp.degradation is None else f"{imp.degradation:.2f}"
+        table.add_row(
+            name, _seconds(imp.detect), _seconds(imp.downtime),
+            _seconds(imp.recover_after_restore), _seconds(imp.mttr), ratio,
+        )  # fmt: skip
+    if fault.per_target:
         out.print(table)
-        for label, w in fault.workloads.items():
-            inflation = "-" if w.inflation is None else f"{w.inflation:.2f}x"
-            out.print(
-                f"  workload {label}: {w.failed} of {w.total} iterations failed, "
-                f"duration {inflation} the baseline"
-            )
+    for label, w in fault.workloads.items():
+        inflation = "-" if w.inflation is None else f"{w.inflation:.2f}x"
+        out.print(
+            f"  workload {label}: {w.failed} of {w.total} iterations failed, "
+            f"duration {inflation} the baseline"
+        )
+
+
+def print_report(result: resilience_api.ResilienceReport) -> None:
+    """The resilience summary: downtime windows per monitored target, each fault's
+    impact (detect, recover, failed iterations, latency inflation) and the score."""
+    if result.targets:
+        out.print(_targets_table(result))
+    for fault in result.faults:
+        _print_fault(fault, result.started)
     out.print(
         f"resilience score {result.score:.1f} (availability {result.availability:.3f} x "
         f"load success {result.success:.3f} x recovery {result.recovery:.3f})"

@@ -12,8 +12,10 @@ from rich.text import Text
 
 from squall.api import exports as exports_api
 from squall.api import openstack as openstack_api
+from squall.api import resilience as resilience_api
 from squall.api import tasks as tasks_api
 from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
+from squall.cli.faults import print_report as print_resilience
 from squall.cli.options import DbOption, PluginPathOption, open_store, registry
 from squall.cli.render import TerminalProgress, summary_block, terminal
 from squall.cli.task_reports import register as register_report_commands
@@ -100,10 +102,12 @@ def start(  # noqa: PLR0913 - Rally's option set, plus the cloud
             on_created=lambda run_id: out.print(f"Run {run_id} started: {task.task.title}"),
         )
         run = store.get_run(outcome.run_id)
+        resilience = resilience_api.report(store, outcome.run_id)
         leaks = openstack_api.finish(items, outcome.run_id)
     finally:
         store.close()
     _print_run(run)
+    _print_resilience(resilience)
     _print_leaks(run.id, leaks)
     _verdict(run)
 
@@ -126,6 +130,14 @@ def _print_run(run: RunRecord) -> None:
                     w.summary, f"[{w.subtask_index}.{w.workload_index}] {w.subtask_title}"
                 )
             )
+
+
+def _print_resilience(report: resilience_api.ResilienceReport) -> None:
+    """Monitors' downtime and the faults' impact, for a run that had either."""
+    if not report.empty:
+        out.print()
+        out.print(Text("Resilience", style="bold"))
+        print_resilience(report)
 
 
 def _verdict(run: RunRecord) -> None:
@@ -175,6 +187,7 @@ def show(run: RunRef, db: DbOption = None) -> None:
     store = open_store(db, existing=True)
     try:
         record = tasks_api.show(store, run)
+        resilience = resilience_api.report(store, record.id)
     finally:
         store.close()
     env = record.environment
@@ -182,6 +195,7 @@ def show(run: RunRef, db: DbOption = None) -> None:
     out.print(f"status {record.status}, format {record.source_format}, tags {record.tags or '-'}")
     out.print(f"squall {env.squall_version}, Python {env.python}, host {env.host}")
     _print_run(record)
+    _print_resilience(resilience)
 
 
 @app.command()
