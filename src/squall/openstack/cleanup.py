@@ -3,7 +3,8 @@
 ``plan()`` (pure) merges journal rows and resources discovered by name into one
 list of ``Leftover`` in dependency order: servers first, then floating IPs,
 router interfaces and gateways, ports, routers, subnets, networks, security
-groups, snapshots, volumes, images, keypairs, flavors, volume types, and
+groups, snapshots, volumes, images, server groups, hosts of aggregates,
+aggregates, keypairs, flavors, QoS associations, QoS specs, volume types, and
 keystone roles, services, users and projects last. ``Cleaner`` deletes one kind
 at a time (concurrently within a kind, rate-limited), treats "not found" as done,
 waits until servers, volumes and snapshots are really gone, and marks journal
@@ -22,7 +23,7 @@ from typing import Any
 from squall.errors import CloudError
 from squall.openstack.errors import ResourceNotFound, cloud_errors
 from squall.openstack.inventory import Found, list_kind
-from squall.openstack.journal import EntryState, Journal, JournalEntry, ResourceKind
+from squall.openstack.journal import EntryState, Journal, JournalEntry, ResourceKind, link_child
 from squall.openstack.waiters import WaitPolicy, resolve, wait_for_delete
 
 K = ResourceKind
@@ -42,8 +43,12 @@ ORDER: tuple[ResourceKind, ...] = (
     K.VOLUME,
     K.IMAGE,
     K.SERVER_GROUP,
+    K.AGGREGATE_HOST,
+    K.AGGREGATE,
     K.KEYPAIR,
     K.FLAVOR,
+    K.QOS_ASSOCIATION,
+    K.QOS,
     K.VOLUME_TYPE,
     K.ROLE,
     K.SERVICE,
@@ -264,6 +269,38 @@ def _snapshot(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
     _gone(lambda: conn.block_storage.get_snapshot(item.id), policy, f"snapshot {item.id}")
 
 
+def _aggregate_host(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
+    if item.parent_id and item.id:
+        host = link_child(item.parent_id, item.id)
+        conn.compute.remove_host_from_aggregate(item.parent_id, host)
+
+
+def _aggregate(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
+    """Nova refuses to delete an aggregate that still has hosts: remove them first."""
+    compute = conn.compute
+    aggregate = compute.get_aggregate(item.id)
+    for host in aggregate.hosts or []:
+        try:
+            with cloud_errors(f"remove host {host} from aggregate {item.id}"):
+                compute.remove_host_from_aggregate(aggregate, host)
+        except ResourceNotFound:  # removed meanwhile
+            continue
+    compute.delete_aggregate(item.id, ignore_missing=True)
+
+
+def _qos_association(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
+    if item.parent_id and item.id:
+        type_id = link_child(item.parent_id, item.id)
+        conn.block_storage.disassociate_qos_spec(item.parent_id, type_id)
+
+
+def _qos(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
+    """Cinder refuses to delete a QoS spec in use: disassociate it from every type first."""
+    storage = conn.block_storage
+    storage.disassociate_all_qos_spec(item.id)
+    storage.delete_qos_spec(item.id, ignore_missing=True)
+
+
 def _keypair(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
     owner = item.user_id or item.parent_id
     conn.compute.delete_keypair(item.id, ignore_missing=True, user_id=owner)
@@ -304,8 +341,12 @@ DELETERS: dict[ResourceKind, Deleter] = {
     K.VOLUME: _volume,
     K.IMAGE: _simple(lambda c: c.image.delete_image),
     K.SERVER_GROUP: _simple(lambda c: c.compute.delete_server_group),
+    K.AGGREGATE_HOST: _aggregate_host,
+    K.AGGREGATE: _aggregate,
     K.KEYPAIR: _keypair,
     K.FLAVOR: _simple(lambda c: c.compute.delete_flavor),
+    K.QOS_ASSOCIATION: _qos_association,
+    K.QOS: _qos,
     K.VOLUME_TYPE: _simple(lambda c: c.block_storage.delete_type),
     K.ROLE: _simple(lambda c: c.identity.delete_role),
     K.SERVICE: _simple(lambda c: c.identity.delete_service),

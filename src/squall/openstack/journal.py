@@ -33,6 +33,8 @@ class ResourceKind(StrEnum):
     KEYPAIR = "nova.keypair"
     FLAVOR = "nova.flavor"
     SERVER_GROUP = "nova.server_group"
+    AGGREGATE_HOST = "nova.aggregate_host"  # a link: see ``link_id``
+    AGGREGATE = "nova.aggregate"
     FLOATING_IP = "neutron.floating_ip"
     ROUTER_INTERFACE = "neutron.router_interface"
     ROUTER_GATEWAY = "neutron.router_gateway"
@@ -46,11 +48,28 @@ class ResourceKind(StrEnum):
     VOLUME_BACKUP = "cinder.backup"
     VOLUME = "cinder.volume"
     VOLUME_TYPE = "cinder.volume_type"
+    QOS_ASSOCIATION = "cinder.qos_association"  # a link: see ``link_id``
+    QOS = "cinder.qos"
     IMAGE = "glance.image"
     ROLE = "keystone.role"
     SERVICE = "keystone.service"
     USER = "keystone.user"
     PROJECT = "keystone.project"
+
+
+def link_id(parent_id: str, child: str) -> str:
+    """The resource id of a link between two resources (a host in an aggregate, a QoS
+    spec associated with a volume type), journaled with ``parent_id`` as its parent.
+
+    The id names both ends, so that two links to the same child (one host in two
+    aggregates) stay two journal rows and two leftovers.
+    """
+    return f"{parent_id}/{child}"
+
+
+def link_child(parent_id: str, resource_id: str) -> str:
+    """The child end of the link ``link_id(parent_id, child)``."""
+    return resource_id.removeprefix(f"{parent_id}/")
 
 
 class EntryState(StrEnum):

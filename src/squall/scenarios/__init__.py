@@ -19,6 +19,25 @@ BUILTIN: dict[str, str] = {
     "NovaServers.boot_server": "squall.scenarios.openstack.nova_servers:BootServer",
     "NovaServers.boot_and_show_server": "squall.scenarios.openstack.nova_servers:BootAndShowServer",
     "NovaServers.list_servers": "squall.scenarios.openstack.nova_servers:ListServers",
+    "NovaAggregates.list_aggregates": ("squall.scenarios.openstack.nova_aggregates:ListAggregates"),
+    "NovaAggregates.create_and_list_aggregates": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAndListAggregates"
+    ),
+    "NovaAggregates.create_and_delete_aggregate": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAndDeleteAggregate"
+    ),
+    "NovaAggregates.create_and_update_aggregate": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAndUpdateAggregate"
+    ),
+    "NovaAggregates.create_aggregate_add_and_remove_host": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAggregateAddAndRemoveHost"
+    ),
+    "NovaAggregates.create_and_get_aggregate_details": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAndGetAggregateDetails"
+    ),
+    "NovaAggregates.create_aggregate_add_host_and_boot_server": (
+        "squall.scenarios.openstack.nova_aggregates:CreateAggregateAddHostAndBootServer"
+    ),
     "NovaAvailabilityZones.list_availability_zones": (
         "squall.scenarios.openstack.nova_availability_zones:ListAvailabilityZones"
     ),
@@ -247,6 +266,12 @@ BUILTIN: dict[str, str] = {
     ),
     "NeutronTrunks.create_and_list_trunks": (
         "squall.scenarios.openstack.neutron_trunks:CreateAndListTrunks"
+    ),
+    "CinderQos.create_and_list_qos": ("squall.scenarios.openstack.cinder_qos:CreateAndListQos"),
+    "CinderQos.create_and_get_qos": ("squall.scenarios.openstack.cinder_qos:CreateAndGetQos"),
+    "CinderQos.create_and_set_qos": ("squall.scenarios.openstack.cinder_qos:CreateAndSetQos"),
+    "CinderQos.create_qos_associate_and_disassociate_type": (
+        "squall.scenarios.openstack.cinder_qos:CreateQosAssociateAndDisassociateType"
     ),
     "CinderVolumeBackups.create_incremental_volume_backup": (
         "squall.scenarios.openstack.cinder_volume_backups:CreateIncrementalVolumeBackup"

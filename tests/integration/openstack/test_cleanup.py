@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from squall.openstack.cleanup import Cleaner, plan
-from squall.openstack.journal import MemoryJournal, ResourceKind, Tracker
+from squall.openstack.journal import MemoryJournal, ResourceKind, Tracker, link_id
 from squall.openstack.naming import NameGenerator
 
 pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
@@ -38,3 +38,46 @@ def test_cleanup_is_idempotent(conn):
     report = Cleaner(conn, journal).run(items)
     assert report.ok and [i.id for i in report.deleted] == [group.id]
     assert Cleaner(conn, journal).run(plan(journal.entries(RUN), [])).planned == []
+
+
+def _tracked(tracker, kind, name, create):
+    """Journal, create (``create(name)``), complete the row: as squall does."""
+    entry = tracker.begin(kind, name)
+    resource = create(name)
+    tracker.created(entry, str(resource.id))
+    return resource
+
+
+def test_links_are_undone_before_their_parents_are_deleted(conn):
+    """A QoS spec still associated with a volume type and an aggregate still holding a
+    host (one link journaled, one whose call never answered) are deleted all the same."""
+    journal = MemoryJournal()
+    tracker = Tracker(journal, RUN, "devcloud/RegionOne", scope="w")
+    names = NameGenerator(RUN)
+    storage, compute = conn.block_storage, conn.compute
+    vtype = _tracked(
+        tracker, ResourceKind.VOLUME_TYPE, names(), lambda n: storage.create_type(name=n)
+    )
+    qos = _tracked(tracker, ResourceKind.QOS, names(), lambda n: storage.create_qos_spec(name=n))
+    link = link_id(qos.id, vtype.id)
+    tracker.created(
+        tracker.begin(ResourceKind.QOS_ASSOCIATION, link, parent_id=qos.id),
+        link,
+    )
+    storage.associate_qos_spec(qos, vtype.id)
+    aggregate = _tracked(
+        tracker, ResourceKind.AGGREGATE, names(), lambda n: compute.create_aggregate(name=n)
+    )
+    host = next(iter(compute.hypervisors(details=True))).service_details["host"]
+    tracker.begin(  # killed before nova answered: the row has no id
+        ResourceKind.AGGREGATE_HOST, link_id(str(aggregate.id), host), parent_id=str(aggregate.id)
+    )
+    compute.add_host_to_aggregate(aggregate, host)
+
+    report = Cleaner(conn, journal).run(plan(journal.entries(RUN), []))
+
+    assert report.ok, report.failed
+    assert storage.find_qos_spec(qos.id) is None
+    assert storage.find_type(vtype.id) is None
+    assert compute.find_aggregate(str(aggregate.id)) is None
+    assert journal.entries(RUN) == []

@@ -2,7 +2,7 @@ import time
 
 from squall.openstack.cleanup import ORDER, RateLimiter, plan
 from squall.openstack.inventory import Found
-from squall.openstack.journal import EntryState, JournalEntry, ResourceKind
+from squall.openstack.journal import EntryState, JournalEntry, ResourceKind, link_child, link_id
 
 K = ResourceKind
 RUN = "0ba6676558a9444ea6e2b324faca2a50"
@@ -59,3 +59,23 @@ def test_rate_limiter_spaces_calls():
         limiter.wait()
     assert limiter._next - start >= 5 / 200.0 - 1e-6  # the schedule, not a timing assertion
     RateLimiter(rate=0).wait()  # unlimited never sleeps
+
+
+def test_links_are_undone_before_their_parents_are_deleted():
+    rank = {k: i for i, k in enumerate(ORDER)}
+    assert rank[K.SERVER] < rank[K.AGGREGATE_HOST] < rank[K.AGGREGATE]
+    assert rank[K.QOS_ASSOCIATION] < rank[K.QOS] < rank[K.VOLUME_TYPE]
+
+
+def test_one_host_in_two_aggregates_is_two_leftovers():
+    host_in_a, host_in_b = link_id("7", "compute1"), link_id("8", "compute1")
+    entries = [
+        entry(1, K.AGGREGATE, "squall-0ba66765-a0000000", rid="7"),
+        entry(2, K.AGGREGATE, "squall-0ba66765-a1111111", rid="8"),
+        entry(3, K.AGGREGATE_HOST, host_in_a, rid=host_in_a, parent="7"),
+        entry(4, K.AGGREGATE_HOST, host_in_b, rid=host_in_b, parent="8"),
+    ]
+    items = plan(entries, [])
+    links = [(i.parent_id, link_child(i.parent_id or "", i.id or "")) for i in items[:2]]
+    assert sorted(links) == [("7", "compute1"), ("8", "compute1")]
+    assert [i.kind for i in items[2:]] == [K.AGGREGATE, K.AGGREGATE]

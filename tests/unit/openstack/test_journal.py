@@ -51,3 +51,12 @@ def test_deleted_is_per_run_and_kind(journal):
     journal.deleted(RUN, ResourceKind.SUBNET, "same-id")
     journal.deleted(RUN, ResourceKind.NETWORK, "same-id")
     assert [e.id for e in journal.entries()] == [other]
+
+
+def test_a_link_id_names_both_ends_and_gives_the_child_back():
+    from squall.openstack.journal import link_child, link_id
+
+    rid = link_id("8", "devcloud-compute1")
+    assert rid != link_id("7", "devcloud-compute1")
+    assert link_child("8", rid) == "devcloud-compute1"
+    assert link_child("qos", link_id("qos", "type/with/slashes")) == "type/with/slashes"

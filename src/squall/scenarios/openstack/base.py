@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from squall.openstack.cloud import OpenStackEnv, workload_scope
 from squall.openstack.errors import cloud_errors
-from squall.openstack.journal import ResourceKind, Tracker
+from squall.openstack.journal import ResourceKind, Tracker, link_id
 from squall.openstack.naming import NameGenerator
 from squall.openstack.tenants import CloudUser, Tenant, Users
 from squall.openstack.waiters import (
@@ -159,9 +159,17 @@ class OpenStackScenario(Scenario):
     def tracker(self) -> Tracker:
         return self.env.tracker(self.context.run_id, scope=self._scope)
 
-    def track(self, kind: ResourceKind, name: str, *, project_id: str | None = None) -> int:
+    def track(
+        self,
+        kind: ResourceKind,
+        name: str,
+        *,
+        project_id: str | None = None,
+        parent_id: str | None = None,
+    ) -> int:
         """Journal a resource about to be created (call BEFORE the create call)."""
-        return self.tracker.begin(kind, name, project_id=project_id or self.user.project_id)
+        project = project_id or self.user.project_id
+        return self.tracker.begin(kind, name, project_id=project, parent_id=parent_id)
 
     def tracked(self, entry: int, resource_id: str) -> None:
         """Complete the journal row once the create call returned an id."""
@@ -193,6 +201,25 @@ class OpenStackScenario(Scenario):
             raise
         self.tracked(entry, str(getattr(resource, "id", "")))
         return resource
+
+    def link_tracked(
+        self, kind: ResourceKind, action: str, parent_id: str, child: str, make: Callable[[], Any]
+    ) -> str:
+        """Journal a link (a host added to an aggregate, a QoS spec associated with a
+        volume type), make it (timed as ``action``), complete the row; return its id.
+
+        Cleanup undoes a link before it deletes the parent (``ResourceKind`` order).
+        """
+        resource_id = link_id(parent_id, child)
+        entry = self.track(kind, resource_id, project_id="", parent_id=parent_id)
+        try:
+            with self.action(action):
+                make()
+        except BaseException:
+            self.tracker.failed(entry)
+            raise
+        self.tracked(entry, resource_id)
+        return resource_id
 
     # -- timing, errors, waits -----------------------------------------------------------
 

@@ -10,9 +10,8 @@ from squall.scenarios.openstack.base import OpenStackScenario
 OPENSTACK = {k: v for k, v in BUILTIN.items() if v.startswith("squall.scenarios.openstack.")}
 
 # Scenarios the gate task files of rally-openstack (rally-jobs/{nova,neutron,cinder,
-# glance,neutron-trunk}.yaml) run. Not provided yet: NovaAggregates.* and CinderQos.*
-# (their resources have no journal kind), NeutronNetworks.create_and_bind_ports (needs
-# the networking_agents context).
+# glance,neutron-trunk}.yaml) run. Not provided yet: NeutronNetworks.create_and_bind_ports
+# (needs the networking_agents context).
 GATE = [
     "NovaServers.boot_and_associate_floating_ip",
     "NovaServers.boot_and_bounce_server",
@@ -49,6 +48,13 @@ GATE = [
     "NovaHypervisors.list_hypervisors",
     "NovaHypervisors.statistics_hypervisors",
     "NovaServices.list_services",
+    "NovaAggregates.list_aggregates",
+    "NovaAggregates.create_and_list_aggregates",
+    "NovaAggregates.create_and_delete_aggregate",
+    "NovaAggregates.create_and_update_aggregate",
+    "NovaAggregates.create_aggregate_add_and_remove_host",
+    "NovaAggregates.create_and_get_aggregate_details",
+    "NovaAggregates.create_aggregate_add_host_and_boot_server",
     "Quotas.nova_get",
     "Quotas.nova_update",
     "Quotas.nova_update_and_delete",
@@ -102,6 +108,10 @@ GATE = [
     "CinderVolumes.create_volume_from_snapshot",
     "CinderVolumes.list_types",
     "CinderVolumes.list_volumes",
+    "CinderQos.create_and_list_qos",
+    "CinderQos.create_and_get_qos",
+    "CinderQos.create_and_set_qos",
+    "CinderQos.create_qos_associate_and_disassociate_type",
     "CinderVolumeTypes.create_and_delete_volume_type",
     "CinderVolumeTypes.create_and_get_volume_type",
     "CinderVolumeTypes.create_and_list_volume_types",
