@@ -15,7 +15,8 @@
       clients_per_server: 1
     placement: {spread: none}          # openstack: zones | hosts, anti_affinity
     clouds: {server: mycloud, client: mycloud}      # openstack only; may differ
-    controller: {loss_timeout: 30, register_timeout: 120}
+    openstack: {image: ubuntu-24.04, flavor: m1.small, external_network: public}
+    controller: {loss_timeout: 30, register_timeout: 120, listen: "203.0.113.5:7780"}
     execution: sequential              # or concurrent
     custom_tests: tests/               # optional: a folder of stdlib custom test files
     tests:
@@ -63,6 +64,10 @@ class ControllerOptions(_Strict):
         None,
         description="host:port agents reach the controller on (openstack only)",
     )
+    bind: str | None = Field(
+        None,
+        description="host:port the controller binds when it differs from `listen` (NAT)",
+    )
     loss_timeout: float = Field(30.0, gt=0)
     register_timeout: float = Field(120.0, gt=0)
     poll_wait: float = Field(10.0, gt=0, le=60)
@@ -74,6 +79,32 @@ class ControllerOptions(_Strict):
 class NetnsOptions(_Strict):
     mtu: int = Field(1500, ge=576, le=65000)
     nat: Literal["nft", "iptables"] = "nft"
+
+
+class VolumeOptions(_Strict):
+    """A Cinder volume attached to every client instance (fio's target, ``/dev/vdb``)."""
+
+    size: int = Field(1, ge=1, le=16384, description="GiB")
+    type: str | None = Field(None, description="volume type name (the default type if unset)")
+
+
+class OpenStackOptions(_Strict):
+    """How the ``openstack`` provider stages instances (KloudBuster's knobs)."""
+
+    image: str = Field("ubuntu", description="image name, id or regex (a stock cloud image)")
+    flavor: str = Field("m1.small", description="flavor name or id")
+    external_network: str | None = Field(
+        None, description="name or id; the first external network when unset"
+    )
+    tenancy: Literal["create", "existing"] = Field(
+        "create",
+        description="create projects and users (admin needed) or stage in the given user's",
+    )
+    volume: VolumeOptions | None = None
+    packages: list[str] | None = Field(
+        None, description="packages cloud-init installs (default: what the tests need)"
+    )
+    boot_timeout: float = Field(600.0, gt=0, description="seconds to wait for servers ACTIVE")
 
 
 class PlanTest(_Strict):
@@ -95,6 +126,7 @@ class Plan(_Strict):
     scale: Scale = Field(default_factory=Scale)
     placement: Placement = Field(default_factory=Placement)
     clouds: Clouds = Field(default_factory=Clouds)
+    openstack: OpenStackOptions = Field(default_factory=OpenStackOptions)
     controller: ControllerOptions = Field(default_factory=ControllerOptions)
     netns: NetnsOptions = Field(default_factory=NetnsOptions)
     execution: Literal["sequential", "concurrent"] = "sequential"

@@ -109,15 +109,36 @@ def tools_needed(plan: Plan) -> set[str]:
     return needed
 
 
-def make_provider(plan: Plan, run: str, run_dir: Path) -> Provider:
+def make_provider(plan: Plan, run: str, run_dir: Path, db: str | None = None) -> Provider:
+    """The plan's provider; ``db`` is the results store whose resource journal the
+    openstack provider writes (None: a journal in memory, cleanup then goes by names)."""
     if plan.provider == "netns":
         from squall.dataplane.providers.netns import NetnsProvider
 
         return NetnsProvider(run, run_dir, mtu=plan.netns.mtu, nat=plan.netns.nat)
-    raise ConfigError(
-        "the openstack data-plane provider is not available in this version",
-        hint="use provider: netns, or wait for squall's OpenStack package",
-    )
+    from squall.dataplane.providers.openstack import OpenStackProvider
+    from squall.openstack.journal import MemoryJournal
+
+    if db is None:
+        return OpenStackProvider(plan, run, run_dir, MemoryJournal())
+    from squall.results.journal import StoreJournal
+    from squall.results.store import Store
+
+    store = Store.open(db or None)
+    return OpenStackProvider(plan, run, run_dir, StoreJournal(store), on_close=store.close)
+
+
+def controller_bind(plan: Plan) -> tuple[str | None, int]:
+    """Where the controller listens on TCP: ``controller.bind``, else ``listen``."""
+    value = plan.controller.bind or plan.controller.listen
+    if not value:
+        return None, 0
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(
+            f"controller address {value!r} is not host:port", hint="write e.g. 192.0.2.10:7780"
+        )
+    return host.strip("[]"), int(port)
 
 
 def environment() -> dict[str, Any]:
@@ -137,7 +158,7 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         raise ConfigError(f"the plan cannot be staged: {exc}") from None
     run = options.run_id or uuid.uuid4().hex
     run_dir = options.workdir / run
-    provider = make_provider(plan, run, run_dir)
+    provider = make_provider(plan, run, run_dir, options.db)
     provider.preflight(topology, tools_needed(plan))
     run_dir.mkdir(parents=True, exist_ok=True)
     secret = protocol.new_secret()
@@ -169,7 +190,9 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
     saver = _Saver(run_dir, options.db)
     context = _Context(plan, topology, provider, controller, echo, options.on_started, saver)
     try:
-        await controller.start(unix=provider.controller_unix_socket(run_dir))
+        unix = provider.controller_unix_socket(run_dir)
+        host, port = (None, 0) if unix is not None else controller_bind(plan)
+        await controller.start(host=host, port=port, unix=unix)
         saver.save(record)
         await _stage(context, run, secret_file, run_dir)
         await _run_tests(context, record, run_dir)

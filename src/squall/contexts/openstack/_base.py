@@ -20,10 +20,10 @@ from squall.contexts.base import Context
 from squall.errors import CloudError
 from squall.openstack.cleanup import Cleaner, plan
 from squall.openstack.cloud import OpenStackEnv, workload_scope
-from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind, Tracker
 from squall.openstack.naming import NameGenerator
 from squall.openstack.tenants import Users
+from squall.openstack.tracked import tracked
 from squall.scenarios.base import ScenarioContext
 from squall.scenarios.openstack.base import default_users
 
@@ -83,16 +83,15 @@ class OpenStackContext(Context):
         resource_id: Callable[[T], str] = lambda r: str(getattr(r, "id", "")),
     ) -> T:
         """Journal, then call ``create(name)`` (errors translated), then complete the row."""
-        name = name or self.names()
-        entry = self.tracker.begin(kind, name, project_id=project_id, parent_id=parent_id)
-        try:
-            with cloud_errors(f"create {kind} {name}"):
-                resource = create(name)
-        except BaseException:
-            self.tracker.failed(entry)
-            raise
-        self.tracker.created(entry, resource_id(resource))
-        return resource
+        return tracked(
+            self.tracker,
+            kind,
+            name or self.names(),
+            create,
+            project_id=project_id,
+            parent_id=parent_id,
+            resource_id=resource_id,
+        )
 
     @abstractmethod
     def setup(self) -> None:
