@@ -13,7 +13,12 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from squall.dataplane.tools.base import IntervalMeasurement, Measurement, merge_counters
+from squall.dataplane.tools.base import (
+    IntervalMeasurement,
+    Measurement,
+    merge_counters,
+    merge_histograms,
+)
 from squall.stats.histogram import Histogram
 
 BAD_RATIO = 0.5
@@ -87,7 +92,7 @@ def summarize(
     for pair in measured:
         assert pair.measurement is not None
         merge_counters(sums, pair.measurement.counters)
-        _merge_hists(summary.histograms, pair.measurement.histograms)
+        merge_histograms(summary.histograms, pair.measurement.histograms)
         _host(summary.sources, pair.client_host, pair)
         _host(summary.destinations, pair.server_host, pair)
     for pair in pairs:
@@ -105,19 +110,12 @@ def summarize(
     return summary
 
 
-def _merge_hists(into: dict[str, Histogram], other: dict[str, Histogram]) -> None:
-    for name, hist in other.items():
-        if name not in into:
-            into[name] = Histogram(hist.range)
-        into[name].merge(hist)
-
-
 def _host(table: dict[str, HostFigures], host: str, pair: PairOutcome) -> None:
     figures = table.setdefault(host, HostFigures())
     figures.pairs += 1
     assert pair.measurement is not None
     merge_counters(figures.counters, pair.measurement.counters)
-    _merge_hists(figures.histograms, pair.measurement.histograms)
+    merge_histograms(figures.histograms, pair.measurement.histograms)
 
 
 def _failed(table: dict[str, HostFigures], host: str) -> None:
@@ -144,7 +142,7 @@ def merge_intervals(
             into.end = max(into.end, item.end)
             counts[key] = counts.get(key, 0) + 1
             merge_counters(into.counters, item.counters)
-            _merge_hists(into.histograms, item.histograms)
+            merge_histograms(into.histograms, item.histograms)
     for key, item in merged.items():
         item.counters = _finish_counters(item.counters, counts[key], averaged)
     return [merged[k] for k in sorted(merged)]

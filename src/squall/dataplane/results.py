@@ -19,12 +19,15 @@ from typing import Any
 
 from squall.dataplane.aggregate import HostFigures, PairOutcome, RepetitionSummary
 from squall.dataplane.controller.state import AgentRecord
+from squall.dataplane.live import LiveTest
 from squall.dataplane.tools.base import IntervalMeasurement
 from squall.errors import SquallError
 from squall.stats.histogram import Histogram
 
 SCHEMA = "squall.dataplane.run/1"
 RESULTS_FILE = "results.json"
+#: while a run is in progress: the repetitions running and their latest interim lines
+PROGRESS_FILE = "progress.json"
 PERCENTILES = (50.0, 90.0, 95.0, 99.0, 99.9)
 
 
@@ -43,6 +46,7 @@ class RunRecord:
     agents: list[AgentRecord] = field(default_factory=list)
     tests: list[RepetitionSummary] = field(default_factory=list)
     rejected_messages: int = 0
+    pid: int = 0  # the squall process running it (status tells a dead "running" run)
     #: test dicts already rendered (a summary does not change once appended)
     rendered: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
 
@@ -148,6 +152,7 @@ def run_dict(record: RunRecord) -> dict[str, Any]:
         "environment": record.environment,
         "plan": record.plan,
         "rejected_messages": record.rejected_messages,
+        "pid": record.pid,
         "agents": [
             {
                 "id": a.id,
@@ -165,9 +170,29 @@ def run_dict(record: RunRecord) -> dict[str, Any]:
 
 
 def write_results(record: RunRecord, run_dir: Path) -> Path:
-    path = run_dir / RESULTS_FILE
+    return _write(run_dir / RESULTS_FILE, run_dict(record), indent=1)
+
+
+def progress_dict(running: list[LiveTest]) -> dict[str, Any]:
+    return {"updated_at": time.time(), "tests": [t.progress() for t in running]}
+
+
+def write_progress(progress: dict[str, Any], run_dir: Path) -> Path:
+    return _write(run_dir / PROGRESS_FILE, progress)
+
+
+def read_progress(run_dir: Path) -> dict[str, Any] | None:
+    """The progress of a run in progress, or None (finished, or never got that far)."""
+    try:
+        data = json.loads((run_dir / PROGRESS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write(path: Path, data: dict[str, Any], indent: int | None = None) -> Path:
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(run_dict(record), indent=1, sort_keys=False))
+    tmp.write_text(json.dumps(data, indent=indent, sort_keys=False))
     tmp.replace(path)
     return path
 

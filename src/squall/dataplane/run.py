@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import platform
 import socket
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,17 @@ from squall.dataplane.aggregate import PairOutcome, RepetitionSummary, summarize
 from squall.dataplane.bundle import build_bundle
 from squall.dataplane.controller.core import Controller
 from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
+from squall.dataplane.live import LiveTest
 from squall.dataplane.plan import Plan, PlanTest
 from squall.dataplane.providers.base import AgentLaunch, Provider
-from squall.dataplane.results import RunRecord, run_dict, write_results
+from squall.dataplane.results import (
+    PROGRESS_FILE,
+    RunRecord,
+    progress_dict,
+    run_dict,
+    write_progress,
+    write_results,
+)
 from squall.dataplane.tools import make_tool
 from squall.dataplane.tools.base import Target, Timing, Tool, ToolOutputError
 from squall.dataplane.topology import Pair, Topology
@@ -65,6 +74,36 @@ class _Context:
     echo: Echo
     on_started: StartedHook | None = None
     saver: _Saver | None = None
+    run_dir: Path | None = None
+    #: the repetitions running now, and which of them each client command belongs to
+    live: dict[str, LiveTest] = field(default_factory=dict)
+    running: list[LiveTest] = field(default_factory=list)
+
+    def on_interval(self, report: Report) -> None:
+        test = self.live.get(report.command)
+        if test is not None:
+            test.add(report)
+
+    def watch(self, test: LiveTest) -> LiveTest:
+        """Route ``test``'s interim reports to it; its lines are printed and saved."""
+        test.on_line = self._line
+        self.live.update(dict.fromkeys(test.clients, test))
+        self.running.append(test)
+        self._save_progress()
+        return test
+
+    def unwatch(self, test: LiveTest) -> None:
+        for command in test.clients:
+            self.live.pop(command, None)
+        self.running.remove(test)
+
+    def _line(self, _test: LiveTest, text: str) -> None:
+        self._save_progress()
+        self.echo(text)
+
+    def _save_progress(self) -> None:
+        if self.run_dir is not None:
+            write_progress(progress_dict(self.running), self.run_dir)
 
 
 class _Saver:
@@ -185,10 +224,14 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         plan=plan.model_dump(mode="json"),
         started_at=time.time(),
         environment=environment(),
+        pid=os.getpid(),
     )
     echo(f"run {run}: {len(topology.instances)} instances ({plan.network_mode}) in {run_dir}")
     saver = _Saver(run_dir, options.db)
-    context = _Context(plan, topology, provider, controller, echo, options.on_started, saver)
+    context = _Context(
+        plan, topology, provider, controller, echo, options.on_started, saver, run_dir
+    )
+    controller.on_interval = context.on_interval
     try:
         unix = provider.controller_unix_socket(run_dir)
         host, port = (None, 0) if unix is not None else controller_bind(plan)
@@ -279,23 +322,24 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
             spec=cc.spec,
             assets=cc.assets or None,
             timeout=cc.timeout,
+            report_interval=cc.report_interval,
         )
     context.echo(f"{test.name} #{rep + 1}: {len(commands)} clients start in {lead:.2f} s")
-    tracker = _IntervalEcho(context.echo, test.name, len(commands))
-    context.controller.on_interval = tracker.add
+    clients = {c.id: c.agent for c in commands.values()}
+    live = context.watch(
+        LiveTest(tool, args, timing, clients, test.name, repetition=rep, start_at=start_at)
+    )
     await context.controller.submit(list(commands.values()))
     if context.on_started is not None:
         context.on_started(test, rep, context.provider)
     timeout = lead + max((c.timeout for c in commands.values()), default=0.0)
     ticker = None
-    if tool.name != "http" or getattr(args, "driver", "squall") != "squall":
-        ticker = asyncio.create_task(
-            _progress(context, test, start_at, [c.id for c in commands.values()])
-        )
+    if not live.streams:
+        ticker = asyncio.create_task(_progress(context, test, start_at, list(clients)))
     try:
         collected = await context.controller.collect(list(commands.values()), timeout)
     finally:
-        context.controller.on_interval = None
+        context.unwatch(live)
         if ticker is not None:
             ticker.cancel()
     outcomes = []
@@ -307,7 +351,7 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
         final = collected.finals.get(command.id)
         if final is None:
             lost = pair.client in collected.lost_agents
-            partial = await _partial(context, tool, args, command, timing)
+            partial = live.partial(command.id)
             outcomes.append(
                 _outcome(
                     context,
@@ -407,20 +451,6 @@ def _parse(
     )
 
 
-async def _partial(
-    context: _Context, tool: Tool, args: Any, command: Command, timing: Timing
-) -> Any:
-    """What a lost agent reported before it went silent (interval reports), if anything."""
-    interim = await context.controller.interim(command.id)
-    intervals = [r.data["interval"] for r in interim if "interval" in r.data]
-    if not intervals:
-        return None
-    try:
-        return tool.parse(args, {"intervals": intervals}, timing)
-    except (ToolOutputError, KeyError, ValueError):
-        return None
-
-
 async def _progress(context: _Context, test: PlanTest, start_at: float, ids: list[str]) -> None:
     """A line every report interval (at least 1 s) while clients run tools without interim data."""
     step = max(1.0, test.report_interval)
@@ -430,36 +460,6 @@ async def _progress(context: _Context, test: PlanTest, start_at: float, ids: lis
         done = context.controller.finished(ids)
         elapsed = time.time() - start_at
         context.echo(f"  {test.name} t={elapsed:>4.0f}s  {done}/{len(ids)} clients done")
-
-
-class _IntervalEcho:
-    """Prints one line per report interval once every client reported it."""
-
-    def __init__(self, echo: Echo, test: str, clients: int) -> None:
-        self.echo = echo
-        self.test = test
-        self.clients = clients
-        self.seen: dict[float, list[dict[str, Any]]] = {}
-
-    def add(self, report: Report) -> None:
-        interval = report.data.get("interval")
-        if not isinstance(interval, dict):
-            return
-        key = round(float(interval.get("end", 0)))
-        items = self.seen.setdefault(key, [])
-        items.append(interval)
-        if len(items) == self.clients:
-            requests = sum(float(i["counters"].get("requests", 0)) for i in items)
-            errors = sum(float(i["counters"].get("errors", 0)) for i in items)
-            seconds = max(float(i["end"]) - float(i["start"]) for i in items)
-            if seconds < 0.05:  # the few requests still answered after the end
-                del self.seen[key]
-                return
-            self.echo(
-                f"  {self.test} t={key:>4}s  {requests / seconds:>10.0f} req/s  "
-                f"{errors:.0f} errors  ({len(items)} clients)"
-            )
-            del self.seen[key]
 
 
 async def _finish(context: _Context, record: RunRecord, run_dir: Path) -> None:
@@ -482,4 +482,5 @@ async def _finish(context: _Context, record: RunRecord, run_dir: Path) -> None:
         context.echo(f"could not save to the results store: {exc.message}")
     if context.saver is not None:
         context.saver.close()
+    (run_dir / PROGRESS_FILE).unlink(missing_ok=True)
     context.echo(f"{record.status}: results in {run_dir / 'results.json'}")

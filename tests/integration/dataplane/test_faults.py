@@ -62,6 +62,34 @@ def test_an_agent_killed_mid_test_leaves_a_partial_run_naming_it(workdir):
     assert not [n for n in orphan_namespaces() if n.startswith("sq" + record.run[:8])]
 
 
+@pytest.mark.parametrize(
+    ("tool", "args", "figure"),
+    [("iperf3", "{}", "bits_per_second"), ("ping", "{interval: 0.05}", "received")],
+)
+def test_an_agent_killed_mid_test_keeps_what_its_tool_streamed(workdir, tool, args, figure):
+    plan = load_plan_text(
+        "dataplane: 1\nnetwork_mode: single-router\nscale: {servers_per_network: 2}\n"
+        "controller: {loss_timeout: 3, poll_wait: 0.5, start_lead: 0.3}\n"
+        f"tests: [{{name: t, tool: {tool}, duration: 4, report_interval: 0.5, args: {args}}}]\n",
+        "p.yaml",
+    )
+    victim = "t0r0n0s0c0"
+
+    def kill_later(test: PlanTest, rep: int, provider: Provider) -> None:
+        threading.Timer(2.0, provider.kill_agent, args=(victim,)).start()
+
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, on_started=kill_later)))
+    assert record.status == "partial"
+    test = _results(workdir)["tests"][0]
+    assert test["failed_agents"] == [victim]
+    by_client = {p["client"]: p for p in test["pairs"]}
+    lost = by_client[victim]
+    assert lost["status"] == "lost"
+    assert lost["counters"][figure] > 0  # from the output it streamed before it died
+    assert by_client["t0r0n0s1c0"]["status"] == "ok"
+    assert by_client["t0r0n0s1c0"]["counters"][figure] > 0
+
+
 def test_ctrl_c_removes_everything_and_keeps_the_record(workdir):
     plan = load_plan_text(PLAN, "p.yaml")
 

@@ -14,7 +14,7 @@ import pytest
 
 from squall.dataplane.loader import load_plan_text
 from squall.dataplane.providers.netns import orphan_namespaces, prefix_for
-from squall.dataplane.results import RESULTS_FILE
+from squall.dataplane.results import PROGRESS_FILE, RESULTS_FILE
 from squall.dataplane.run import RunOptions, run_plan
 from squall.dataplane.store import DataplaneStore
 from squall.results.store import Store
@@ -149,3 +149,52 @@ tests:
     assert 512 < per_request["small"] < 1024 < 8192 < per_request["large"]
     assert tests["tcp-a"]["counters"]["bits_per_second"] > 0
     assert tests["tcp-b"]["counters"]["bits_per_second"] > 0
+
+
+def test_iperf3_ping_and_fio_stream_interim_results_while_they_run(workdir):
+    """Every report interval each client sends its tool's new output; the run shows one
+    line per interval and keeps the latest in progress.json while the test runs."""
+    plan = load_plan_text(
+        """\
+dataplane: 1
+network_mode: single-router
+scale: {servers_per_network: 2}
+controller: {poll_wait: 2, start_lead: 0.3}
+tests:
+  - {name: tcp, tool: iperf3, duration: 3, report_interval: 1}
+  - {name: rtt, tool: ping, duration: 3, report_interval: 1, args: {interval: 0.1}}
+  - {name: disk, tool: fio, duration: 3, report_interval: 1, args: {size: 8M, iodepth: 2}}
+""",
+        "interim.yaml",
+    )
+    run_id = "1" * 32
+    progress = workdir / run_id / PROGRESS_FILE
+    lines: list[str] = []
+    seen_in_progress: list[bool] = []
+
+    def echo(line: str) -> None:
+        lines.append(line)
+        if " t=" in line:  # an interim line: already in progress.json
+            saved = json.loads(progress.read_text())
+            texts = [x["text"] for t in saved["tests"] for x in t["lines"]]
+            seen_in_progress.append(any(text in line for text in texts))
+
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, echo=echo, run_id=run_id)))
+    assert record.status == "finished", record.error
+    names = ["tcp", "rtt", "disk"]
+    interim = {name: [ln for ln in lines if ln.startswith(f"  {name} t=")] for name in names}
+    # a 3 s test with 1 s intervals: lines for t=1 and t=2 at least, each from both clients
+    assert len(interim["tcp"]) >= 2 and "Gbit/s" in interim["tcp"][0], lines
+    assert len(interim["rtt"]) >= 2 and "replies  rtt p50" in interim["rtt"][0], lines
+    assert len(interim["disk"]) >= 2 and "IOPS" in interim["disk"][0], lines
+    assert all(ln.endswith("(2/2)") for name in names for ln in interim[name][:2])
+    # shown while the test ran: before the next test started (or the run finished)
+    ends = ["rtt #1: ", "disk #1: ", "finished: "]
+    for name, end in zip(names, ends, strict=True):
+        last = max(lines.index(ln) for ln in interim[name])
+        assert last < next(i for i, ln in enumerate(lines) if ln.startswith(end))
+    assert seen_in_progress and all(seen_in_progress)
+    assert not progress.exists()  # removed once the run is over
+    data = json.loads((workdir / run_id / RESULTS_FILE).read_text())
+    for test in data["tests"]:
+        assert len(test["intervals"]) >= 2, test["test"]

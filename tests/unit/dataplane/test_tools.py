@@ -21,10 +21,11 @@ def _text(name: str) -> str:
 
 
 # ---- iperf3 ------------------------------------------------------------------------
-def test_iperf3_command_uses_set_mss_omit_and_its_own_port():
+def test_iperf3_command_streams_text_uses_set_mss_omit_and_its_own_port():
     args = iperf3.Iperf3Args(streams=4, mss=1400, protocol="udp", bandwidth="1G", length=1200)
     argv = iperf3.build_command(args, TARGET, Timing(10, warmup=2, report_interval=0.5))
-    assert argv[:6] == ["iperf3", "-c", "10.64.0.10", "-p", "5203", "-J"]
+    assert argv[:8] == ["iperf3", "-c", "10.64.0.10", "-p", "5203", "-f", "k", "--forceflush"]
+    assert "-J" not in argv  # JSON comes only at the end
     assert argv[argv.index("-M") + 1] == "1400"
     assert "--mss" not in argv
     assert argv[argv.index("-O") + 1] == "2"
@@ -32,40 +33,56 @@ def test_iperf3_command_uses_set_mss_omit_and_its_own_port():
     assert {"-u", "-P"} <= set(argv)
 
 
-def test_iperf3_tcp_goodput_comes_from_sum_received():
-    m = iperf3.parse(_text("iperf3-tcp-p2.json"))
-    end = json.loads(_text("iperf3-tcp-p2.json"))["end"]
-    assert m.counters["bits_per_second"] == end["sum_received"]["bits_per_second"]
-    assert m.counters["sent_bits_per_second"] == end["sum_sent"]["bits_per_second"]
-    assert m.counters["retransmits"] == end["sum_sent"]["retransmits"]
-    assert len(m.intervals) == 2
-    assert m.intervals[0].counters["bits_per_second"] > 1e9
+def test_iperf3_tcp_goodput_comes_from_the_receiver_summary():
+    m = iperf3.parse(_text("iperf3-tcp-omit.txt"))
+    assert m.counters["bits_per_second"] == 9508333e3  # receiver
+    assert m.counters["sent_bits_per_second"] == 9524190e3  # sender
+    assert m.counters["retransmits"] == 0
+    assert m.counters["bytes"] == pytest.approx(9508333e3 * 2.0 / 8)
+    # the two omitted (warm-up) intervals are left out
+    assert [(i.start, i.end) for i in m.intervals] == [
+        (0.0, 0.51),
+        (0.51, 1.0),
+        (1.0, 1.5),
+        (1.5, 1.99),
+    ]
+    assert m.intervals[2].counters == {"bits_per_second": 10295934e3, "retransmits": 0.0}
+
+
+def test_iperf3_parallel_streams_count_their_sum_lines():
+    m = iperf3.parse(_text("iperf3-tcp-p2.txt"), iperf3.Iperf3Args(streams=2))
+    assert m.counters["bits_per_second"] == 3989239e3
+    assert m.counters["sent_bits_per_second"] == 3997020e3
+    assert len(m.intervals) == 4
+    assert m.intervals[0].counters["bits_per_second"] == 3992275e3
 
 
 def test_iperf3_udp_reports_jitter_and_loss():
-    m = iperf3.parse(_text("iperf3-udp.json"))
-    total = json.loads(_text("iperf3-udp.json"))["end"]["sum"]
-    assert m.counters["lost_packets"] == total["lost_packets"]
-    assert m.counters["lost_percent"] == pytest.approx(total["lost_percent"])
-    assert m.counters["jitter_ms"] == pytest.approx(total["jitter_ms"])
-    assert m.counters["packets"] == total["packets"]
+    m = iperf3.parse(_text("iperf3-udp.txt"), iperf3.Iperf3Args(protocol="udp"))
+    assert m.counters["lost_packets"] == 102165
+    assert m.counters["packets"] == 169686
+    assert m.counters["lost_percent"] == pytest.approx(100 * 102165 / 169686)
+    assert m.counters["jitter_ms"] == pytest.approx(0.001)
+    assert m.counters["bits_per_second"] == 270066e3  # received, not the 678738 kbit/s sent
+    assert [i.counters["packets"] for i in m.intervals] == [93022, 76664]
 
 
 def test_iperf3_reverse_run_parses():
-    m = iperf3.parse(_text("iperf3-tcp-reverse.json"))
-    assert m.counters["bits_per_second"] > 0
-    assert m.error is None
+    m = iperf3.parse(_text("iperf3-tcp-reverse.txt"), iperf3.Iperf3Args(reverse=True))
+    assert m.counters["bits_per_second"] == 20304523e3
+    assert m.counters["retransmits"] == 25
+    assert m.intervals[0].counters == {"bits_per_second": 18816130e3}
 
 
 def test_iperf3_error_is_a_measurement_error_not_a_crash():
-    m = iperf3.parse(_text("iperf3-refused.json"))
+    m = iperf3.parse(_text("iperf3-refused.txt"))
     assert m.error is not None
     assert "Connection refused" in m.error
 
 
-def test_iperf3_garbage_is_a_tool_output_error():
-    with pytest.raises(ToolOutputError, match="JSON"):
-        iperf3.parse("iperf3: error - the server is busy running a test")
+def test_iperf3_without_summary_is_a_tool_output_error():
+    with pytest.raises(ToolOutputError, match="summary"):
+        iperf3.parse("Connecting to host 10.0.0.1, port 5201\n")
 
 
 # ---- fio ---------------------------------------------------------------------------

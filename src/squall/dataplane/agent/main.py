@@ -208,13 +208,9 @@ class Agent:
         )
         with self.children_lock:
             self.children[process.pid] = process
+        output = _Output(process)
         try:
-            out, err = process.communicate(timeout=timeout)
-            status = "ok" if process.returncode == 0 else "error"
-        except subprocess.TimeoutExpired:
-            _terminate(process)
-            out, err = process.communicate()
-            status = "timeout"
+            status = self._follow(command, process, output, timeout)
         finally:
             with self.children_lock:
                 self.children.pop(process.pid, None)
@@ -223,9 +219,39 @@ class Agent:
             "started_at": started,
             "finished_at": time.time() + self.offset,
             "returncode": process.returncode,
-            "stdout": out[:MAX_OUTPUT].decode("utf-8", "replace"),
-            "stderr": err[-4096:].decode("utf-8", "replace"),
+            "stdout": output.stdout(),
+            "stderr": output.stderr(),
         }
+
+    def _follow(
+        self,
+        command: dict[str, Any],
+        process: subprocess.Popen[bytes],
+        output: _Output,
+        timeout: float,
+    ) -> str:
+        """Wait for ``process``; every ``report_interval`` report its new output lines."""
+        step = command.get("report_interval")
+        deadline = time.monotonic() + timeout
+        status = "ok"
+        while True:
+            left = deadline - time.monotonic()
+            wait = min(left, float(step)) if step else left
+            try:
+                process.wait(max(0.0, wait))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    _terminate(process)
+                    status = "timeout"
+                    break
+            fresh = output.take()
+            if fresh:
+                self._report(command, {"status": "running", "output": fresh}, final=False)
+        output.join()
+        if status == "ok" and process.returncode != 0:
+            status = "error"
+        return status
 
     def _custom(self, command: dict[str, Any]) -> dict[str, Any]:
         """Run ``custom.<test>.run(target, args, duration)`` from the bundle."""
@@ -280,6 +306,53 @@ class Agent:
             "finished_at": time.time() + self.offset,
             "intervals": snapshots,
         }
+
+
+class _Output:
+    """A child's stdout and stderr read by two threads; new whole stdout lines on demand."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self._lines: list[bytes] = []
+        self._size = 0
+        self._taken = 0
+        self._err: list[bytes] = []
+        self._lock = threading.Lock()
+        assert process.stdout is not None and process.stderr is not None
+        self._threads = [
+            threading.Thread(target=self._read, args=(process.stdout, True), daemon=True),
+            threading.Thread(target=self._read, args=(process.stderr, False), daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _read(self, stream: Any, is_stdout: bool) -> None:
+        with stream:
+            for line in stream:
+                with self._lock:
+                    if not is_stdout:
+                        self._err = [*self._err[-64:], line]
+                    elif self._size < MAX_OUTPUT:
+                        self._lines.append(line)
+                        self._size += len(line)
+
+    def take(self) -> str:
+        """Whole lines printed since the last call."""
+        with self._lock:
+            fresh = self._lines[self._taken :]
+            self._taken = len(self._lines)
+        return b"".join(fresh).decode("utf-8", "replace")
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join(5.0)
+
+    def stdout(self) -> str:
+        with self._lock:
+            return b"".join(self._lines)[:MAX_OUTPUT].decode("utf-8", "replace")
+
+    def stderr(self) -> str:
+        with self._lock:
+            return b"".join(self._err)[-4096:].decode("utf-8", "replace")
 
 
 def custom_test(name: str) -> Any:

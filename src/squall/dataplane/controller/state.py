@@ -48,6 +48,7 @@ class Command:
     spec: dict[str, Any] | None = None
     assets: list[str] | None = None
     timeout: float = 600.0
+    report_interval: float | None = None  # the agent reports new output this often
 
     def wire(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "op": self.op, "timeout": self.timeout}
@@ -59,6 +60,8 @@ class Command:
             data["spec"] = self.spec
         if self.assets:
             data["assets"] = self.assets
+        if self.report_interval is not None:
+            data["report_interval"] = self.report_interval
         return data
 
     def to_json(self) -> str:

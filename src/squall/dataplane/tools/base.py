@@ -4,7 +4,11 @@ A tool turns its typed arguments and a target into what a client agent runs (an 
 for an allow-listed binary, or the agent's own HTTP generator), optionally names the
 service its server agent must start, and turns the agent's report back into a
 ``Measurement``: counters (summed across agents), HdrHistograms (merged losslessly)
-and per-interval values. No I/O here; tested on outputs recorded from real runs.
+and per-interval values. While a test runs, the client agent sends the tool's new
+output (or the generator's snapshot) every report interval; the tool's
+``IntervalParser`` turns those interim reports into finished intervals, shown live and
+kept as a lost agent's partial result. No I/O here; tested on outputs recorded from
+real runs.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class ClientCommand:
     spec: dict[str, Any] | None = None
     assets: list[str] = field(default_factory=list)
     timeout: float = 600.0
+    #: seconds between interim reports of the tool's output (None: final report only)
+    report_interval: float | None = None
 
 
 @dataclass
@@ -73,6 +79,70 @@ class ToolOutputError(ValueError):
     """The tool's output cannot be read (message says what was expected)."""
 
 
+class IntervalParser(ABC):
+    """One client's interim reports, fed in order, as finished intervals (pure, keeps state).
+
+    ``feed`` takes a non-final report's data (``output``: the tool's new stdout lines, or
+    ``interval``: the generator's snapshot) and returns the intervals it completed;
+    ``flush`` returns the last, unfinished one; ``measurement`` is what everything fed
+    so far adds up to (the partial result of an agent lost mid-test).
+    """
+
+    def __init__(self) -> None:
+        self.intervals: list[IntervalMeasurement] = []
+
+    def feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]:
+        done = self._feed(data)
+        self.intervals.extend(done)
+        return done
+
+    def flush(self) -> list[IntervalMeasurement]:
+        done = self._flush()
+        self.intervals.extend(done)
+        return done
+
+    @abstractmethod
+    def _feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]: ...
+
+    def _flush(self) -> list[IntervalMeasurement]:
+        return []
+
+    def measurement(self) -> Measurement:
+        histograms: dict[str, Histogram] = {}
+        for item in self.intervals:
+            merge_histograms(histograms, item.histograms)
+        return Measurement(self.totals(), histograms, list(self.intervals))
+
+    def totals(self) -> dict[str, float]:
+        """Counters for the whole of what was fed; none unless the tool knows how."""
+        return {}
+
+
+class LineParser(IntervalParser):
+    """An ``IntervalParser`` over text output, one line at a time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rest = ""
+
+    def _feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]:
+        text = self._rest + str(data.get("output", ""))
+        lines = text.split("\n")
+        self._rest = lines.pop()  # an unfinished line waits for the next report
+        done: list[IntervalMeasurement] = []
+        for line in lines:
+            done.extend(self.line(line))
+        return done
+
+    def _flush(self) -> list[IntervalMeasurement]:
+        rest, self._rest = self._rest, ""
+        return self.line(rest) if rest else []
+
+    @abstractmethod
+    def line(self, line: str) -> list[IntervalMeasurement]:
+        """The intervals that ``line`` completes."""
+
+
 class Tool(Plugin, ABC):
     """Base of data-plane tools. ``Config`` holds the test's ``args``."""
 
@@ -87,6 +157,14 @@ class Tool(Plugin, ABC):
         """The service spec the server agent must run for one client, or None."""
         return None
 
+    def interim(self, args: Any, timing: Timing) -> IntervalParser | None:
+        """A parser of one client's interim reports, or None: the tool reports at the end only."""
+        return None
+
+    def describe(self, counters: dict[str, float], seconds: float) -> str:
+        """One line about ``counters`` measured over ``seconds`` (an interval or a test)."""
+        return ", ".join(f"{k}={v:g}" for k, v in list(counters.items())[:3]) or "-"
+
     @abstractmethod
     def client_command(self, args: Any, target: Target, timing: Timing) -> ClientCommand:
         """The command a client agent runs against ``target``."""
@@ -99,3 +177,10 @@ class Tool(Plugin, ABC):
 def merge_counters(into: dict[str, float], other: dict[str, float]) -> None:
     for key, value in other.items():
         into[key] = into.get(key, 0.0) + value
+
+
+def merge_histograms(into: dict[str, Histogram], other: dict[str, Histogram]) -> None:
+    for name, hist in other.items():
+        if name not in into:
+            into[name] = Histogram(hist.range)
+        into[name].merge(hist)

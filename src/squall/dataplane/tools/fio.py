@@ -2,8 +2,9 @@
 
 fio >= 3 only (latencies in nanoseconds, ``clat_ns.bins`` keyed by the bucket's value):
 the bins go into an HdrHistogram per direction, so fleet-wide percentiles are merged,
-not averaged. With ``--status-interval`` fio prints one cumulative JSON document per
-interval; the difference of two consecutive documents is that interval.
+not averaged. With ``--status-interval`` fio prints (and flushes) one cumulative JSON
+document per interval, streamed by the agent while fio runs; the difference of two
+consecutive documents is that interval.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from squall.dataplane.agent import protocol
 from squall.dataplane.tools.base import (
     ClientCommand,
     IntervalMeasurement,
+    IntervalParser,
+    LineParser,
     Measurement,
     Target,
     Timing,
@@ -126,10 +129,18 @@ def parse(text: str) -> Measurement:
     last = _job(docs[-1])
     if int(last.get("error", 0)):
         return Measurement(error=f"fio job failed with error {last['error']}")
+    counters, histograms = _totals(last)
+    reports = Reports()
+    intervals = [i for doc in docs for i in reports.document(doc)] if len(docs) > 1 else []
+    return Measurement(counters=counters, histograms=histograms, intervals=intervals)
+
+
+def _totals(job: dict[str, Any]) -> tuple[dict[str, float], dict[str, Histogram]]:
+    """Counters and latency histograms of one (cumulative) job report."""
     counters: dict[str, float] = {}
     histograms: dict[str, Histogram] = {}
     for name in DIRECTIONS:
-        d = last.get(name, {})
+        d = job.get(name, {})
         if not d.get("total_ios"):
             continue
         counters[f"{name}_iops"] = float(d["iops"])
@@ -139,28 +150,50 @@ def parse(text: str) -> Measurement:
         counters[f"{name}_short_ios"] = float(d.get("short_ios", 0))
         counters[f"{name}_drop_ios"] = float(d.get("drop_ios", 0))
         histograms[f"{name}_clat"] = _histogram(_bins(d))
-    counters["usr_cpu"] = float(last.get("usr_cpu", 0.0))
-    counters["sys_cpu"] = float(last.get("sys_cpu", 0.0))
-    return Measurement(counters=counters, histograms=histograms, intervals=_intervals(docs))
+    counters["usr_cpu"] = float(job.get("usr_cpu", 0.0))
+    counters["sys_cpu"] = float(job.get("sys_cpu", 0.0))
+    return counters, histograms
 
 
-def _intervals(docs: list[dict[str, Any]]) -> list[IntervalMeasurement]:
-    if len(docs) < 2:
-        return []
-    result = []
-    previous: dict[str, Any] | None = None
-    prev_elapsed = 0.0
-    for doc in docs[:-1] if _same_as_previous(docs) else docs:
+class Reports(LineParser):
+    """fio's cumulative status documents, each interval the difference of two in a row.
+
+    A document is the lines from a ``{`` line to a ``}`` line (fio's JSON layout); the
+    final report repeats the last status document and adds nothing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: list[str] | None = None
+        self._previous: dict[str, Any] | None = None
+        self._elapsed = 0.0
+
+    def line(self, line: str) -> list[IntervalMeasurement]:
+        if line == "{":
+            self._lines = []
+        if self._lines is None:
+            return []
+        self._lines.append(line)
+        if line != "}":
+            return []
+        text, self._lines = "\n".join(self._lines), None
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return []
+        return self.document(doc) if isinstance(doc, dict) and "jobs" in doc else []
+
+    def document(self, doc: dict[str, Any]) -> list[IntervalMeasurement]:
         job = _job(doc)
         elapsed = float(job.get("elapsed", 0))
-        if elapsed <= prev_elapsed:
-            continue
+        if elapsed <= self._elapsed:
+            return []
         counters: dict[str, float] = {}
         hists: dict[str, Histogram] = {}
-        seconds = elapsed - prev_elapsed
+        seconds = elapsed - self._elapsed
         for name in DIRECTIONS:
             now_d = job.get(name, {})
-            before = (previous or {}).get(name, {})
+            before = (self._previous or {}).get(name, {})
             ios = int(now_d.get("total_ios", 0)) - int(before.get("total_ios", 0))
             if ios <= 0:
                 continue
@@ -170,15 +203,16 @@ def _intervals(docs: list[dict[str, Any]]) -> list[IntervalMeasurement]:
             old = _bins(before)
             delta = {k: v - old.get(k, 0) for k, v in _bins(now_d).items()}
             hists[f"{name}_clat"] = _histogram(delta)
-        result.append(IntervalMeasurement(prev_elapsed, elapsed, counters, hists))
-        previous, prev_elapsed = job, elapsed
-    return result
+        done = IntervalMeasurement(self._elapsed, elapsed, counters, hists)
+        self._previous, self._elapsed = job, elapsed
+        return [done]
 
-
-def _same_as_previous(docs: list[dict[str, Any]]) -> bool:
-    """fio repeats the last status document as its final report."""
-    a, b = _job(docs[-1]), _job(docs[-2])
-    return bool(a.get("elapsed") == b.get("elapsed"))
+    def measurement(self) -> Measurement:
+        """The last status document's totals (cumulative), with the intervals so far."""
+        if self._previous is None:
+            return Measurement()
+        counters, histograms = _totals(self._previous)
+        return Measurement(counters, histograms, list(self.intervals))
 
 
 class Fio(Tool):
@@ -194,7 +228,20 @@ class Fio(Tool):
             protocol.OP_RUN,
             argv=build_command(args, timing),
             timeout=timing.duration + timing.warmup + 120,
+            report_interval=timing.report_interval,
         )
 
     def parse(self, args: Any, report: dict[str, Any], timing: Timing) -> Measurement:
         return parse(str(report.get("stdout", "")))
+
+    def interim(self, args: Any, timing: Timing) -> IntervalParser:
+        return Reports()
+
+    def describe(self, counters: dict[str, float], seconds: float) -> str:
+        parts = [
+            f"{d} {counters[f'{d}_iops']:,.0f} IOPS "
+            f"{counters.get(f'{d}_bytes_per_second', 0.0) / 1e6:.0f} MB/s"
+            for d in DIRECTIONS
+            if f"{d}_iops" in counters
+        ]
+        return ", ".join(parts) or "no I/O"

@@ -18,6 +18,7 @@ from squall.dataplane.agent import protocol
 from squall.dataplane.tools.base import (
     ClientCommand,
     IntervalMeasurement,
+    IntervalParser,
     Measurement,
     Target,
     Timing,
@@ -112,27 +113,47 @@ def parse_wrk(text: str) -> Measurement:
     return Measurement(counters=counters, histograms={"latency": hist})
 
 
-def parse_intervals(intervals: list[dict[str, Any]], warmup: float) -> Measurement:
-    """The generator's interval snapshots; those that end inside the warm-up are left out."""
-    result = Measurement()
-    latency = Histogram()
-    for item in intervals:
+class Snapshots(IntervalParser):
+    """The generator's interval snapshots; those mostly inside the warm-up are left out."""
+
+    def __init__(self, warmup: float) -> None:
+        super().__init__()
+        self.warmup = warmup
+
+    def _feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]:
+        item = data.get("interval")
+        if not isinstance(item, dict):
+            return []
         start, end = float(item["start"]), float(item["end"])
+        if (start + end) / 2 < self.warmup:
+            return []
         counters = {str(k): float(v) for k, v in dict(item.get("counters", {})).items()}
         hists = {
             str(name): Histogram.decode(str(blob))
             for name, blob in dict(item.get("histograms", {})).items()
         }
-        if (start + end) / 2 < warmup:  # mostly inside the warm-up
-            continue
-        result.intervals.append(IntervalMeasurement(start - warmup, end - warmup, counters, hists))
-        merge_counters(result.counters, counters)
-        if "latency" in hists:
-            latency.merge(hists["latency"])
-    if result.intervals:
-        result.counters["duration"] = result.intervals[-1].end - max(0.0, result.intervals[0].start)
-    result.histograms["latency"] = latency
-    return result
+        return [IntervalMeasurement(start - self.warmup, end - self.warmup, counters, hists)]
+
+    def measurement(self) -> Measurement:
+        result = super().measurement()
+        result.histograms.setdefault("latency", Histogram())
+        return result
+
+    def totals(self) -> dict[str, float]:
+        counters: dict[str, float] = {}
+        for item in self.intervals:
+            merge_counters(counters, item.counters)
+        if self.intervals:
+            counters["duration"] = self.intervals[-1].end - max(0.0, self.intervals[0].start)
+        return counters
+
+
+def parse_intervals(intervals: list[dict[str, Any]], warmup: float) -> Measurement:
+    """The generator's interval snapshots, summed and merged (warm-up left out)."""
+    snapshots = Snapshots(warmup)
+    for item in intervals:
+        snapshots.feed({"interval": item})
+    return snapshots.measurement()
 
 
 class Http(Tool):
@@ -171,3 +192,12 @@ class Http(Tool):
         if args.driver == "wrk":
             return parse_wrk(str(report.get("stdout", "")))
         return parse_intervals(list(report.get("intervals", [])), timing.warmup)
+
+    def interim(self, args: Any, timing: Timing) -> IntervalParser | None:
+        return Snapshots(timing.warmup) if args.driver == "squall" else None
+
+    def describe(self, counters: dict[str, float], seconds: float) -> str:
+        errors = sum(counters.get(k, 0.0) for k in ("errors", "timeouts", "status_not_2xx_3xx"))
+        errors += sum(v for k, v in counters.items() if k in ("status_4xx", "status_5xx"))
+        rate = counters.get("requests", 0.0) / seconds if seconds > 0 else 0.0
+        return f"{rate:,.0f} req/s, {errors:.0f} errors"
