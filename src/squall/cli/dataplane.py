@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,11 +17,14 @@ import typer
 from platformdirs import user_data_dir
 from rich.table import Table
 
-from squall.cli.options import DbOption
+from squall.api import dataplane as api_dataplane
+from squall.cli.options import DbOption, open_store
 from squall.cli.render import terminal
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.loader import load_plan
 from squall.dataplane.results import RESULTS_FILE, read_results
+from squall.dataplane.tools import BUILTIN, get_tool
+from squall.dataplane.tools.custom import Custom
 from squall.errors import ConfigError, SquallError
 
 app = typer.Typer(
@@ -123,39 +128,94 @@ def status(
         str | None, typer.Argument(help="A run id (or a prefix); all runs if left out.")
     ] = None,
     workdir: WorkdirOption = None,
+    db: DbOption = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Only the runs in the work directory.")
+    ] = False,
     matrix: Annotated[
         bool, typer.Option("--matrix", help="Also print each test's source x destination matrix.")
     ] = False,
 ) -> None:
-    """List data-plane runs, or show one run's results."""
+    """List data-plane runs (work directory and results store), or show one run.
+
+    A run in progress shows the test running and its latest interim results; a run
+    whose squall process was killed shows as abandoned.
+    """
     base = _workdir(workdir)
-    runs = sorted(base.glob(f"*/{RESULTS_FILE}"), key=lambda p: p.stat().st_mtime)
-    if run_id is None:
-        table = Table("run", "status", "title", "tests", "agents")
-        for path in runs:
-            data = read_results(path)
-            table.add_row(
-                data["run"][:12],
-                data["status"],
-                data["title"],
-                str(len(data["tests"])),
-                str(len(data["agents"])),
-            )
-        out.print(table)
-        return
-    matches = [p for p in runs if p.parent.name.startswith(run_id)]
-    if len(matches) != 1:
-        raise ConfigError(
-            f"{len(matches)} runs match {run_id!r} in {base}", hint="squall dataplane status"
-        )
-    data = read_results(matches[0])
-    out.print(f"run {data['run']}: {data['status']} ({data['provider']}, {data['network_mode']})")
-    if data.get("error"):
-        out.print(f"error: {data['error']}")
-    _print_tests(data)
+    store = None if no_store else open_store(db, existing=True)
+    try:
+        if run_id is None:
+            views, problems = api_dataplane.list_runs(base, store)
+            _print_runs(views)
+            for problem in problems:
+                out.print(f"[yellow]skipped[/yellow] {problem}", highlight=False)
+            return
+        view = api_dataplane.get_run(run_id, base, store)
+    finally:
+        if store is not None:
+            store.close()
+    _print_run(view)
+    _print_tests(view.data)
     if matrix:
-        for test in data["tests"]:
+        for test in view.data["tests"]:
             _print_matrix(test)
+
+
+def _print_runs(views: list[api_dataplane.RunView]) -> None:
+    table = Table("run", "status", "started", "title", "mode", "tests", "agents", "failed")
+    for view in views:
+        data = view.data
+        table.add_row(
+            view.run[:12],
+            _status(view.status),
+            _when(data.get("started_at")),
+            data["title"],
+            f"{data['provider']} {data['network_mode']}",
+            f"{len(data['tests'])}/{view.planned}",
+            str(len(data["agents"])) if data["agents"] else "-",
+            ", ".join(view.failed_agents[:3]) or "-",
+        )
+    out.print(table)
+
+
+def _print_run(view: api_dataplane.RunView) -> None:
+    data = view.data
+    where = f"{view.run_dir / RESULTS_FILE}" if view.run_dir else "the results store"
+    out.print(
+        f"run {view.run}: {_status(view.status)} ({data['provider']}, {data['network_mode']}), "
+        f"started {_when(data.get('started_at'))}; {len(data['tests'])}/{view.planned} "
+        f"test repetitions done; {where}",
+        highlight=False,
+    )
+    if data.get("error"):
+        out.print(f"error: {data['error']}", highlight=False)
+    if view.status == api_dataplane.ABANDONED:
+        out.print(
+            f"the squall process ({data.get('pid')}) that ran it is gone: "
+            f"`squall dataplane cleanup --run {view.run[:12]}` removes what it left",
+            highlight=False,
+        )
+    for test in (view.progress or {}).get("tests", []):
+        elapsed = time.time() - float(test["start_at"])
+        total = float(test["duration"]) + float(test["warmup"])
+        out.print(
+            f"running {test['test']} #{int(test['repetition']) + 1} ({test['tool']}, "
+            f"{test['clients']} clients): t={max(0.0, elapsed):.0f} s of {total:g} s",
+            highlight=False,
+        )
+        for line in test["lines"]:
+            out.print(f"  t={line['end']:>5.1f}s  {line['text']}", highlight=False)
+
+
+def _status(status: str) -> str:
+    colour = {"finished": "green", "running": "cyan"}.get(status, "red")
+    return f"[{colour}]{status}[/{colour}]"
+
+
+def _when(timestamp: float | None) -> str:
+    if not timestamp:
+        return "-"
+    return datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 @app.command()
@@ -239,29 +299,9 @@ def _print_matrix(test: dict[str, Any]) -> None:
 
 
 def _headline(test: dict[str, Any]) -> str:
-    c = test["counters"]
-    tool = test["tool"]
-    if tool == "http":
-        seconds = c.get("duration") or 1.0
-        errors = c.get("errors", 0) + c.get("timeouts", 0) + c.get("status_not_2xx_3xx", 0)
-        bad = sum(v for k, v in c.items() if k.startswith("status_") and k[7] in "45")
-        return f"{c.get('requests', 0) / seconds:,.0f} req/s, {errors + bad:.0f} errors"
-    if tool == "iperf3":
-        text = f"{c.get('bits_per_second', 0) / 1e9:.2f} Gbit/s"
-        if "lost_percent" in c:
-            return text + f", loss {c['lost_percent']:.2f} %, jitter {c.get('jitter_ms', 0):.3f} ms"
-        return text + f", {c.get('retransmits', 0):.0f} retransmits"
-    if tool == "ping":
-        received, sent = c.get("received", 0), c.get("transmitted", 0)
-        return f"{received:.0f}/{sent:.0f} replies, loss {c.get('loss_percent', 0):.1f} %"
-    if tool == "fio":
-        parts = [
-            f"{d} {c[f'{d}_iops']:,.0f} IOPS {c[f'{d}_bytes_per_second'] / 1e6:.0f} MB/s"
-            for d in ("read", "write")
-            if f"{d}_iops" in c
-        ]
-        return ", ".join(parts) or "-"
-    return ", ".join(f"{k}={v:g}" for k, v in list(c.items())[:3])
+    name, counters = test["tool"], test["counters"]
+    tool = get_tool(name)() if name in BUILTIN else Custom(name)
+    return tool.describe(counters, counters.get("duration") or 1.0)
 
 
 def _latency(test: dict[str, Any]) -> str:

@@ -49,3 +49,28 @@ def test_sqlite(tmp_path):
 def test_postgresql(postgres_schema_url):
     with Store.open(postgres_schema_url) as store:
         _check(store)
+
+
+def test_status_shows_stored_runs_beside_the_work_directory(tmp_path):
+    from typer.testing import CliRunner
+
+    from squall.cli.dataplane import app
+    from squall.dataplane.results import write_results
+
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    with Store.open(db) as store:
+        DataplaneStore(store).save(_record("d" * 32, status="partial"))
+    workdir = tmp_path / "work"
+    local = RunRecord("e" * 32, "local only", "netns", "full", {"tests": []}, 3.0, 4.0, "finished")
+    (workdir / local.run).mkdir(parents=True)
+    write_results(local, workdir / local.run)
+    runner = CliRunner()
+    listing = runner.invoke(app, ["status", "--db", db, "--workdir", str(workdir)])
+    assert listing.exit_code == 0, listing.output
+    assert "dddddddddddd" in listing.output and "partial" in listing.output
+    assert "eeeeeeeeeeee" in listing.output and "local only" in listing.output
+    shown = runner.invoke(app, ["status", "ddd", "--db", db, "--workdir", str(workdir)])
+    assert shown.exit_code == 0, shown.output
+    assert "the results store" in shown.output
+    assert "1/1 test repetitions done" in shown.output
+    assert "web" in shown.output

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from squall.cli.dataplane import app
 from squall.dataplane.aggregate import PairOutcome, RepetitionSummary, summarize
-from squall.dataplane.results import RunRecord, write_results
-from squall.dataplane.tools.base import Measurement
+from squall.dataplane.controller.state import Report
+from squall.dataplane.live import LiveTest
+from squall.dataplane.results import RunRecord, progress_dict, write_progress, write_results
+from squall.dataplane.tools.base import Measurement, Timing
+from squall.dataplane.tools.iperf3 import Iperf3, Iperf3Args
 from squall.stats.histogram import Histogram
 
 SAMPLES = Path(__file__).parents[3] / "samples" / "dataplane"
 runner = CliRunner()
+IPERF3_ROW = "[  5]   0.00-1.00   sec   179 MBytes  1500000 Kbits/sec    4    895 KBytes\n"
 
 
 def test_validate_shows_what_would_be_staged():
@@ -56,13 +64,73 @@ def test_status_lists_runs_and_shows_one_with_its_matrix(tmp_path):
     (tmp_path / record.run).mkdir()
     write_results(record, tmp_path / record.run)
 
-    listing = runner.invoke(app, ["status", "--workdir", str(tmp_path)])
+    listing = runner.invoke(app, ["status", "--no-store", "--workdir", str(tmp_path)])
     assert listing.exit_code == 0, listing.output
     assert "my run" in listing.output and "partial" in listing.output
 
-    shown = runner.invoke(app, ["status", "fff", "--matrix", "--workdir", str(tmp_path)])
+    shown = runner.invoke(
+        app, ["status", "fff", "--no-store", "--matrix", "--workdir", str(tmp_path)]
+    )
     assert shown.exit_code == 0, shown.output
     assert "2.00 Gbit/s" in shown.output
     assert "1/2" in shown.output
     assert "c2" in shown.output  # flagged: its pair was lost
     assert "bits_per_second" in shown.output
+
+
+def _running(tmp_path: Path, run: str, pid: int) -> Path:
+    plan = {"tests": [{"name": "tcp", "repetitions": 2}, {"name": "rtt"}]}
+    record = RunRecord(run, "live run", "netns", "single-router", plan, 1.0, pid=pid)
+    record.environment = {"host": socket.gethostname()}
+    run_dir = tmp_path / run
+    run_dir.mkdir()
+    write_results(record, run_dir)
+    return run_dir
+
+
+def test_a_run_in_progress_shows_its_test_and_latest_intervals(tmp_path):
+    run_dir = _running(tmp_path, "a" * 32, os.getpid())
+    live = LiveTest(
+        Iperf3(), Iperf3Args(), Timing(10, warmup=2), {"c": "agent"}, "tcp", repetition=1
+    )
+    live.start_at = time.time() - 3
+    live.add(Report("c", "agent", False, "running", 0.0, {"output": IPERF3_ROW}))
+    write_progress(progress_dict([live]), run_dir)
+
+    listing = runner.invoke(app, ["status", "--no-store", "--workdir", str(tmp_path)])
+    assert listing.exit_code == 0, listing.output
+    assert "running" in listing.output
+    assert "0/3" in listing.output  # repetitions done of those planned
+
+    shown = runner.invoke(app, ["status", "aaa", "--no-store", "--workdir", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "running tcp #2 (iperf3, 1 clients): t=3 s of 12 s" in shown.output
+    assert "t=  1.0s  1.50 Gbit/s, 4 retransmits" in shown.output
+
+
+def test_a_running_run_whose_process_is_gone_is_abandoned(tmp_path):
+    child = subprocess.Popen(["true"])  # a pid that no longer runs once waited for
+    child.wait()
+    _running(tmp_path, "b" * 32, child.pid)
+
+    listing = runner.invoke(app, ["status", "--no-store", "--workdir", str(tmp_path)])
+    assert "abandoned" in listing.output, listing.output
+    shown = runner.invoke(app, ["status", "bbb", "--no-store", "--workdir", str(tmp_path)])
+    assert "abandoned" in shown.output
+    assert "squall dataplane cleanup --run bbbbbbbbbbbb" in shown.output
+
+
+def test_an_unreadable_run_file_is_skipped_with_a_note(tmp_path):
+    _running(tmp_path, "c" * 32, os.getpid())
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "results.json").write_text("{not json")
+    listing = runner.invoke(app, ["status", "--no-store", "--workdir", str(tmp_path)])
+    assert listing.exit_code == 0, listing.output
+    assert "live run" in listing.output
+    assert "skipped" in listing.output and "broken" in listing.output
+
+
+def test_status_of_an_unknown_run_says_so(tmp_path):
+    shown = runner.invoke(app, ["status", "zzz", "--no-store", "--workdir", str(tmp_path)])
+    assert shown.exit_code != 0
+    assert "no data-plane run matches 'zzz'" in str(shown.exception)
