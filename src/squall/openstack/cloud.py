@@ -143,5 +143,6 @@ class OpenStackEnv:
         self.keeper.stop()
         with self._lock:
             sessions, self._sessions = list(self._sessions.values()), {}
+            self._retired += [f for s in sessions for f in s.tokens.fetches]
         for session in sessions:
             session.close()
