@@ -6,22 +6,89 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from squall.api import resilience as resilience_api
 from squall.api.compare import Trends
-from squall.errors import ConfigError
+from squall.dataplane.store import DataplaneStore
+from squall.errors import ConfigError, StoreError
 from squall.reports.exporters.base import RunData
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.model import Marker
 from squall.reports.html.report import write_report
+from squall.reports.html.resilience import RunResilience, downtime_bands
 from squall.reports.html.trends import write_trends_page as write_trends
 from squall.results.samples import SampleStore
 from squall.results.store import Store
 
 
+@dataclass
+class ReportInput:
+    """Everything a report is drawn from: task runs, their resilience data, data-plane runs."""
+
+    runs: list[RunData] = field(default_factory=list)
+    dataplane: list[dict[str, Any]] = field(default_factory=list)
+    resilience: dict[str, RunResilience] = field(default_factory=dict)
+    markers: dict[str, list[Marker]] = field(default_factory=dict)
+
+    def write(self, out: TextIO) -> None:
+        write_report(
+            self.runs,
+            out,
+            run_markers=self.markers,
+            resilience=self.resilience,
+            dataplane=self.dataplane,
+        )
+
+
+def report_input(store: Store, refs: Sequence[str]) -> ReportInput:
+    """Read what the report of ``refs`` shows: task runs (with their monitors, faults and
+    downtime windows) and data-plane runs, each ref looked up among both."""
+    if not refs:
+        raise ConfigError("no run given", hint="give one or more run ids, or 'last'")
+    found = ReportInput()
+    seen: set[str] = set()
+    for ref in refs:
+        run_id = _add(store, ref, found)
+        if run_id in seen:
+            raise ConfigError(f"run {run_id} is given twice")
+        seen.add(run_id)
+    stored = SampleStore(store)
+    for run in found.runs:
+        run_id = run.record.id
+        samples, events = stored.samples(run_id), stored.events(run_id)
+        found.markers[run_id] = fault_markers(events)
+        if samples or events:
+            analysis = resilience_api.report(store, run_id)
+            found.resilience[run_id] = RunResilience(samples, events, analysis)
+            until = max([s.at for s in samples] + [e.at for e in events])
+            found.markers[run_id] += downtime_bands(analysis, until)
+    return found
+
+
+def _add(store: Store, ref: str, found: ReportInput) -> str:
+    """Find ``ref`` among the task runs, else among the data-plane runs."""
+    try:
+        record = store.get_run(ref)
+    except StoreError as task_error:
+        try:
+            data = DataplaneStore(store).get(ref.strip().lower())
+        except StoreError:
+            raise StoreError(
+                task_error.message,
+                hint="`squall task list` shows the stored runs, `squall dataplane status` "
+                "the data-plane runs",
+            ) from None
+        found.dataplane.append(data)
+        return str(data["run"])
+    found.runs.append(RunData(record, store.iterations))
+    return record.id
+
+
 def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:
-    """The runs ``refs`` (ids, prefixes or 'last'), each read once, duplicates refused."""
+    """The task runs ``refs`` (ids, prefixes or 'last'), each read once, duplicates refused."""
     if not refs:
         raise ConfigError("no run given", hint="give one or more run ids, or 'last'")
     runs = [RunData(store.get_run(ref), store.iterations) for ref in refs]
@@ -35,25 +102,18 @@ def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:
 
 def html_report(store: Store, refs: Sequence[str]) -> str:
     """The report as one HTML string (for the server)."""
-    runs = run_data(store, refs)
+    found = report_input(store, refs)
     buffer = io.StringIO()
-    write_report(runs, buffer, run_markers=fault_bands(store, runs))
+    found.write(buffer)
     return buffer.getvalue()
-
-
-def fault_bands(store: Store, runs: Sequence[RunData]) -> dict[str, list[Marker]]:
-    """Each run's fault windows (from its stored fault events), for the time charts."""
-    events = SampleStore(store)
-    return {run.record.id: fault_markers(events.events(run.record.id)) for run in runs}
 
 
 def write_html_report(store: Store, refs: Sequence[str], out: Path) -> Path:
     """Write the report to ``out`` atomically; a path that cannot be written is a ConfigError."""
     target = out.expanduser()
     _check_writable(target)
-    runs = run_data(store, refs)
-    bands = fault_bands(store, runs)
-    return _write_atomically(target, lambda fh: write_report(runs, fh, run_markers=bands))
+    found = report_input(store, refs)
+    return _write_atomically(target, found.write)
 
 
 def write_trends_page(trends: Trends, out: Path) -> Path:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import plotly.offline
 
 import squall
 from squall.reports.html.charts import Charts
-from squall.reports.html.model import Report, WorkloadGroup
-from squall.reports.html.sections import REPORT_SECTIONS, WORKLOAD_SECTIONS
+from squall.reports.html.model import DataplaneGroup, Report, WorkloadGroup
+from squall.reports.html.sections import DATAPLANE_SECTIONS, REPORT_SECTIONS, WORKLOAD_SECTIONS
 from squall.reports.html.text import esc
+
+G = TypeVar("G", WorkloadGroup, DataplaneGroup)
 
 
 @cache
@@ -71,9 +74,11 @@ def histogram_data(report: Report) -> list[dict[str, Any]]:
 
 
 def _title(report: Report) -> str:
-    if len(report.runs) == 1:
-        return f"squall report: {report.runs[0].record.title}"
-    return f"squall report: {len(report.runs)} runs compared"
+    titles = [r.record.title for r in report.runs]
+    titles += [str(r.run.get("title", "")) for r in report.dataplane_runs]
+    if len(titles) == 1:
+        return f"squall report: {titles[0]}"
+    return f"squall report: {len(titles)} runs compared"
 
 
 def _body(report: Report, charts: Charts) -> str:
@@ -92,12 +97,21 @@ def _body(report: Report, charts: Charts) -> str:
             nav.append(f'<a href="#{anchor}">{esc(title)}</a>')
     for group in report.groups:
         anchor = "workload-" + group.key.replace(".", "-")
-        blocks.append(_block(anchor, esc(group.title), _workload(group, charts)))
+        blocks.append(_block(anchor, esc(group.title), _sections(group, WORKLOAD_SECTIONS, charts)))
         failed = any(v.record.summary and not v.record.summary.pass_sla for v in group.views)
         mark = '<span class="bad">✗</span>' if failed else ""
         nav.append(f'<a href="#{anchor}">{esc(group.title)}{mark}</a>')
-    if not report.groups:
+    for dp_group in report.dataplane:
+        anchor = "dataplane-" + _slug(dp_group.key)
+        blocks.append(
+            _block(anchor, esc(dp_group.title), _sections(dp_group, DATAPLANE_SECTIONS, charts))
+        )
+        mark = '<span class="bad">✗</span>' if any(v.partial for v in dp_group.views) else ""
+        nav.append(f'<a href="#{anchor}">{esc(dp_group.title)}{mark}</a>')
+    if report.runs and not report.groups:
         blocks.append(_block("empty", "Workloads", "<p>These runs have no workloads.</p>"))
+    if report.dataplane_runs and not report.dataplane:
+        blocks.append(_block("empty-dp", "Data-plane tests", "<p>These runs have no tests.</p>"))
     return (
         header
         + '<div class="layout"><nav>'
@@ -108,13 +122,18 @@ def _body(report: Report, charts: Charts) -> str:
     )
 
 
-def _workload(group: WorkloadGroup, charts: Charts) -> str:
+def _sections(group: G, sections: Sequence[tuple[str, Callable[[G, Charts], str | None]]],
+              charts: Charts) -> str:  # fmt: skip
     parts = []
-    for title, render in WORKLOAD_SECTIONS:
+    for title, render in sections:
         html = render(group, charts)
         if html:
             parts.append(f"<h3>{esc(title)}</h3>{html}")
     return "".join(parts)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text)
 
 
 def _block(anchor: str, title: str, html: str) -> str:

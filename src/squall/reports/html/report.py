@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from dataclasses import replace
+from typing import Any, TextIO
 
 from squall.reports.exporters.base import RunData
 from squall.reports.html.collect import collect
-from squall.reports.html.model import Marker
+from squall.reports.html.dataplane import collect_dataplane
+from squall.reports.html.model import Marker, Report, ResilienceView
 from squall.reports.html.page import write_page
+from squall.reports.html.resilience import RunResilience, resilience_view
 from squall.stats.timeline import DEFAULT_BINS
 
 
@@ -18,9 +21,35 @@ def write_report(
     *,
     bins: int = DEFAULT_BINS,
     run_markers: Mapping[str, Sequence[Marker]] | None = None,
+    resilience: Mapping[str, RunResilience] | None = None,
+    dataplane: Sequence[dict[str, Any]] = (),
 ) -> None:
     """One self-contained HTML page about ``runs`` (overlaid when there are several).
 
-    ``run_markers``: per run id, bands in wall-clock seconds (faults) for the time charts.
+    ``run_markers``: per run id, bands in wall-clock seconds (faults) for the time charts;
+    ``resilience``: per run id, its monitor samples, fault events and their analysis;
+    ``dataplane``: stored data-plane runs (``squall.dataplane.run/1`` documents).
     """
-    write_page(collect(runs, bins, run_markers), out)
+    report = collect(runs, bins, run_markers)
+    dp_runs, dp_groups = collect_dataplane(dataplane, first_index=len(runs))
+    report = replace(
+        report,
+        resilience=_resilience(report, resilience or {}),
+        dataplane_runs=dp_runs,
+        dataplane=dp_groups,
+    )
+    write_page(report, out)
+
+
+def _resilience(report: Report, found: Mapping[str, RunResilience]) -> list[ResilienceView]:
+    views = []
+    for run in report.runs:
+        data = found.get(run.record.id)
+        if data is None:
+            continue
+        view = resilience_view(
+            run.index, run.label, run.record.created_at, data.samples, data.events, data.analysis
+        )
+        if view is not None:
+            views.append(view)
+    return views

@@ -2,7 +2,9 @@
 
 A workload section is ``render(group: WorkloadGroup, charts: Charts) -> str | None``
 (None: nothing to show for this workload); a report section is
-``render(report: Report, charts: Charts) -> str | None``. Add a module and list it here.
+``render(report: Report, charts: Charts) -> str | None``; a data-plane section is
+``render(group: DataplaneGroup, charts: Charts) -> str | None``, per test repetition.
+Add a module and list it here.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from squall.reports.html.charts import Charts
-from squall.reports.html.model import Report, WorkloadGroup
+from squall.reports.html.model import DataplaneGroup, Report, WorkloadGroup
 from squall.reports.html.sections import (
     atomic,
+    dataplane,
     environment,
     failures,
     histogram,
@@ -21,16 +24,20 @@ from squall.reports.html.sections import (
     load,
     output,
     overview,
+    resilience,
     runs,
     sla,
 )
 
 ReportSection = Callable[[Report, Charts], str | None]
 WorkloadSection = Callable[[WorkloadGroup, Charts], str | None]
+DataplaneSection = Callable[[DataplaneGroup, Charts], str | None]
 
 REPORT_SECTIONS: list[tuple[str, ReportSection]] = [
     ("Runs", runs.render),
     ("Environment", environment.render),
+    ("Resilience", resilience.render),
+    ("Data-plane runs", dataplane.runs),
 ]
 
 WORKLOAD_SECTIONS: list[tuple[str, WorkloadSection]] = [
@@ -43,4 +50,12 @@ WORKLOAD_SECTIONS: list[tuple[str, WorkloadSection]] = [
     ("SLA", sla.render),
     ("Hooks", hooks.render),
     ("Failures", failures.render),
+]
+
+DATAPLANE_SECTIONS: list[tuple[str, DataplaneSection]] = [
+    ("Summary", dataplane.summary),
+    ("Throughput over time", dataplane.throughput),
+    ("Latency over time", dataplane.latency),
+    ("Source × destination", dataplane.heatmap),
+    ("Outlier hosts", dataplane.hosts),
 ]

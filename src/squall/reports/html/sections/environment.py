@@ -8,6 +8,8 @@ from squall.reports.html.text import details, esc, pretty_json, table
 
 
 def render(report: Report, charts: Charts) -> str | None:
+    if not report.runs:
+        return None
     parts = []
     for run in report.runs:
         env = run.record.environment

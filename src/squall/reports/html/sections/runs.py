@@ -10,6 +10,8 @@ from squall.reports.html.text import esc, table
 
 
 def render(report: Report, charts: Charts) -> str | None:
+    if not report.runs:
+        return None
     rows = []
     for run in report.runs:
         record = run.record

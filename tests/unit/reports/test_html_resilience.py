@@ -1,0 +1,117 @@
+"""The report's resilience section: probe timelines, downtime windows, fault impact."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from squall.api.resilience import analyse
+from squall.reports.html.faults import fault_markers
+from squall.reports.html.report import write_report
+from squall.reports.html.resilience import (
+    MAX_POINTS,
+    RunResilience,
+    downtime_bands,
+    monitor_series,
+    resilience_view,
+)
+from squall.results.samples import FaultRecord, MonitorSample
+
+from .runs import RUN_ID, T0, run_data
+from .test_html import figures
+
+DOWN = range(20, 30)  # probes 20..29 of keystone fail: 2.0 s .. 3.0 s
+
+
+def probes(count: int = 60, step: float = 0.1) -> list[MonitorSample]:
+    found = []
+    for i in range(count):
+        at = T0 + 10 + i * step
+        failed = i in DOWN
+        found.append(
+            MonitorSample("api", "keystone", at, 0.0, not failed, None if failed else 0.01)
+        )
+        found.append(MonitorSample("api", "nova", at, 0.0, True, 0.02 + i / 1000))
+    return found
+
+
+EVENTS = [
+    FaultRecord("kill", "keystone", "inject", T0 + 11.9),
+    FaultRecord("kill", "keystone", "restore", T0 + 12.8),
+]
+
+
+def resilience(samples: list[MonitorSample]) -> RunResilience:
+    return RunResilience(samples, EVENTS, analyse(RUN_ID, samples, EVENTS, {}))
+
+
+def page(data: RunResilience) -> str:
+    out = io.StringIO()
+    bands = fault_markers(EVENTS) + downtime_bands(data.analysis, T0 + 20)
+    write_report([run_data()], out, run_markers={RUN_ID: bands}, resilience={RUN_ID: data})
+    return out.getvalue()
+
+
+def test_few_probes_are_kept_one_by_one():
+    series = monitor_series("api", "keystone", probes()[::2], origin=T0)
+    assert len(series.time) == 60
+    assert series.time[0] == 10.0
+    assert sum(series.failed) == len(DOWN)
+    assert series.latency[20] is None and series.latency[19] == 0.01
+
+
+def test_many_probes_are_binned_with_every_failure_counted():
+    many = [s for s in probes(count=5000, step=0.01) if s.target == "nova"]
+    many[100] = MonitorSample("api", "nova", many[100].at, 0.0, False)
+    series = monitor_series("api", "nova", many, origin=T0)
+    assert len(series.time) == MAX_POINTS
+    assert sum(series.failed) == 1
+    assert max(v for v in series.latency if v is not None) == max(s.latency or 0 for s in many)
+
+
+def test_the_view_places_windows_and_faults_on_the_run_clock():
+    data = resilience(probes())
+    view = resilience_view(0, "run", T0, data.samples, data.events, data.analysis)
+    assert view is not None
+    assert view.origin == T0
+    assert [(round(f.start, 3), round(f.end, 3)) for f in view.faults] == [(11.9, 12.8)]
+    (keystone,) = [t for t in data.analysis.targets if t.target == "keystone"]
+    # a probe counts when it ends: the first success (at 13.0 s, 10 ms) closes the window
+    assert [(round(w.start - T0, 3), round(w.end - T0, 3)) for w in keystone.windows] == [
+        (12.0, 13.01)
+    ]
+    assert resilience_view(0, "run", T0, [], [], data.analysis) is None
+
+
+def test_the_section_draws_windows_probes_and_the_fault_table():
+    html = page(resilience(probes()))
+    assert 'id="report-resilience"' in html
+    charts = {c["layout"]["title"]["text"]: c for c in figures(html)}
+    states = charts["Downtime windows"]
+    down = next(t for t in states["data"] if t["name"] == "down")
+    assert down["y"] == ["api:keystone"]
+    assert [round(b, 3) for b in down["base"]] == [12.0]
+    assert [round(x, 3) for x in down["x"]] == [1.01]
+    assert len(states["layout"]["shapes"]) == 1  # the fault
+    probes_chart = charts["Monitor probes"]
+    failed = next(t for t in probes_chart["data"] if t["name"] == "api:keystone failed")
+    assert len(failed["x"]) == len(DOWN)
+    assert len(probes_chart["layout"]["shapes"]) == 2  # the fault and the downtime window
+    assert "resilience score" in html and "kill" in html and "MTTR" in html
+
+
+def test_downtime_windows_are_drawn_on_every_workload_time_chart():
+    html = page(resilience(probes()))
+    time_charts = [
+        c for c in figures(html) if "seconds since load start" in json.dumps(c["layout"])
+    ]
+    assert time_charts
+    for chart in time_charts:
+        kinds = [s["fillcolor"] for s in chart["layout"]["shapes"]]
+        assert len(kinds) == 4  # 2 hooks, the fault, keystone's downtime window
+
+
+def test_a_run_without_monitors_or_faults_has_no_section():
+    out = io.StringIO()
+    write_report([run_data()], out, resilience={})
+    assert 'id="report-resilience"' not in out.getvalue()
