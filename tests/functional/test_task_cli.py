@@ -98,6 +98,21 @@ def test_exports_are_parseable(squall, tmp_path):
         r = squall("task", "export", "last", "--type", kind, "--to", str(out))
         assert r.code == 0, r.err
         assert check(out)
+    assert json.loads((tmp_path / "export.json").read_text())["schema"] == "squall.run/2"
+
+
+def test_export_options(squall, tmp_path):
+    assert squall("task", "start", "samples/tasks/rally/dummy-v2.yaml").code in (0, 2)
+    v1 = tmp_path / "v1.json"
+    r = squall("task", "export", "last", "--to", str(v1), "-o", "schema=1", "-o", "indent=0")
+    assert r.code == 0, r.err
+    assert json.loads(v1.read_text())["schema"] == "squall.run/1"
+    kept = tmp_path / "kept.json"
+    kept.write_text("untouched")
+    bad = squall("task", "export", "last", "--to", str(kept), "-o", "schema=3")
+    assert bad.code == 1
+    assert "schema" in bad.err and "Traceback" not in bad.err
+    assert kept.read_text() == "untouched"
 
 
 def test_ctrl_c_stores_partial_results_and_exits_1(squall):

@@ -64,7 +64,8 @@ def _arguments(config: type[BaseModel]) -> Table:
             if field.is_required()
             else json.dumps(field.get_default(call_default_factory=True), default=str)
         )
-        table.add_row(field_name, _type_name(field.annotation), default, field.description or "")
+        name = field.alias or field_name  # what a user writes
+        table.add_row(name, _type_name(field.annotation), default, field.description or "")
     return table
 
 

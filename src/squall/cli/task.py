@@ -215,17 +215,28 @@ def export(
         str, typer.Option("--type", help="json, rally-json, junit-xml (see `squall plugins list`).")
     ] = "json",
     to: Annotated[str, typer.Option("--to", help="Output file, or - for stdout.")] = "-",
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            help="An exporter option KEY=VALUE, repeatable (e.g. -o schema=1 for squall.run/1).",
+        ),
+    ] = None,
     db: DbOption = None,
     plugin_path: PluginPathOption = None,
 ) -> None:
     """Export runs to a file for other tools."""
+    options = exports_api.parse_options(option or [])
+    exporter = exports_api.exporter(type_, options, registry(plugin_path))
     store = open_store(db, existing=True)
     try:
+        chosen = exports_api.run_data(store, runs)
         if to == "-":
-            exports_api.export(store, runs, type_, sys.stdout, registry=registry(plugin_path))
+            exporter.export(chosen, sys.stdout)
         else:
             with open(to, "w", encoding="utf-8") as fh:
-                exports_api.export(store, runs, type_, fh, registry=registry(plugin_path))
+                exporter.export(chosen, fh)
             out.print(f"Exported {len(runs)} run(s) as {type_} to {to}")
     finally:
         store.close()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tracemalloc
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from squall.iteration import IterationResult
+from squall.iteration import AtomicAction, IterationResult
 from squall.plugins.families import Family
 from squall.plugins.loader import load_registry
 from squall.reports.exporters.base import Exporter, RunData
@@ -36,9 +38,15 @@ def test_builtin_exporters_are_registered():
 # --- squall JSON ------------------------------------------------------------------
 
 
+def rows_of(workload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A v2 workload's iteration rows as dicts, found by column name as the schema says."""
+    fields = workload["iteration_fields"]
+    return [dict(zip(fields, row, strict=True)) for row in workload["iterations"]]
+
+
 def test_squall_json_is_versioned_and_complete():
     doc = json.loads(export("json"))
-    assert doc["schema"] == "squall.run/1"
+    assert doc["schema"] == "squall.run/2"
     assert doc["generator"]["name"] == "squall"
     (run,) = doc["runs"]
     assert run["id"] == RUN_ID and run["status"] == "aborted" and run["pass_sla"] is False
@@ -57,33 +65,160 @@ def test_squall_json_is_versioned_and_complete():
     assert len(first["iterations"]) == 5
 
 
-def test_squall_json_iterations_keep_every_field():
-    doc = json.loads(export("json"))
-    third = doc["runs"][0]["workloads"][0]["iterations"][2]
+def test_squall_json_names_the_columns_once_per_workload():
+    workload = json.loads(export("json"))["runs"][0]["workloads"][0]
+    assert workload["iteration_fields"] == [
+        "number", "scheduled_offset", "start_offset", "timestamp", "duration",
+        "idle_duration", "error", "atomic_actions", "output", "worker",
+    ]  # fmt: skip
+    assert workload["atomic_action_fields"] == ["name", "offset", "duration", "failed", "children"]
+    assert all(len(row) == len(workload["iteration_fields"]) for row in workload["iterations"])
+
+
+def test_squall_json_rows_keep_every_field():
+    third = rows_of(json.loads(export("json"))["runs"][0]["workloads"][0])[2]
     source = ITERATIONS[1][2]
     assert third["number"] == 3
     assert third["scheduled_offset"] == source.scheduled_offset
     assert third["start_offset"] == source.start_offset
+    assert third["timestamp"] == round(source.timestamp, 6)
     assert third["duration"] == source.duration
+    assert third["idle_duration"] == 0
     assert third["error"] == {
         "type": "TimeoutError",
         "message": "too slow",
         "traceback": "Traceback...",
     }
-    boot = third["atomic_actions"][0]
-    assert boot["name"] == "nova.boot_server" and boot["children"][0]["name"] == "nova.wait"
-    assert third["atomic_actions"][1]["failed"] is True
+    assert third["worker"] == 0
 
 
-def test_squall_json_one_line_per_iteration():
+def test_squall_json_atomic_actions_are_tuples_timed_from_the_iteration_start():
+    rows = rows_of(json.loads(export("json"))["runs"][0]["workloads"][0])
+    boot, delete = rows[2]["atomic_actions"]
+    assert boot == [
+        "nova.boot_server",
+        0,
+        0.5,
+        False,
+        [["nova.wait", 0.1, pytest.approx(0.3, abs=1e-6), False, []]],
+    ]
+    assert delete[0] == "nova.delete_server" and delete[1] == 0.5
+    assert delete[3] is True  # failed
+    assert delete[2] == pytest.approx(0.2, abs=1e-6)
+
+
+def test_squall_json_no_error_and_no_output_are_null():
+    rows = rows_of(json.loads(export("json"))["runs"][0]["workloads"][0])
+    assert rows[0]["error"] is None
+    assert rows[0]["output"]["additive"][0]["title"] == "Load"
+    assert rows[0]["output"]["complete"] == []
+    assert [row["output"] for row in rows[1:]] == [None] * 4
+
+
+def at_time(**times: float) -> IterationResult:
+    start = 1_763_769_610.123456789
+    # an epoch float resolves about 0.24 µs: the action's times are kept off the boundaries
+    action = AtomicAction("a", start + 0.000_123_1, start + 0.000_999_1)
+    fields: dict[str, Any] = {
+        "number": 1,
+        "scheduled_offset": 1.000_000_4,
+        "start_offset": 1.000_001_6,
+        "timestamp": start,
+        "duration": 0.123_456_789,
+        "idle_duration": 0.000_000_4,
+        "atomic_actions": [action, AtomicAction("never", start + 0.5)],
+    }
+    return IterationResult(**{**fields, **times})
+
+
+def one_row(it: IterationResult, **options: Any) -> dict[str, Any]:
+    record = run_record()
+    source = {record.workloads[0].id: [it], record.workloads[1].id: []}
+    doc = json.loads(export("json", [RunData(record, source.__getitem__)], **options))
+    return rows_of(doc["runs"][0]["workloads"][0])[0]
+
+
+def test_squall_json_times_are_rounded_to_the_microsecond():
+    row = one_row(at_time())
+    assert row["scheduled_offset"] == 1.0
+    assert row["start_offset"] == 1.000002
+    assert row["timestamp"] == 1_763_769_610.123457
+    assert row["duration"] == 0.123457
+    assert row["idle_duration"] == 0  # 0.4 µs rounds to zero, written as 0
+    finished, never = row["atomic_actions"]
+    assert finished[1:3] == [0.000123, 0.000876]
+    assert never[1:3] == [0.5, None]  # an action that never ended has no duration
+
+
+def test_squall_json_times_json_cannot_hold_are_null():
+    row = one_row(at_time(duration=float("nan"), idle_duration=float("inf")))
+    assert row["duration"] is None and row["idle_duration"] is None
+
+
+def test_squall_json_summary_keeps_exact_figures():
+    total = next(
+        row
+        for row in json.loads(export("json"))["runs"][0]["workloads"][0]["summary"]["stats"]
+        if row["name"] == "total"
+    )
+    durations = sorted(it.duration for it in ITERATIONS[1])
+    assert total["min"] == durations[0] and total["max"] == durations[-1]
+
+
+def test_squall_json_one_line_per_iteration_at_column_0():
     lines = export("json").splitlines()
-    iteration_lines = [line for line in lines if line.lstrip().startswith('{"number"')]
+    iteration_lines = [line for line in lines if line.startswith("[")]
     assert len(iteration_lines) == 5
+    assert all(json.loads(line.rstrip(","))[0] == n for n, line in enumerate(iteration_lines, 1))
 
 
 def test_squall_json_without_iterations():
-    doc = json.loads(export("json", iterations=False))
-    assert "iterations" not in doc["runs"][0]["workloads"][0]
+    workload = json.loads(export("json", iterations=False))["runs"][0]["workloads"][0]
+    assert not workload.keys() & {"iterations", "iteration_fields", "atomic_action_fields"}
+
+
+def test_squall_json_schema_1_on_request():
+    doc = json.loads(export("json", schema=1))
+    assert doc["schema"] == "squall.run/1"
+    workload = doc["runs"][0]["workloads"][0]
+    assert "iteration_fields" not in workload
+    third = workload["iterations"][2]
+    source = ITERATIONS[1][2]
+    assert third["number"] == 3
+    assert third["timestamp"] == source.timestamp  # v1: full precision
+    assert third["error"]["type"] == "TimeoutError"
+    boot = third["atomic_actions"][0]
+    assert boot["name"] == "nova.boot_server" and boot["children"][0]["name"] == "nova.wait"
+    assert boot["started_at"] == source.atomic_actions[0].started_at
+    assert third["atomic_actions"][1]["failed"] is True
+    assert third["output"] == {"additive": [], "complete": []}
+    lines = export("json", schema=1).splitlines()
+    assert sum(line.lstrip().startswith('{"number"') for line in lines) == 5
+
+
+def test_squall_json_summary_is_the_same_in_both_schemas():
+    v1 = json.loads(export("json", schema=1))["runs"][0]
+    v2 = json.loads(export("json"))["runs"][0]
+    drop = {"iterations", "iteration_fields", "atomic_action_fields"}
+    assert {k: v for k, v in v1.items() if k != "workloads"} == {
+        k: v for k, v in v2.items() if k != "workloads"
+    }
+    for a, b in zip(v1["workloads"], v2["workloads"], strict=True):
+        assert {k: v for k, v in a.items() if k not in drop} == {
+            k: v for k, v in b.items() if k not in drop
+        }
+
+
+@pytest.mark.parametrize("schema", [1, 3, "two"])
+def test_squall_json_schema_is_1_or_2(schema: object):
+    from pydantic import ValidationError
+
+    cls = REGISTRY.get(Family.EXPORTER, "json", Exporter)  # type: ignore[type-abstract]
+    if schema == 1:
+        assert cls.parse_config({"schema": schema}).schema_version == 1  # type: ignore[attr-defined]
+    else:
+        with pytest.raises(ValidationError):
+            cls.parse_config({"schema": schema})
 
 
 def test_iterations_are_read_while_writing():
@@ -97,6 +232,47 @@ def test_iterations_are_read_while_writing():
     cls = REGISTRY.get(Family.EXPORTER, "json", Exporter)  # type: ignore[type-abstract]
     cls(cls.parse_config({})).export([RunData(run_record(), source)], out)
     assert seen_before_first[0].rstrip().endswith('"iterations": [')
+
+
+class CountingSink(io.TextIOBase):
+    """Keeps nothing of what is written but its length."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        return len(text)
+
+
+def peak_memory_of_export(count: int, schema: int) -> tuple[int, int]:
+    """Peak bytes allocated while exporting ``count`` iterations made on the fly."""
+    template = ITERATIONS[1][0]
+
+    def source(workload_id: int) -> Iterator[IterationResult]:
+        if workload_id != 1:
+            return
+        for i in range(count):
+            yield replace(template, number=i + 1, start_offset=i * 0.001)
+
+    cls = REGISTRY.get(Family.EXPORTER, "json", Exporter)  # type: ignore[type-abstract]
+    exporter = cls(cls.parse_config({"schema": schema}))
+    sink = CountingSink()
+    tracemalloc.start()
+    try:
+        exporter.export([RunData(run_record(), source)], sink)  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, sink.chars
+
+
+@pytest.mark.parametrize("schema", [1, 2])
+def test_squall_json_memory_does_not_grow_with_the_iterations(schema: int):
+    small, small_chars = peak_memory_of_export(300, schema)
+    large, large_chars = peak_memory_of_export(4_000, schema)
+    assert large_chars > 10 * small_chars  # the larger export really is larger
+    assert large < small + 64 * 1024  # but its peak memory is not
 
 
 # --- Rally JSON ---------------------------------------------------------------------
@@ -307,9 +483,8 @@ def test_no_runs_is_still_a_valid_document(name: str):
         assert text.splitlines()[0].startswith("run_id,")
 
 
-def test_squall_json_masks_secrets_in_the_environment():
-    from dataclasses import replace
-
+@pytest.mark.parametrize("schema", [1, 2])
+def test_squall_json_masks_secrets_in_the_environment(schema: int):
     from squall.results.records import Environment
 
     env = Environment(
@@ -324,6 +499,6 @@ def test_squall_json_masks_secrets_in_the_environment():
         },
     )
     record = replace(run_record(), environment=env)
-    text = export("json", [RunData(record)])
+    text = export("json", [RunData(record)], schema=schema)
     assert "canary-pw-123" not in text
     assert json.loads(text)["runs"][0]["environment"]["cloud"]["name"] == "devcloud"

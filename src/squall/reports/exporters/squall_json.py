@@ -1,27 +1,39 @@
-"""``json``: squall's own JSON, schema ``squall.run/1`` (docs/schema/run-v1.md)."""
+"""``json``: squall's own JSON, schema ``squall.run/2`` (docs/schema/run-v2.md).
+
+``-o schema=1`` writes the older ``squall.run/1`` (docs/schema/run-v1.md) for readers
+written against it. Both share everything but the iterations: the run, workload and
+summary objects below; the iteration rows are in ``_squall_v1`` and ``_squall_v2``.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
 import squall
-from squall.iteration import AtomicAction, IterationResult, OutputChart
+from squall.reports.exporters import _squall_v1, _squall_v2
 from squall.reports.exporters._stream import Stream, finite, write_json
 from squall.reports.exporters.base import Exporter, RunData, options
 from squall.reports.redact import redact
 from squall.results.records import HookResult, RunRecord, WorkloadRecord, WorkloadSummary
 
-SCHEMA = "squall.run/1"
+SCHEMAS = {1: "squall.run/1", 2: "squall.run/2"}
+SCHEMA = SCHEMAS[2]
 
 
 class SquallJSONConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    schema_version: Literal[1, 2] = Field(
+        default=2,
+        alias="schema",
+        description="2: compact iteration rows (docs/schema/run-v2.md); "
+        "1: one object per iteration, full float precision (docs/schema/run-v1.md)",
+    )
     iterations: bool = Field(default=True, description="include every iteration record")
     indent: int = Field(default=2, ge=0, le=8, description="indentation of the structure")
 
@@ -31,7 +43,8 @@ class SquallJSONExporter(Exporter):
 
     The structure is indented; each iteration is one compact line, so the file can
     be streamed, diffed and grepped. Times are seconds (epoch seconds for points in
-    time); the schema is described in ``docs/schema/run-v1.md``.
+    time); the schema is described in ``docs/schema/run-v2.md`` (``-o schema=1``:
+    ``docs/schema/run-v1.md``).
     """
 
     name: ClassVar[str] = "json"
@@ -45,7 +58,7 @@ class SquallJSONExporter(Exporter):
 
     def export(self, runs: Sequence[RunData], out: TextIO) -> None:
         document = {
-            "schema": SCHEMA,
+            "schema": SCHEMAS[self.options.schema_version],
             "generator": {"name": "squall", "version": squall.__version__},
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "runs": [self._run(run) for run in runs],
@@ -61,8 +74,15 @@ class SquallJSONExporter(Exporter):
 
     def _workload(self, run: RunData, workload: WorkloadRecord) -> dict[str, Any]:
         data = workload_header(workload)
-        if self.options.iterations:
-            data["iterations"] = Stream(iterations_json(run.iterations(workload.id)))
+        if not self.options.iterations:
+            return data
+        items = run.iterations(workload.id)
+        if self.options.schema_version == 1:
+            data["iterations"] = Stream(_squall_v1.iterations_json(items))
+        else:
+            data["iteration_fields"] = list(_squall_v2.ITERATION_FIELDS)
+            data["atomic_action_fields"] = list(_squall_v2.ACTION_FIELDS)
+            data["iterations"] = Stream(_squall_v2.iteration_rows(items), indented=False)
         return data
 
 
@@ -118,50 +138,3 @@ def summary_json(summary: WorkloadSummary) -> dict[str, Any]:
 
 def hook_json(hook: HookResult) -> dict[str, Any]:
     return asdict(hook)
-
-
-def iterations_json(items: Iterable[IterationResult]) -> Iterator[dict[str, Any]]:
-    for it in items:
-        yield iteration_json(it)
-
-
-def iteration_json(it: IterationResult) -> dict[str, Any]:
-    error = it.error
-    return {
-        "number": it.number,
-        "scheduled_offset": it.scheduled_offset,
-        "start_offset": it.start_offset,
-        "timestamp": it.timestamp,
-        "duration": it.duration,
-        "idle_duration": it.idle_duration,
-        "error": None
-        if error is None
-        else {"type": error.type, "message": error.message, "traceback": error.traceback},
-        "atomic_actions": [action_json(a) for a in it.atomic_actions],
-        "output": {
-            "additive": [chart_json(c) for c in it.output.additive],
-            "complete": [chart_json(c) for c in it.output.complete],
-        },
-        "worker": it.worker,
-    }
-
-
-def action_json(action: AtomicAction) -> dict[str, Any]:
-    return {
-        "name": action.name,
-        "started_at": action.started_at,
-        "finished_at": action.finished_at,
-        "failed": action.failed,
-        "children": [action_json(c) for c in action.children],
-    }
-
-
-def chart_json(chart: OutputChart) -> dict[str, Any]:
-    return {
-        "title": chart.title,
-        "description": chart.description,
-        "chart_plugin": chart.chart_plugin,
-        "data": chart.data,
-        "label": chart.label,
-        "axis_label": chart.axis_label,
-    }
