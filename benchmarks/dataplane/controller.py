@@ -1,4 +1,8 @@
-"""1,000 simulated agents: registration time and the start skew of one common start_at."""
+"""1,000 simulated agents: registration time and the start skew of one common start_at.
+
+The simulated agents run under SCHED_FIFO when root (see ``priority.py``): real agents each
+have an instance of their own, these share a loaded machine.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from priority import realtime
 
 from squall.dataplane.agent import protocol
 from squall.dataplane.controller.core import Controller
@@ -27,10 +33,12 @@ async def _measure_in(tmp: Path, count: int, processes: int, lead: float) -> dic
     controller = Controller(run, secret, MemoryState(), poll_wait=20, loss_timeout=120)
     await controller.start(unix=sock)
     per = count // processes
+    rt = realtime()
     start = time.perf_counter()
     sims = [
         subprocess.Popen(
             [
+                *rt,
                 sys.executable,
                 str(HERE / "sim_agents.py"),
                 "--socket",
@@ -73,6 +81,7 @@ async def _measure_in(tmp: Path, count: int, processes: int, lead: float) -> dic
         "skew_p99_ms": skews[min(len(skews) - 1, int(0.99 * len(skews)))] * 1e3,
         "skew_max_ms": skews[-1] * 1e3,
         "last_delivery_before_start_ms": margin * 1e3,
+        "realtime": float(bool(rt)),
     }
 
 

@@ -4,7 +4,10 @@ nginx (1 worker) is pinned to CPU 0; each client is pinned to CPU 1 and runs clo
 loop with the same connections for the same time; the figure is requests per *client*
 CPU-second (robust to the other tenants of this machine), reps interleaved, medians.
 The accuracy figure runs the generator open loop at a fixed rate against a server that
-answers after a known delay, and compares p50/p90/p99 with that delay.
+answers after a known delay (``tc netem`` needs ``sch_netem``, which this kernel lacks,
+so the delay is the server's: an asyncio server writes each answer ``delay`` after the
+request's end), and compares p50/p90/p99 with that delay; both processes run under
+SCHED_FIFO when root (see ``priority.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from priority import realtime
 
 from squall.dataplane.agent.services import Services
 
@@ -67,9 +72,9 @@ def _wrk(port: int, conns: int, seconds: int) -> tuple[float, float]:
     return float(match.group(1)) if match else 0.0, cpu
 
 
-def _squall(spec: dict[str, object]) -> dict[str, float]:
+def _squall(spec: dict[str, object], prefix: list[str] | None = None) -> dict[str, float]:
     out = subprocess.run(
-        [*_taskset(1), sys.executable, "-c", GEN, json.dumps(spec)],
+        [*(prefix or []), *_taskset(1), sys.executable, "-c", GEN, json.dumps(spec)],
         capture_output=True,
         text=True,
         check=True,
@@ -149,8 +154,9 @@ asyncio.run(main())
 def accuracy(delay: float = 0.05, rate: float = 200.0, seconds: int = 6) -> dict[str, float]:
     """Open loop at ``rate`` against a server that answers after ``delay`` seconds."""
     port = 18591
+    rt = realtime()
     server = subprocess.Popen(
-        [*_taskset(0), sys.executable, "-c", DELAYED, str(delay), str(port)],
+        [*rt, *_taskset(0), sys.executable, "-c", DELAYED, str(delay), str(port)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -164,7 +170,7 @@ def accuracy(delay: float = 0.05, rate: float = 200.0, seconds: int = 6) -> dict
             "rate": rate,
             "duration": float(seconds),
         }
-        data = _squall(spec)
+        data = _squall(spec, rt)
     finally:
         server.terminate()
         server.wait(10)
@@ -174,7 +180,7 @@ def accuracy(delay: float = 0.05, rate: float = 200.0, seconds: int = 6) -> dict
     for snap in data["intervals"][1:]:  # type: ignore[index]  # the first second warms up
         if snap["histograms"]:
             hist.merge_encoded(snap["histograms"]["latency"])
-    result = {"delay_ms": delay * 1e3, "requests": float(hist.count)}
+    result = {"delay_ms": delay * 1e3, "requests": float(hist.count), "realtime": float(bool(rt))}
     for p in (50, 90, 99):
         result[f"p{p}_ms"] = hist.value_at(p) * 1e3
         result[f"p{p}_error"] = hist.value_at(p) / delay - 1
