@@ -1,8 +1,10 @@
 """One shape for a workload's results, whichever tool produced them.
 
 Rally's JSON report (``format_version`` 1.2) and squall's own export
-(``schema: squall.run/1``) are parsed into :class:`WorkloadRun`, so every figure is
-computed the same way from the same kind of numbers.
+(``schema: squall.run/2``, or the older ``squall.run/1``) are parsed into
+:class:`WorkloadRun`, so every figure is computed the same way from the same kind of
+numbers. squall.run/2 rounds every iteration time to the microsecond; a run says so
+in ``time_resolution``.
 
 Iterations are kept as columns (plain float lists), not one object each: the
 million-iteration figure parses a million of them.
@@ -10,12 +12,13 @@ million-iteration figure parses a million of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 RALLY_FORMAT = "1.2"
-SQUALL_SCHEMA = "squall.run/1"
+#: squall's export schemas this parser reads, and the step each rounds iteration times to.
+SQUALL_SCHEMAS = {"squall.run/1": 0.0, "squall.run/2": 1e-6}
 
 
 class ResultsFormatError(ValueError):
@@ -44,7 +47,8 @@ class WorkloadRun:
     ``starts`` are actual start times in seconds relative to the workload's first
     start; ``scheduled`` (squall only) are intended starts on the same clock, so
     ``starts[i] - scheduled[i]`` is the start lag. ``durations`` exclude idle time.
-    Columns are sorted by actual start.
+    Columns are sorted by actual start. ``time_resolution`` is the step the document
+    rounded iteration times to (0.0: exact floats).
     """
 
     tool: str
@@ -60,6 +64,7 @@ class WorkloadRun:
     summary: SummaryRow | None
     scheduled: list[float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    time_resolution: float = 0.0
 
     @property
     def recorded(self) -> int:
@@ -153,7 +158,7 @@ def parse_rally_report(doc: Mapping[str, Any], tool: str = "rally") -> list[Work
     ]
 
 
-# --- squall's own JSON export, schema squall.run/1 ----------------------------------
+# --- squall's own JSON export, schemas squall.run/2 and squall.run/1 -----------------
 
 
 def _squall_summary(stats: Iterable[Mapping[str, Any]]) -> SummaryRow | None:
@@ -173,17 +178,31 @@ def _squall_summary(stats: Iterable[Mapping[str, Any]]) -> SummaryRow | None:
     return None
 
 
-def _squall_workload(workload: Mapping[str, Any]) -> WorkloadRun:
-    summary = workload.get("summary") or {}
-    rows = (
-        (
+def _squall_rows_v1(workload: Mapping[str, Any]) -> Iterator[tuple[float, float, bool, float]]:
+    for it in workload.get("iterations", []):
+        yield (
             float(it["start_offset"]),
             float(it["duration"]),
             it.get("error") is not None,
             float(it["scheduled_offset"]),
         )
-        for it in workload.get("iterations", [])
+
+
+def _squall_rows_v2(workload: Mapping[str, Any]) -> Iterator[tuple[float, float, bool, float]]:
+    """Rows are arrays; their columns are found by name in ``iteration_fields``."""
+    if "iterations" not in workload:
+        return
+    fields = list(workload["iteration_fields"])
+    start, duration, error, scheduled = (
+        fields.index(name) for name in ("start_offset", "duration", "error", "scheduled_offset")
     )
+    for row in workload["iterations"]:
+        yield float(row[start]), float(row[duration]), row[error] is not None, float(row[scheduled])
+
+
+def _squall_workload(workload: Mapping[str, Any], schema: str) -> WorkloadRun:
+    summary = workload.get("summary") or {}
+    rows = _squall_rows_v1(workload) if schema == "squall.run/1" else _squall_rows_v2(workload)
     starts, durations, failed, scheduled = _sorted_columns(rows)
     config = workload.get("config", {})
     runner = config.get("runner") or {}
@@ -205,6 +224,7 @@ def _squall_workload(workload: Mapping[str, Any]) -> WorkloadRun:
             for k in ("achieved_rate", "target_rate", "max_start_lag")
             if summary.get(k) is not None
         },
+        time_resolution=SQUALL_SCHEMAS[schema],
     )
 
 
@@ -220,9 +240,12 @@ def _plugin_name(ref: Any) -> str:
 def parse_squall_export(doc: Mapping[str, Any]) -> list[WorkloadRun]:
     """Every workload of every run in a squall export, in run order."""
     schema = doc.get("schema")
-    if schema != SQUALL_SCHEMA:
-        raise ResultsFormatError(f"expected squall export {SQUALL_SCHEMA}, got {schema!r}")
-    return [_squall_workload(workload) for run in doc["runs"] for workload in run["workloads"]]
+    if schema not in SQUALL_SCHEMAS:
+        known = " or ".join(SQUALL_SCHEMAS)
+        raise ResultsFormatError(f"expected squall export {known}, got {schema!r}")
+    return [
+        _squall_workload(workload, schema) for run in doc["runs"] for workload in run["workloads"]
+    ]
 
 
 def parse_any(doc: Mapping[str, Any], tool: str) -> list[WorkloadRun]:

@@ -23,6 +23,13 @@ def rally_report() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def squall_export() -> dict[str, Any]:
-    """A real squall 0.1.0 ``json`` export of the same task file (3 workloads)."""
+    """A real squall 0.1.0 ``json`` export of the same task file (3 workloads), squall.run/1."""
     with (FIXTURES / "squall-0.1.0-small.json").open() as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def squall_export_v2() -> dict[str, Any]:
+    """The same task file run again by squall 0.1.0, exported as squall.run/2 (the default)."""
+    with (FIXTURES / "squall-0.1.0-small.run2.json").open() as f:
         return json.load(f)  # type: ignore[no-any-return]

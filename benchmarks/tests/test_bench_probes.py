@@ -143,3 +143,33 @@ def test_squalls_own_summary_of_a_recorded_run_is_exact(squall_export):
     _, exact = probes.million(run, expected=30, peak_rss_mb=100.0)
 
     assert exact.passed, exact.detail
+
+
+def test_a_summary_agrees_with_rows_rounded_to_the_microsecond(squall_export_v2):
+    run = parse_squall_export(squall_export_v2)[0]
+
+    _, within_rounding = probes.million(run, expected=30, peak_rss_mb=100.0)
+    _, exactly = probes.million(run, expected=30, peak_rss_mb=100.0, abs_tol=0.0)
+
+    assert within_rounding.passed, within_rounding.detail
+    # the rows really are rounded: compared exactly, the exact summary disagrees
+    assert not exactly.passed
+
+
+@pytest.mark.parametrize(("shift", "mismatches"), [(0.49e-6, 3), (0.51e-6, 7)])
+def test_the_tolerance_is_half_a_microsecond_and_no_more(shift, mismatches):
+    durations = [0.012_345 + i * 1e-6 for i in range(10)]
+    run = steady("squall", 1000, 10, 0.5)
+    run = WorkloadRun(
+        **{
+            **{f: getattr(run, f) for f in run.__slots__},
+            "durations": durations,
+            "summary": exact_summary([d + shift for d in durations]),
+            "time_resolution": 1e-6,
+        }
+    )
+
+    _, exact = probes.million(run, expected=10, peak_rss_mb=100.0)
+
+    # p90/p95/p99 are missing from that summary; min, median, max and avg are off by shift
+    assert exact.squall == mismatches, exact.detail

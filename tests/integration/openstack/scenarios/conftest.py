@@ -61,7 +61,10 @@ class FamilyRun:
         return self.workloads[index]
 
     def errors(self, case: Case) -> list[str]:
-        return [i["error"]["message"] for i in self.workload(case)["iterations"] if i.get("error")]
+        """Error messages of the case's failed iterations (rows of squall.run/2)."""
+        workload = self.workload(case)
+        at = workload["iteration_fields"].index("error")
+        return [row[at]["message"] for row in workload["iterations"] if row[at]]
 
     def atomics(self, case: Case) -> set[str]:
         """Atomic action names of the case's statistics, without repeat counts (`` (x2)``)."""
