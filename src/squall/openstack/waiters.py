@@ -62,6 +62,7 @@ DEFAULTS: dict[str, WaitPolicy] = {
         "cinder_backup": (0.0, 2.0, 600.0),
         "glance_image_create": (2.0, 1.0, 120.0),
         "glance_image_delete": (0.0, 1.0, 120.0),
+        "glance_image_import": (0.0, 2.0, 120.0),
         # squall's own context and cleanup waits (no Rally equivalent timed)
         "context_resource": (0.0, 1.0, 600.0),
         "cleanup_delete": (0.0, 1.0, 600.0),

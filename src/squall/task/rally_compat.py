@@ -13,6 +13,9 @@ All knowledge of Rally's task formats lives here (``rally/task/task_cfg.py``):
 - Context names drop their ``@platform`` suffix (``users@openstack`` -> ``users``).
 - Missing runner / sla / contexts take the model's defaults, which are Rally's:
   ``serial``, ``failure_rate: {max: 0}``, ``{}``.
+- Atomic action names of older Rally releases in SLA criteria
+  (``max_avg_duration_per_atomic: {keystone_v3.create_user: 1}``) become the names
+  squall times (``keystone.create_user``): ``ATOMIC_ALIASES``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,26 @@ SIMPLE_TITLE_MAX = 128
 TAG_MAX = 255
 V1_TITLE = "Task (adopted from task format v1)"
 SUPPORTED_VERSIONS = (1, 2)
+
+#: Prefixes of Rally-era atomic action names -> the ones squall's scenarios time.
+#: rally-openstack renamed ``keystone_v3.*`` to ``keystone.*`` after 3.0.0; squall
+#: speaks cinder's v3 and glance's v2 APIs, where Rally named the op after the version.
+ATOMIC_ALIASES = {
+    "keystone_v3.": "keystone.",
+    "cinder_v1.": "cinder_v3.",
+    "cinder_v2.": "cinder_v3.",
+    "glance_v1.": "glance_v2.",
+}
+#: SLA criteria whose config maps atomic action names to limits
+PER_ATOMIC_SLAS = ("max_avg_duration_per_atomic",)
+
+
+def current_atomic(name: str) -> str:
+    """The atomic action name squall times for Rally's ``name`` (itself if current)."""
+    for old, new in ATOMIC_ALIASES.items():
+        if name.startswith(old):
+            return new + name.removeprefix(old)
+    return name
 
 
 def version_of(data: dict[Any, Any]) -> object:
@@ -149,7 +172,7 @@ def _v2_workload(
     if "contexts" in data:
         result["contexts"] = _contexts(data["contexts"], (*path, "contexts"), model, reader, draft)
     if "sla" in data and reader.mapping(data["sla"], (*path, "sla")) is not None:
-        result["sla"] = data["sla"]
+        result["sla"] = _sla(data["sla"])
         draft.origins.add((*model, "sla"), (*path, "sla"))
     if "hooks" in data:
         result["hooks"] = _hooks(data["hooks"], (*path, "hooks"), model, reader, draft)
@@ -203,7 +226,7 @@ def _v1_subtask(
     if "context" in entry:
         workload["contexts"] = _contexts(entry["context"], (*path, "context"), model, reader, draft)
     if "sla" in entry and reader.mapping(entry["sla"], (*path, "sla")) is not None:
-        workload["sla"] = entry["sla"]
+        workload["sla"] = _sla(entry["sla"])
         draft.origins.add((*model, "sla"), (*path, "sla"))
     if "hooks" in entry:
         workload["hooks"] = _hooks(entry["hooks"], (*path, "hooks"), model, reader, draft, v1=True)
@@ -247,6 +270,27 @@ def _contexts(raw: Any, path: Path, model: Path, reader: Reader, draft: Draft) -
         draft.origins.add((*model, "contexts", name), (*path, key))
     draft.origins.add((*model, "contexts"), path)
     return result
+
+
+def _sla(sla: dict[Any, Any]) -> dict[Any, Any]:
+    """``sla`` with Rally-era atomic names in per-atomic criteria renamed (a copy)."""
+    result = dict(sla)
+    for criterion in PER_ATOMIC_SLAS:
+        limits = result.get(criterion)
+        if isinstance(limits, dict):
+            result[criterion] = _renamed(limits)
+    return result
+
+
+def _renamed(limits: dict[Any, Any]) -> dict[Any, Any]:
+    """Keys renamed by ``current_atomic``; a current name given too keeps its own limit."""
+    renamed = dict(limits)
+    for key, value in limits.items():
+        new = current_atomic(key) if isinstance(key, str) else key
+        if new != key:
+            del renamed[key]
+            renamed.setdefault(new, value)
+    return renamed
 
 
 def strip_platform(name: str) -> str:

@@ -37,6 +37,8 @@ class Script:
 def test_rally_defaults():
     assert DEFAULTS["nova_server_boot"] == WaitPolicy(prepoll=1.0, interval=2.0, timeout=300.0)
     assert DEFAULTS["nova_server_delete"] == WaitPolicy(prepoll=2.0, interval=2.0, timeout=300.0)
+    # glance_image_import_{timeout,poll_interval}: no prepoll
+    assert DEFAULTS["glance_image_import"] == WaitPolicy(prepoll=0.0, interval=2.0, timeout=120.0)
 
 
 def test_overrides_change_only_what_they_set():

@@ -270,3 +270,29 @@ class TestV2:
             task = load_text((RALLY_SAMPLES / name).read_text(), name).task
             assert task.source_format == "rally-v2"
             assert all(w.scenario.name == "Dummy.dummy" for _, _, w in task.workloads())
+
+
+RALLY_ERA_ATOMICS = """\
+version: 2
+title: old names
+subtasks:
+  - title: keystone
+    scenario: {KeystoneBasic.create_delete_user: {}}
+    sla:
+      failure_rate: {max: 0}
+      max_avg_duration_per_atomic:
+        keystone_v3.create_user: 2
+        cinder_v2.create_volume: 3
+        keystone.delete_user: 4
+        keystone_v3.delete_user: 9
+"""
+
+
+def test_rally_era_atomic_names_in_slas_become_squalls():
+    sla = load(RALLY_ERA_ATOMICS).task.subtasks[0].workloads[0].sla
+    assert sla["failure_rate"] == {"max": 0}
+    assert sla["max_avg_duration_per_atomic"] == {
+        "keystone.create_user": 2,
+        "cinder_v3.create_volume": 3,
+        "keystone.delete_user": 4,  # the current name, given too, keeps its limit
+    }

@@ -186,6 +186,7 @@ class ImportAndDeleteImage(GlanceScenario):
     ``web-download`` from ``image_location``), wait until active, delete it."""
 
     name: ClassVar[str] = "GlanceImages.import_and_delete_image"
+    waits: ClassVar[tuple[str, ...]] = ("glance_image_create", "glance_image_import")
 
     class Config(ImageArgs):
         stores: list[str] | None = None
@@ -218,7 +219,7 @@ class ImportAndDeleteImage(GlanceScenario):
             self.wait_for_status(
                 image,
                 lambda i: glance.get_image(i.id),
-                "glance_image_create",
+                "glance_image_import",
                 ready=("active",),
                 failure=("killed", "deleted", "pending_delete", "error"),
             )

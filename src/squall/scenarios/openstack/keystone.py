@@ -3,7 +3,8 @@
 Every scenario acts as the admin. What it creates and does not delete itself is
 journaled and removed by the end-of-workload sweep (Rally's ``cleanup: [keystone]``).
 Atomic names are Rally's current ones (``keystone.create_user``); the older
-``keystone_v3.*`` names map to them through the report alias table.
+``keystone_v3.*`` names in Rally task files' SLA criteria become them
+(``squall.task.rally_compat.ATOMIC_ALIASES``).
 """
 
 from __future__ import annotations

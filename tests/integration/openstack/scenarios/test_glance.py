@@ -42,7 +42,7 @@ CASES = [
     Case("GlanceImages.create_and_download_image", IMAGE, (*CREATE, "glance_v2.download_image")),
     Case(
         "GlanceImages.import_and_delete_image",
-        IMAGE,
+        {**IMAGE, "waits": {"glance_image_create": FAST, "glance_image_import": FAST}},
         (
             "glance_v2.create_image_for_import",
             "glance_v2.stage_image_data",
