@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from squall.api.openstack_quotas import quota_problems
 from squall.errors import ConfigError, Problem, TaskError
 from squall.openstack.cleanup import Leftover
 from squall.openstack.cloud import OpenStackEnv
@@ -23,10 +24,8 @@ from squall.openstack.credentials import (
     from_environ,
     from_rally_spec,
 )
-from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import Journal, MemoryJournal
 from squall.openstack.lookup import ResourceSpec, find_flavor, find_image
-from squall.openstack.quota import server_demand, shortfalls
 from squall.openstack.session import UserSession
 from squall.openstack.sweep import find_leftovers
 from squall.task.validate import ValidatedTask, ValidatedWorkload
@@ -165,8 +164,9 @@ def context_items(
 
 def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
     """Check, before anything is created, what the task needs from the cloud: admin
-    credentials and the images and flavors it names (problems raise ``TaskError``), and
-    the services of each scenario (a missing one skips that workload)."""
+    credentials, the images and flavors it names and the nova, neutron and cinder quotas
+    (problems raise ``TaskError``), and the services of each scenario (a missing one
+    skips that workload)."""
     problems: list[Problem] = []
     skipped: list[Skipped] = []
     session = _probe_session(env)
@@ -220,58 +220,8 @@ def _workload_problems(
     for at, config in configs:
         problems += _lookup_problems(at, config, session)
     if not problems:
-        problems += _quota_problems(vw, env, session)
+        problems += quota_problems(vw, env, session, where)
     return problems
-
-
-def _quota_problems(
-    vw: ValidatedWorkload, env: OpenStackEnv, session: UserSession
-) -> list[Problem]:
-    """Nova quotas that cannot hold the workload's servers (only when the task does not
-    set quotas itself and squall knows the projects: new ones, or the admin's)."""
-    from squall.scenarios.openstack._nova import NovaScenario
-
-    contexts = {cls.name: cfg for cls, cfg in vw.contexts}
-    cls, servers = vw.scenario_cls, contexts.get("servers")
-    nova = cls if issubclass(cls, NovaScenario) else None
-    if "quotas" in contexts or env.primary.users or (nova is None and servers is None):
-        return []
-    flavor_spec = getattr(vw.scenario_config, "flavor", None) or getattr(servers, "flavor", None)
-    if not isinstance(flavor_spec, ResourceSpec):
-        return []
-    compute, users = session.conn.compute, contexts.get("users")
-    with cloud_errors("nova.get_quotas"):
-        flavor = compute.get_flavor(find_flavor(session.conn, flavor_spec))
-        if users is not None:  # new projects get the default quotas
-            quota, used = compute.get_quota_set_defaults(session.project_id), {}
-        else:
-            quota = compute.get_quota_set(session.project_id, usage=True)
-            used = dict(quota.usage or {})
-    runner = vw.runner_config
-    demand = server_demand(
-        times=getattr(runner, "times", None),
-        concurrency=int(
-            getattr(runner, "concurrency", None) or getattr(runner, "max_concurrency", None) or 1
-        ),
-        tenants=int(getattr(users, "tenants", 1)),
-        keeps=nova is not None and nova.keeps_servers,
-        per_iteration=nova.servers_per_iteration if nova is not None else 0,
-        context_servers=int(getattr(servers, "servers_per_tenant", 0)),
-        vcpus=int(flavor.vcpus or 0),
-        ram=int(flavor.ram or 0),
-    )
-    if demand is None:
-        return []
-    limits = {k: _limit(getattr(quota, k, None)) for k in ("instances", "cores", "ram")}
-    return [
-        Problem(_where(vw), str(s), hint="raise the quota, or set it with the `quotas` context")
-        for s in shortfalls(demand, limits, used)
-    ]
-
-
-def _limit(value: object) -> int:
-    """A quota from the API; None (not reported) counts as unlimited."""
-    return -1 if value is None else int(str(value))
 
 
 def _lookup_problems(at: str, config: object, session: UserSession) -> list[Problem]:

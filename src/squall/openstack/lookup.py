@@ -113,6 +113,13 @@ def find_network(conn: Any, spec: ResourceSpec) -> str:
         return _resolve("network", spec, _candidates(conn.network.networks()))
 
 
+def usable_external(networks: Iterable[Any]) -> Any | None:
+    """The external network to use when the task names none: the first one with a subnet
+    (a gateway or floating IP needs one), else the first one, else None (pure)."""
+    external = list(networks)
+    return next((n for n in external if n.subnet_ids), external[0] if external else None)
+
+
 def find_volume_type(conn: Any, spec: ResourceSpec) -> str:
     with cloud_errors("cinder.list_types"):
         return _resolve("volume type", spec, _candidates(conn.block_storage.types()))

@@ -1,9 +1,12 @@
-"""Will the cloud's nova quotas hold a workload? (pure estimate; preflight asks the cloud).
+"""Will the cloud's quotas hold a workload? (pure estimate; preflight asks the cloud).
 
 A workload that deletes its servers holds at most ``concurrency`` at once; one that
 keeps them (``NovaServers.boot_server``) holds all ``times`` of them until its
 cleanup. Spread over the tenants, plus what the ``servers`` context boots, that is
 the peak per project, compared with the project's limit minus what it already uses.
+Neutron and cinder resources (networks, subnets, volumes, gigabytes...) are counted
+the same way by ``peak()`` from what scenarios declare they create per iteration and
+what the ``network`` and ``volumes`` contexts make per tenant.
 Only definite shortfalls are reported: unlimited (-1) quotas and runners without a
 known iteration count are never flagged.
 """
@@ -11,6 +14,7 @@ known iteration count are never flagged.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -44,32 +48,60 @@ def server_demand(  # noqa: PLR0913 - one number per input of the estimate
     return ServerDemand(per_project, per_project * vcpus, per_project * ram)
 
 
+def peak(
+    *,
+    times: int | None,
+    concurrency: int,
+    tenants: int,
+    keeps: bool,
+    per_iteration: Mapping[str, int],
+    per_tenant: Mapping[str, int],
+) -> dict[str, int]:
+    """Peak use per project of each quota resource: what the iterations in flight (all
+    of them when they keep what they create) make, spread over the tenants, plus what
+    contexts make in every tenant. A resource whose peak cannot be known is left out."""
+    needs = {name: count for name, count in per_tenant.items() if count > 0}
+    if keeps and times is None:
+        return needs
+    in_flight = (times or 0) if keeps else min(concurrency, times or concurrency)
+    for name, count in per_iteration.items():
+        share = math.ceil(in_flight * count / max(tenants, 1))
+        if share > 0:
+            needs[name] = needs.get(name, 0) + share
+    return needs
+
+
 @dataclass(frozen=True)
 class Shortfall:
     resource: str
     limit: int
     used: int
     needed: int
+    service: str = "nova"
 
     def __str__(self) -> str:
         return (
-            f"nova quota {self.resource}: the run needs {self.needed} per project, "
+            f"{self.service} quota {self.resource}: the run needs {self.needed} per project, "
             f"the limit is {self.limit} with {self.used} in use"
         )
+
+
+def exceeded(
+    service: str, needs: Mapping[str, int], limits: Mapping[str, int], used: Mapping[str, int]
+) -> list[Shortfall]:
+    """The quotas of ``service`` that ``needs`` would exceed (a limit of -1 is unlimited)."""
+    found = []
+    for resource, needed in needs.items():
+        limit = limits.get(resource, -1)
+        in_use = used.get(resource, 0)
+        if limit >= 0 and in_use + needed > limit:
+            found.append(Shortfall(resource, limit, in_use, needed, service))
+    return found
 
 
 def shortfalls(
     demand: ServerDemand, limits: dict[str, int], used: dict[str, int]
 ) -> list[Shortfall]:
-    """The quotas ``demand`` would exceed (a limit of -1 is unlimited)."""
-    found = []
-    for resource, needed in (
-        ("instances", demand.instances),
-        ("cores", demand.cores),
-        ("ram", demand.ram),
-    ):
-        limit = limits.get(resource, -1)
-        in_use = used.get(resource, 0)
-        if limit >= 0 and in_use + needed > limit:
-            found.append(Shortfall(resource, limit, in_use, needed))
-    return found
+    """The nova quotas ``demand`` would exceed (a limit of -1 is unlimited)."""
+    needs = {"instances": demand.instances, "cores": demand.cores, "ram": demand.ram}
+    return exceeded("nova", needs, limits, used)

@@ -1,8 +1,10 @@
+from dataclasses import dataclass
+
 import pytest
 from pydantic import ValidationError
 
 from squall.errors import ConfigError
-from squall.openstack.lookup import Candidate, ResourceSpec, match
+from squall.openstack.lookup import Candidate, ResourceSpec, match, usable_external
 
 IMAGES = [
     Candidate("1", "cirros-0.5.2-x86_64-disk"),
@@ -44,3 +46,15 @@ def test_bare_string_is_a_name_and_empty_spec_is_refused():
     assert ResourceSpec.model_validate("m1.tiny").name == "m1.tiny"
     with pytest.raises(ValidationError):
         ResourceSpec.model_validate({})
+
+
+@dataclass
+class Net:
+    id: str
+    subnet_ids: list[str]
+
+
+def test_the_external_network_with_a_subnet_is_preferred():
+    assert usable_external([Net("bare", []), Net("public", ["s1"])]).id == "public"
+    assert usable_external([Net("only", [])]).id == "only"
+    assert usable_external([]) is None

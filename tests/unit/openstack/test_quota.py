@@ -1,4 +1,4 @@
-from squall.openstack.quota import ServerDemand, server_demand, shortfalls
+from squall.openstack.quota import ServerDemand, exceeded, peak, server_demand, shortfalls
 
 
 def demand(**kw):
@@ -35,3 +35,34 @@ def test_only_definite_shortfalls():
     found = shortfalls(need, {"instances": 10, "cores": 8, "ram": 2048}, {"cores": 3})
     assert [s.resource for s in found] == ["cores"]
     assert "limit is 8 with 3 in use" in str(found[0])
+
+
+def test_peak_adds_kept_iterations_spread_over_tenants_to_what_contexts_make():
+    needs = peak(
+        times=10,
+        concurrency=2,
+        tenants=3,
+        keeps=True,
+        per_iteration={"networks": 1, "subnets": 2},
+        per_tenant={"networks": 1, "ports": 0},
+    )
+    assert needs == {"networks": 1 + 4, "subnets": 7}  # ceil(10/3), ceil(20/3)
+
+
+def test_peak_without_a_known_count_keeps_only_the_contexts_share():
+    needs = peak(
+        times=None,
+        concurrency=2,
+        tenants=1,
+        keeps=True,
+        per_iteration={"volumes": 1},
+        per_tenant={"volumes": 2},
+    )
+    assert needs == {"volumes": 2}
+
+
+def test_exceeded_names_the_service():
+    found = exceeded("cinder", {"volumes": 3, "gigabytes": 3}, {"volumes": 2, "gigabytes": -1}, {})
+    assert [str(s) for s in found] == [
+        "cinder quota volumes: the run needs 3 per project, the limit is 2 with 0 in use"
+    ]

@@ -42,6 +42,12 @@ class OpenStackContext(Context):
         self.scope = f"{self.name}:{workload_scope(context)}"
         self.tracker: Tracker = self.env.tracker(context.run_id, scope=self.scope)
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        """Quota resources this context creates in every tenant, by service
+        (``{"cinder": {"volumes": 2}}``); preflight adds them to the scenario's."""
+        return {}
+
     @property
     def admin(self) -> Any:
         """The admin's authenticated connection to the primary cloud."""

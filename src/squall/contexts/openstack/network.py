@@ -2,7 +2,8 @@
 
 Subnet CIDRs are taken one after another from ``start_cidr``. When ``router``
 allows it (the default) and the cloud has an external network, each network's
-subnets get a router with its gateway on that external network.
+subnets get a router with its gateway on that external network (the first one
+with a subnet, as floating IPs need; else the first one).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from squall.contexts.openstack._base import OpenStackContext
 from squall.errors import ConfigError
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
+from squall.openstack.lookup import usable_external
 from squall.openstack.tenants import NetworkInfo, Tenant
 
 
@@ -57,6 +59,13 @@ class NetworkContext(OpenStackContext):
         dualstack: bool = False
         router: RouterArgs = Field(default_factory=RouterArgs)
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        """Networks and subnets for sure (routers only with a gateway, known at setup)."""
+        assert isinstance(config, NetworkContext.Config)
+        networks = config.networks_per_tenant
+        return {"neutron": {"networks": networks, "subnets": networks * config.subnets_per_network}}
+
     @property
     def cfg(self) -> NetworkContext.Config:
         assert isinstance(self.config, NetworkContext.Config)
@@ -74,10 +83,10 @@ class NetworkContext(OpenStackContext):
             tenant.networks.append(info)
 
     def _external_network(self) -> str | None:
+        """The gateway network: the first external network with a subnet (else the first)."""
         with cloud_errors("neutron.list_networks"):
-            for net in self.admin.network.networks(is_router_external=True):
-                return str(net.id)
-        return None
+            usable = usable_external(self.admin.network.networks(is_router_external=True))
+        return None if usable is None else str(usable.id)
 
     def _next_cidr(self) -> str:
         with self._lock:

@@ -26,6 +26,12 @@ class VolumesContext(OpenStackContext):
         type: str | None = None
         volumes_per_tenant: int = Field(1, ge=1)
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        assert isinstance(config, VolumesContext.Config)
+        count = config.volumes_per_tenant
+        return {"cinder": {"volumes": count, "gigabytes": count * config.size}}
+
     @property
     def cfg(self) -> VolumesContext.Config:
         assert isinstance(self.config, VolumesContext.Config)

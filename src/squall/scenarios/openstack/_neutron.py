@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from squall.errors import ConfigError
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
+from squall.openstack.lookup import usable_external
 from squall.scenarios.openstack.base import OpenStackScenario
 
 DEFAULT_START_CIDR = {4: "10.2.0.0/24", 6: "dead:beaf::/64"}
@@ -197,14 +198,13 @@ class NeutronScenario(OpenStackScenario):
                 if found is None or not found.is_router_external:
                     raise ConfigError(f"no external network {name_or_id!r}")
                 return str(found.id)
-            external = list(self.net.networks(is_router_external=True))
-        usable = [n for n in external if n.subnet_ids] or external
-        if not usable:
+            usable = usable_external(self.net.networks(is_router_external=True))
+        if usable is None:
             raise ConfigError(
                 "no external network to allocate floating IPs from",
                 hint="create one (router:external) or pass `floating_network`",
             )
-        return str(usable[0].id)
+        return str(usable.id)
 
     def _create_floating_ip(self, network_id: str, **attrs: Any) -> Any:
         """Allocate a floating IP (named by its description, as Rally does)."""

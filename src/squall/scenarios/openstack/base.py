@@ -259,6 +259,13 @@ class OpenStackScenario(Scenario):
 
     # -- reporting ----------------------------------------------------------------------
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        """Quota resources one iteration creates and keeps until the workload's sweep, by
+        service (``{"neutron": {"networks": 1}}``); preflight counts ``times`` of them.
+        Empty when the scenario does not say (its use is then never flagged)."""
+        return {}
+
     @staticmethod
     def _wait_overrides(config: BaseModel) -> dict[str, WaitOverride]:
         waits = getattr(config, "waits", None)

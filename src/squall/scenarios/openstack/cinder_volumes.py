@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.errors import CloudError
 from squall.openstack.lookup import ResourceSpec, find_image
-from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size
+from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, SizeRange
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
 from squall.scenarios.openstack.base import OpenStackArgs
@@ -44,6 +44,17 @@ class CreateArgs(VolumeKwargs):
 
 
 class VolumeScenario(CinderScenario):
+    #: True when each iteration's volume stays until the workload's sweep
+    keeps_volume: ClassVar[bool] = False
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        size = getattr(config, "size", None)
+        if not cls.keeps_volume or size is None:
+            return {}
+        gigabytes = size.min if isinstance(size, SizeRange) else int(size)
+        return {"cinder": {"volumes": 1, "gigabytes": gigabytes}}
+
     def _create_from(self, cfg: CreateArgs, **extra: Any) -> Any:
         kwargs = cfg.create_kwargs()
         if cfg.image is not None:
@@ -58,6 +69,7 @@ class CreateVolume(VolumeScenario):
     """Create a volume (deleted by the workload's sweep)."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
     Config = CreateArgs
 
@@ -88,6 +100,7 @@ class CreateAndListVolume(VolumeScenario):
     """Create a volume, then list volumes."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_list_volume"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
     class Config(CreateArgs):
@@ -104,6 +117,7 @@ class CreateAndGetVolume(VolumeScenario):
     """Create a volume, then show it."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_get_volume"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
     Config = CreateArgs
 
@@ -159,6 +173,7 @@ class CreateAndUpdateVolume(VolumeScenario):
     """Create a volume, then update its name and/or description."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_update_volume"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
     class Config(OpenStackArgs):

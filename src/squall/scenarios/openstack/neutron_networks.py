@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
 from squall.scenarios.openstack._neutron import NeutronScenario, Topology
@@ -37,6 +37,24 @@ class _PortArgs(_NetworkArgs):
 
 
 class _Networks(NeutronScenario):
+    #: True when what each iteration creates stays until the workload's sweep
+    keeps_created: ClassVar[bool] = False
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        if not cls.keeps_created:
+            return {}
+        counts: dict[str, int] = {}
+        if isinstance(config, _PortArgs):  # on the tenant's network when it has one
+            counts["ports"] = config.ports_per_network
+        elif isinstance(config, _NetworkArgs):
+            counts["networks"] = 1
+        if isinstance(config, _SubnetArgs):
+            counts["subnets"] = config.subnets_per_network
+        if isinstance(config, _RouterArgs):
+            counts["routers"] = 1
+        return {"neutron": counts}
+
     def net_args(self) -> dict[str, Any]:
         cfg = self.config
         assert isinstance(cfg, _NetworkArgs)
@@ -80,6 +98,7 @@ class CreateAndListNetworks(_Networks):
     """Create a network, then list networks."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_networks"
+    keeps_created: ClassVar[bool] = True
     Config = _NetworkArgs
 
     def run(self) -> None:
@@ -92,6 +111,7 @@ class CreateAndShowNetwork(_Networks):
     """Create a network, then show it."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_network"
+    keeps_created: ClassVar[bool] = True
     Config = _NetworkArgs
 
     def run(self) -> None:
@@ -104,6 +124,7 @@ class CreateAndUpdateNetworks(_Networks):
     """Create a network, then update it with ``network_update_args``."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_networks"
+    keeps_created: ClassVar[bool] = True
 
     class Config(_NetworkArgs):
         network_update_args: dict[str, Any]
@@ -142,6 +163,7 @@ class CreateAndListSubnets(_Networks):
     """Create a network and ``subnets_per_network`` subnets, then list subnets."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_subnets"
+    keeps_created: ClassVar[bool] = True
     Config = _SubnetArgs
 
     def run(self) -> None:
@@ -155,6 +177,7 @@ class CreateAndUpdateSubnets(_Networks):
     """Create a network and subnets, then update each subnet."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_subnets"
+    keeps_created: ClassVar[bool] = True
 
     class Config(_SubnetArgs):
         subnet_update_args: dict[str, Any]
@@ -172,6 +195,7 @@ class CreateAndShowSubnets(_Networks):
     """Create subnets on a context (or new) network, then show each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_subnets"
+    keeps_created: ClassVar[bool] = True
     Config = _SubnetArgs
 
     def run(self) -> None:
@@ -200,6 +224,7 @@ class CreateAndListRouters(_Networks):
     """Create a network, subnets and a router per subnet, then list routers."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_routers"
+    keeps_created: ClassVar[bool] = True
     Config = _RouterArgs
 
     def run(self) -> None:
@@ -212,6 +237,7 @@ class CreateAndShowRouters(_Networks):
     """Create a network, subnets and routers, then show each router."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_routers"
+    keeps_created: ClassVar[bool] = True
     Config = _RouterArgs
 
     def run(self) -> None:
@@ -224,6 +250,7 @@ class CreateAndUpdateRouters(_Networks):
     """Create a network, subnets and routers, then update each router."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_routers"
+    keeps_created: ClassVar[bool] = True
 
     class Config(_RouterArgs):
         router_update_args: dict[str, Any]
@@ -293,6 +320,7 @@ class CreateAndListPorts(_Networks):
     """Create ``ports_per_network`` ports on a context (or new) network, then list ports."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_ports"
+    keeps_created: ClassVar[bool] = True
     Config = _PortArgs
 
     def run(self) -> None:
@@ -305,6 +333,7 @@ class CreateAndUpdatePorts(_Networks):
     """Create ports, updating each with ``port_update_args``."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_ports"
+    keeps_created: ClassVar[bool] = True
 
     class Config(_PortArgs):
         port_update_args: dict[str, Any]
@@ -321,6 +350,7 @@ class CreateAndShowPorts(_Networks):
     """Create ports, showing each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_ports"
+    keeps_created: ClassVar[bool] = True
     Config = _PortArgs
 
     def run(self) -> None:

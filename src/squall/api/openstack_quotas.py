@@ -1,0 +1,152 @@
+"""Preflight: can the projects' nova, neutron and cinder quotas hold a workload?
+
+Checked only when the task does not set quotas itself (the ``quotas`` context) and
+squall knows the projects: new ones (the ``users`` context; they get the default
+quotas) or the admin's own (its current use counts). What a workload needs per
+project comes from ``squall.openstack.quota``: servers from the nova scenarios and
+the ``servers`` context; networks, subnets, routers, ports, volumes and gigabytes
+from what scenarios (``quota_use``) and contexts declare they create and keep.
+Only definite shortfalls are problems; everything else is left to the API, whose
+quota errors fail single iterations while the run goes on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from squall.errors import Problem
+from squall.openstack.cloud import OpenStackEnv
+from squall.openstack.errors import cloud_errors
+from squall.openstack.lookup import ResourceSpec, find_flavor
+from squall.openstack.quota import Shortfall, exceeded, peak, server_demand, shortfalls
+from squall.openstack.session import UserSession
+from squall.task.validate import ValidatedWorkload
+
+HINT = "raise the quota, or set it with the `quotas` context"
+#: quota resources squall counts, per service (names as the APIs report them)
+SERVICES = {
+    "neutron": ("networks", "subnets", "ports", "routers"),
+    "cinder": ("volumes", "gigabytes"),
+}
+
+
+def quota_problems(
+    vw: ValidatedWorkload, env: OpenStackEnv, session: UserSession, where: str
+) -> list[Problem]:
+    """The quotas that cannot hold ``vw`` at its peak, one problem each."""
+    contexts = {cls.name: cfg for cls, cfg in vw.contexts}
+    if "quotas" in contexts or env.primary.users:
+        return []
+    found = _nova(vw, contexts, session) + _neutron_cinder(vw, contexts, session)
+    return [Problem(where, str(s), hint=HINT) for s in found]
+
+
+def _runner(vw: ValidatedWorkload) -> tuple[int | None, int]:
+    runner = vw.runner_config
+    concurrency = getattr(runner, "concurrency", None) or getattr(runner, "max_concurrency", None)
+    return getattr(runner, "times", None), int(concurrency or 1)
+
+
+def _tenants(contexts: dict[str, Any]) -> int:
+    return int(getattr(contexts.get("users"), "tenants", 1))
+
+
+def _nova(vw: ValidatedWorkload, contexts: dict[str, Any], session: UserSession) -> list[Shortfall]:
+    from squall.scenarios.openstack._nova import NovaScenario
+
+    cls, servers = vw.scenario_cls, contexts.get("servers")
+    nova = cls if issubclass(cls, NovaScenario) else None
+    if nova is None and servers is None:
+        return []
+    flavor_spec = getattr(vw.scenario_config, "flavor", None) or getattr(servers, "flavor", None)
+    if not isinstance(flavor_spec, ResourceSpec):
+        return []
+    compute, new_projects = session.conn.compute, "users" in contexts
+    with cloud_errors("nova.get_quotas"):
+        flavor = compute.get_flavor(find_flavor(session.conn, flavor_spec))
+        if new_projects:  # new projects get the default quotas
+            quota, used = compute.get_quota_set_defaults(session.project_id), {}
+        else:
+            quota = compute.get_quota_set(session.project_id, usage=True)
+            used = dict(quota.usage or {})
+    times, concurrency = _runner(vw)
+    demand = server_demand(
+        times=times,
+        concurrency=concurrency,
+        tenants=_tenants(contexts),
+        keeps=nova is not None and nova.keeps_servers,
+        per_iteration=nova.servers_per_iteration if nova is not None else 0,
+        context_servers=int(getattr(servers, "servers_per_tenant", 0)),
+        vcpus=int(flavor.vcpus or 0),
+        ram=int(flavor.ram or 0),
+    )
+    if demand is None:
+        return []
+    limits = {k: _limit(getattr(quota, k, None)) for k in ("instances", "cores", "ram")}
+    return shortfalls(demand, limits, used)
+
+
+def _neutron_cinder(
+    vw: ValidatedWorkload, contexts: dict[str, Any], session: UserSession
+) -> list[Shortfall]:
+    from squall.contexts.openstack._base import OpenStackContext
+    from squall.scenarios.openstack.base import OpenStackScenario
+
+    cls = vw.scenario_cls
+    per_iteration = cls.quota_use(vw.scenario_config) if issubclass(cls, OpenStackScenario) else {}
+    per_tenant: dict[str, dict[str, int]] = {}
+    for ctx_cls, cfg in vw.contexts:
+        if issubclass(ctx_cls, OpenStackContext):
+            for service, counts in ctx_cls.quota_use(cfg).items():
+                merged = per_tenant.setdefault(service, {})
+                for name, count in counts.items():
+                    merged[name] = merged.get(name, 0) + count
+    times, concurrency = _runner(vw)
+    found: list[Shortfall] = []
+    for service in SERVICES:
+        needs = peak(
+            times=times,
+            concurrency=concurrency,
+            tenants=_tenants(contexts),
+            keeps=True,  # ``quota_use`` declares only what iterations keep
+            per_iteration=per_iteration.get(service, {}),
+            per_tenant=per_tenant.get(service, {}),
+        )
+        if needs:
+            limits, used = _project_quota(session, service, new_projects="users" in contexts)
+            found += exceeded(service, needs, limits, used)
+    return found
+
+
+def _project_quota(
+    session: UserSession, service: str, *, new_projects: bool
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Limits and current use of ``service``'s quotas in the session's project (the
+    defaults and no use for projects the ``users`` context will create)."""
+    conn, project, names = session.conn, session.project_id, SERVICES[service]
+    with cloud_errors(f"{service}.get_quotas"):
+        if service == "neutron":
+            if new_projects:
+                quota = conn.network.get_quota_default(project)
+                return {n: _limit(getattr(quota, n, None)) for n in names}, {}
+            details = conn.network.get_quota(project, details=True)
+            rows = {n: getattr(details, n, None) or {} for n in names}
+            return (
+                {n: _limit(row.get("limit")) for n, row in rows.items()},
+                {n: int(row.get("used") or 0) for n, row in rows.items()},
+            )
+        storage = conn.block_storage
+        if new_projects:
+            quota = storage.get_quota_set_defaults(project)
+            return {n: _limit(getattr(quota, n, None)) for n in names}, {}
+        quota = storage.get_quota_set(project, usage=True)
+        usage = dict(quota.usage or {})
+        return (
+            {n: _limit(getattr(quota, n, None)) for n in names},
+            {n: int(usage.get(n) or 0) for n in names},
+        )
+
+
+def _limit(value: object) -> int:
+    """A quota from the API; None (not reported) counts as unlimited."""
+    return -1 if value is None else int(str(value))
