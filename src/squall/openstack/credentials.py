@@ -15,6 +15,7 @@ Parsing the Rally spec and the ``OS_*`` variables is pure; clouds.yaml goes thro
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -216,9 +217,7 @@ def from_clouds_yaml(name: str, region: str | None = None) -> CloudSpec:
     try:
         with warnings.catch_warnings():  # the SDK's own deprecations are not the user's
             warnings.simplefilter("ignore")
-            region_cfg = config.OpenStackConfig(load_envvars=False).get_one(
-                cloud=name, region_name=region
-            )
+            region_cfg = _openstack_config(config).get_one(cloud=name, region_name=region)
     except Exception as exc:  # openstack.config raises its own ConfigException
         known = _known_clouds(config)
         hint = f"clouds.yaml defines: {', '.join(known)}" if known else "no clouds.yaml was found"
@@ -254,9 +253,26 @@ def from_cloud_config(name: str, cfg: Mapping[str, Any]) -> CloudSpec:
     )
 
 
+def _openstack_config(config: Any) -> Any:
+    """openstacksdk's loader over clouds.yaml (and secure.yaml) only: ``OS_*`` variables
+    are not turned into an ``envvars`` cloud, but ``OS_CLIENT_CONFIG_FILE`` and
+    ``OS_CLIENT_SECURE_FILE`` still name the files to read first, as in every
+    OpenStack client."""
+    loader = config.loader
+    files: dict[str, list[str]] = {}
+    for variable, key, defaults in (
+        ("OS_CLIENT_CONFIG_FILE", "config_files", loader.CONFIG_FILES),
+        ("OS_CLIENT_SECURE_FILE", "secure_files", loader.SECURE_FILES),
+    ):
+        override = os.environ.get(variable)
+        if override:
+            files[key] = [override, *defaults]
+    return config.OpenStackConfig(load_envvars=False, **files)
+
+
 def _known_clouds(config: Any) -> list[str]:
     try:
-        return sorted(config.OpenStackConfig(load_envvars=False).get_cloud_names())
+        return sorted(_openstack_config(config).get_cloud_names())
     except Exception:  # no clouds.yaml at all: nothing to suggest
         return []
 

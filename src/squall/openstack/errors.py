@@ -10,6 +10,7 @@ carrying the HTTP status and the request id, never an SDK traceback::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,14 @@ from squall.errors import CloudError, SquallError
 _UNREACHABLE = {"ConnectFailure", "ConnectTimeout", "ConnectionError", "UnknownConnectionError"}
 _TLS = {"SSLError"}
 _CLOUD_MODULES = {"openstack", "keystoneauth1", "requests", "urllib3", "os_service_types"}
+#: OpenSSL's reason inside urllib3's text: ``[SSL: CERTIFICATE_VERIFY_FAILED] certificate
+#: verify failed: self-signed certificate (_ssl.c:1006)``
+_TLS_REASON = re.compile(r"\[SSL(?:: \w+)?\] (.+?)(?: \(_ssl\.c:\d+\)|['\"]\))")
+TLS_HINT = (
+    "trust the cloud's CA with `cacert: /path/to/ca.pem` in its clouds.yaml entry "
+    "(OS_CACERT; https_cacert in a Rally deployment), or, for a test cloud only, "
+    "`verify: false` (OS_INSECURE=true; https_insecure: true)"
+)
 
 
 class ResourceNotFound(CloudError):
@@ -71,7 +80,9 @@ def _hint(kind: str, status: int | None) -> str | None:
     if kind in _UNREACHABLE:
         return "check the auth URL and that the cloud's API endpoints answer from this host"
     if kind in _TLS:
-        return "check the CA bundle (cacert / OS_CACERT) or set insecure for a test cloud"
+        return TLS_HINT
+    if status is not None and status >= 500:
+        return "the service failed on its side: look in its logs (by request id if shown), retry"
     if status == 401 or kind in {"Unauthorized", "AuthorizationFailure"}:
         return "check the username, password, project and domains of the credentials"
     if status == 403:
@@ -98,11 +109,15 @@ def _root(exc: BaseException) -> BaseException:
 
 
 def _short(text: str) -> str:
-    """keystoneauth's connection errors repeat urllib3's; keep the first sentence."""
+    """keystoneauth's connection errors repeat urllib3's; keep the first sentence and
+    the reason (refused, timed out, the TLS failure OpenSSL names)."""
     head = text.split(": HTTPConnectionPool", 1)[0].split(": HTTPSConnectionPool", 1)[0]
     reason = "connection refused" if "Connection refused" in text else None
     if "timed out" in text.lower():
         reason = "timed out"
+    tls = _TLS_REASON.search(text)
+    if tls:
+        reason = tls.group(1).strip()
     return f"{head} ({reason})" if reason else head
 
 

@@ -118,3 +118,75 @@ NovaServers.boot_server:
     )
     result = squall("task", "start", task, "--deployment", small_project)
     _check(result, "preflight", "nova quota instances", "needs 3", "limit is 1")
+
+
+# -- TLS and a failing keystone, behind squall.testing's proxy -----------------------------
+
+
+@pytest.fixture
+def certs(tmp_path):
+    from squall.testing.tls import self_signed
+
+    return self_signed(tmp_path / "tls")
+
+
+@pytest.fixture
+def tls_keystone(certs):
+    """The devcloud's keystone behind https with a self-signed certificate."""
+    from squall.testing.proxy import HttpProxy
+
+    with HttpProxy(("127.0.0.1", 5000), tls=certs.server_context()) as proxy:
+        yield proxy
+
+
+def _clouds_yaml(squall, auth_url: str, **settings: object) -> dict[str, str]:
+    """The squall environment with a clouds.yaml holding one cloud, ``tls``: the
+    devcloud's admin at ``auth_url`` plus ``settings`` (``cacert``, ``verify``)."""
+    from squall.openstack.credentials import from_clouds_yaml
+
+    admin = from_clouds_yaml("devcloud").admin
+    assert admin is not None
+    auth = {
+        "auth_url": auth_url,
+        "username": admin.username,
+        "password": admin.password,
+        "project_name": admin.project_name,
+        "user_domain_name": "Default",
+        "project_domain_name": "Default",
+    }
+    cloud = {"auth": auth, "region_name": "RegionOne", **settings}
+    path = squall.workdir / "clouds.yaml"
+    path.write_text(yaml.safe_dump({"clouds": {"tls": cloud}}))
+    return {**squall.env, "OS_CLIENT_CONFIG_FILE": str(path)}
+
+
+def test_a_self_signed_certificate_is_named_with_the_settings_that_fix_it(squall, tls_keystone):
+    task = squall.task_file("auth.yaml", TASK)
+    env = _clouds_yaml(squall, tls_keystone.url + "/v3")
+    result = squall("task", "start", task, "--cloud", "tls", env=env)
+    _check(result, "certificate verify failed: self-signed certificate", "https://127.0.0.1")
+    hint = next(line for line in result.err.splitlines() if "hint:" in line)
+    assert "cacert" in hint and "verify: false" in hint and "clouds.yaml" in hint
+    assert tls_keystone.requests == []  # the handshake failed: no request got through
+
+
+@pytest.mark.parametrize("trust", ["cacert", "verify: false"])
+def test_with_the_ca_or_without_verification_it_runs(squall, tls_keystone, certs, trust):
+    task = squall.task_file("auth.yaml", TASK)
+    settings = {"cacert": str(certs.cert)} if trust == "cacert" else {"verify": False}
+    env = _clouds_yaml(squall, tls_keystone.url + "/v3", **settings)
+    result = squall("task", "start", task, "--cloud", "tls", env=env)
+    assert result.code == 0, result.out + result.err
+    assert "Traceback" not in result.err
+    # the run's own authentication and the scenario's went through the TLS proxy
+    assert tls_keystone.count("POST", "/v3/auth/tokens") >= 2
+
+
+def test_a_keystone_answering_503_is_one_message(squall, tmp_path):
+    from squall.testing.proxy import HttpProxy
+
+    task = squall.task_file("auth.yaml", TASK)
+    with HttpProxy(None, status=503) as failing:
+        dep = _deployment(tmp_path, failing.url + "/v3", "secret")
+        result = squall("task", "start", task, "--deployment", dep)
+    _check(result, "503", "hint:")

@@ -1,10 +1,12 @@
 import json
 
 import pytest
+import yaml
 
 from squall.errors import ConfigError
 from squall.openstack.credentials import (
     from_cloud_config,
+    from_clouds_yaml,
     from_environ,
     from_rally_spec,
     parse_rally_spec,
@@ -117,3 +119,22 @@ def test_the_record_of_a_spec_has_no_secrets():
     text = to_json(spec)
     assert "s3cret" not in text and "admin@admin" in text
     assert "s3cret" not in repr(spec)
+
+
+def test_os_client_config_file_names_the_clouds_yaml_to_read(tmp_path, monkeypatch):
+    path = tmp_path / "clouds.yaml"
+    cloud = {
+        "auth": {"auth_url": "https://k:5000/v3", "username": "u", "password": "p"},
+        "cacert": "/etc/ca.pem",
+        "verify": True,
+    }
+    path.write_text(
+        yaml.safe_dump({"clouds": {"only-here": cloud, "insecure": {**cloud, "verify": False}}})
+    )
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
+    spec = from_clouds_yaml("only-here")
+    assert (spec.auth_url, spec.cacert, spec.verify) == ("https://k:5000/v3", "/etc/ca.pem", True)
+    assert from_clouds_yaml("insecure").verify is False
+    with pytest.raises(ConfigError) as missing:
+        from_clouds_yaml("nowhere")
+    assert missing.value.hint and "only-here" in missing.value.hint

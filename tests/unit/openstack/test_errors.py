@@ -51,3 +51,50 @@ def test_cloud_errors_translates_sdk_errors_only():
         raise KeyError("a bug in squall stays a bug")
     with pytest.raises(ConfigError), cloud_errors("x"):
         raise ConfigError("squall's own errors pass through")
+
+
+def _ssl_error(reason: str, host: str = "127.0.0.1") -> ksa.connection.SSLError:
+    return ksa.connection.SSLError(
+        f"SSL exception connecting to https://{host}:5443/v3/auth/tokens: "
+        f"HTTPSConnectionPool(host='{host}', port=5443): Max retries exceeded with url: "
+        f"/v3/auth/tokens (Caused by SSLError(SSLCertVerificationError(1, {reason!r})))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("openssl", "reason"),
+    [
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "self-signed certificate (_ssl.c:1006)",
+            "certificate verify failed: self-signed certificate",
+        ),
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address "
+            "mismatch, certificate is not valid for '127.0.0.2'. (_ssl.c:1006)",
+            "certificate verify failed: IP address mismatch, certificate is not valid "
+            "for '127.0.0.2'.",
+        ),
+        ("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)", "wrong version number"),
+    ],
+)
+def test_tls_errors_name_the_certificate_problem_and_the_settings(openssl, reason):
+    try:
+        try:
+            raise _ssl_error(openssl)
+        except ksa.connection.SSLError as inner:
+            raise sdk.SDKException(str(inner)) from inner
+    except sdk.SDKException as outer:
+        err = translate(outer, "authenticate admin@admin")
+    assert err.message == (
+        "authenticate admin@admin: SSLError: SSL exception connecting to "
+        f"https://127.0.0.1:5443/v3/auth/tokens ({reason})"
+    )
+    assert err.hint and "cacert" in err.hint and "verify: false" in err.hint
+
+
+def test_server_errors_keep_the_request_id_and_point_at_the_service():
+    exc = ksa.http.ServiceUnavailable(message="down", request_id="req-9", http_status=503)
+    err = translate(exc, "nova.list_servers")
+    assert err.status == 503 and "req-9" in err.message
+    assert err.hint and "logs" in err.hint
