@@ -91,7 +91,14 @@ class Fault:
             details = [perform(action) for action in plan.inject]
         except FaultError as exc:
             self._event("inject", False, exc.message)
-            self.restore()
+            try:
+                self.restore()
+            except FaultError as undo:  # the user hears of the inject, which failed first
+                raise FaultError(
+                    exc.message,
+                    hint=f"undoing it failed too ({undo.message}); its undo stays in the "
+                    "journal: `squall faults list`, `squall faults cleanup`",
+                ) from None
             raise
         self._event("inject", True, "; ".join(details))
 

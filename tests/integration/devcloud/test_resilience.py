@@ -52,6 +52,17 @@ def series(samples, target):
     return [Point(s.at + (s.latency or 0), s.ok, s.latency) for s in samples if s.target == target]
 
 
+def task_start(task: Path, db: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """`squall task start TASK --cloud devcloud` with its own store."""
+    squall = Path(sys.executable).with_name("squall")
+    return subprocess.run(
+        [str(squall), "task", "start", str(task), "--cloud", "devcloud", "--db", db],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def pid_of(config, name):
     state = load(config.state_file)
     tracked = state.tracked(name) if state else None
@@ -167,16 +178,114 @@ subtasks:
 """
     )
     db = f"sqlite:///{tmp_path / 'r.db'}"
-    squall = Path(sys.executable).with_name("squall")
-    done = subprocess.run(
-        [str(squall), "task", "start", str(task), "--cloud", "devcloud", "--db", db],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = task_start(task, db, timeout=300)
     assert done.returncode == 0, done.stderr
     with Store.open(db) as store:
         (record,) = store.list_runs()
         samples = SampleStore(store).samples(record.id)
     assert {s.target for s in samples} == {"token", "images"}
     assert all(s.ok for s in samples)
+
+
+PERIOD = 0.5
+#: seconds from the run's start (before the contexts) to each fault, and its length
+CONDUCTOR_AT, KEYSTONE_AT, DOWN = 25, 50, 5
+
+
+def boot_and_delete(journal: Path) -> str:
+    return f"""
+squall: 1
+title: nova-conductor killed, then keystone stopped, under boot-and-delete
+resilience:
+  journal: {journal}
+  health_gate: 2
+  monitors:
+    - api: {{period: {PERIOD}, endpoints: [token, servers]}}
+    - host: {{process: bin/nova-conductor, period: {PERIOD}}}
+  disruptions:
+    - process: {{devcloud: nova-conductor, action: kill}}
+      at: {CONDUCTOR_AT}
+      down: {DOWN}
+    - process: {{devcloud: keystone, action: stop}}
+      at: {KEYSTONE_AT}
+      down: {DOWN}
+subtasks:
+  - title: boot and delete
+    workloads:
+      - scenario: NovaServers.boot_and_delete_server
+        args:
+          image: {{regex: "^cirros"}}
+          flavor: {{name: m1.nano}}
+          waits:
+            nova_server_boot: {{prepoll: 0.2, interval: 0.5, timeout: 60}}
+            nova_server_delete: {{prepoll: 0.2, interval: 0.5, timeout: 60}}
+        runner: {{type: constant_for_duration, duration: 75, concurrency: 5}}
+        contexts: {{users: {{tenants: 1, users_per_tenant: 1}}, network: {{}}}}
+        sla: {{failure_rate: {{max: 100}}}}
+"""
+
+
+def _window_of(samples, target, fault):
+    """The one downtime window of ``target`` that overlaps ``fault`` (inject .. recovered)."""
+    windows = downtime_windows(series(samples, target))
+    hit = [w for w in windows if w.overlaps(fault["inject"].at - PERIOD, fault["recovered"].at)]
+    assert len(hit) == 1, f"{target}: windows {windows} for fault {fault}"
+    return hit[0]
+
+
+@pytest.mark.slow
+def test_conductor_killed_then_keystone_stopped_during_boot_and_delete(healthy, tmp_path):
+    """The issue's test: downtime windows line up with the injections within one monitor
+    period, the failed iterations fall inside them, both services come back, nothing is
+    left in the cloud, and `task start` prints the resilience summary."""
+    task = tmp_path / "task.yaml"
+    task.write_text(boot_and_delete(tmp_path / "faults.jsonl"))
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    done = task_start(task, db, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "left in the cloud" not in done.stdout, done.stdout
+    assert "resilience score" in done.stdout and "process:kill:nova-conductor" in done.stdout
+    with Store.open(db) as store:
+        (record,) = store.list_runs()
+        stored = SampleStore(store)
+        samples, events = stored.samples(record.id), stored.events(record.id)
+        (workload,) = store.get_run(record.id).workloads
+        iterations = list(store.iterations(workload.id))
+    assert all(e.ok for e in events), events
+    faults = {
+        name: {e.phase: e for e in events if e.disruptor == name}
+        for name in ("process:kill:nova-conductor", "process:stop:keystone")
+    }
+    for fault in faults.values():
+        assert set(fault) == {"inject", "effect", "restore", "recovered"}
+    load_start = min(it.timestamp for it in iterations)
+    assert load_start < faults["process:kill:nova-conductor"]["inject"].at  # a baseline
+    windows = []
+    for fault, target in (
+        (faults["process:kill:nova-conductor"], "localhost:bin/nova-conductor"),
+        (faults["process:stop:keystone"], "token"),
+    ):
+        window = _window_of(samples, target, fault)
+        # down from the injection, seen within one period of the fault taking effect (a
+        # SIGTERMed gunicorn drains for its graceful timeout: probes hang, then fail)
+        assert fault["inject"].at - 0.25 <= window.start, (window, fault)
+        assert window.start <= fault["effect"].at + PERIOD + 0.25, (window, fault)
+        assert window.end is not None and window.end >= fault["restore"].at
+        # up again at the first probe that succeeds once the service answers: that probe
+        # started within one period of the service answering or of the monitor being free
+        # again (a probe sent while the service was down hangs until its timeout)
+        probes = [s for s in samples if s.target == target]
+        closing = next(s for s in probes if s.ok and s.at + (s.latency or 0) == window.end)
+        busy_until = max(s.at + (s.latency or 0) for s in probes if s.at < closing.at)
+        ready = max(fault["recovered"].at, busy_until)
+        assert closing.at <= ready + PERIOD + 0.25, (closing, fault)
+        windows.append(window)
+    failed = [it for it in iterations if it.error is not None]
+    for it in failed:  # each failure happened while a fault's window was open
+        began, ended = it.timestamp, it.timestamp + (it.duration or 0.0)
+        assert any(began <= w.end + PERIOD and ended >= w.start - PERIOD for w in windows), (
+            f"iteration {it.number} failed outside every fault: {it.error}"
+        )
+    assert len(failed) < len(iterations)
+    assert FaultJournal(tmp_path / "faults.jsonl").pending() == []
+    assert_healthy(healthy)
