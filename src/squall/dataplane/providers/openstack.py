@@ -39,6 +39,7 @@ from squall.dataplane.topology import Topology
 from squall.errors import CloudError, ConfigError, RunAborted
 from squall.openstack.cleanup import Cleaner
 from squall.openstack.cleanup import plan as cleanup_plan
+from squall.openstack.credentials import CloudSpec
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import Journal, ResourceKind
 from squall.openstack.naming import NameGenerator
@@ -75,6 +76,7 @@ class OpenStackProvider(Provider):
         journal: Journal,
         *,
         on_close: Callable[[], None] | None = None,
+        clouds: list[CloudSpec] | None = None,
     ) -> None:
         self.plan = plan
         self.run = run
@@ -87,6 +89,7 @@ class OpenStackProvider(Provider):
         self._busy = threading.Lock()
         self._lock = threading.Lock()  # staging threads filling ``staged``
         self._on_close = on_close
+        self._given = clouds
 
     # ---- preflight -----------------------------------------------------------------
     def preflight(self, topology: Topology, tools: set[str]) -> None:
@@ -99,7 +102,7 @@ class OpenStackProvider(Provider):
                 hint="set controller: {listen: 'ADDRESS:PORT'} with an address the "
                 "tenant networks can reach through their routers",
             )
-        self.clouds = resolve_clouds(self.plan, self.journal, self.run)
+        self.clouds = resolve_clouds(self.plan, self.journal, self.run, self._given)
         try:
             check(self.plan, topology, self.clouds)
         except BaseException:
@@ -394,8 +397,13 @@ class OpenStackProvider(Provider):
     def _wait(self, fetch: Callable[[], Any], ready: set[str], what: str, timeout: float) -> Any:
         def get() -> Any:
             self._check()
-            with cloud_errors(f"get {what}"):
-                return fetch()
+            try:
+                with cloud_errors(f"get {what}"):
+                    return fetch()
+            except CloudError as exc:
+                if exc.status is not None and exc.status < 500:
+                    raise
+                return None  # a service restarting (5xx, reset): poll again until the timeout
 
         policy = WaitPolicy(prepoll=0.0, interval=1.0, timeout=timeout)
         return wait_for_status(

@@ -192,18 +192,29 @@ def _spec(name: str | None, region: str | None) -> CloudSpec:
     )
 
 
-def resolve_clouds(plan: Plan, journal: Journal, run: str) -> dict[Side, SideCloud]:
-    """Authenticate to the server and client clouds (one object when they are the same)."""
+def _plan_specs(plan: Plan) -> list[CloudSpec]:
     clouds = plan.clouds
     server = _spec(clouds.server, clouds.server_region)
     client_name = clouds.client or clouds.server
     client_region = clouds.client_region or clouds.server_region
-    client = (
-        server
-        if (client_name, client_region) == (clouds.server, clouds.server_region)
-        else (_spec(client_name, client_region))
-    )
-    specs = [server] if client.label == server.label else [server, client]
+    if (client_name, client_region) == (clouds.server, clouds.server_region):
+        return [server]
+    client = _spec(client_name, client_region)
+    return [server] if client.label == server.label else [server, client]
+
+
+def resolve_clouds(
+    plan: Plan, journal: Journal, run: str, given: list[CloudSpec] | None = None
+) -> dict[Side, SideCloud]:
+    """Authenticate to the server and client clouds (one object when they are the same).
+
+    ``given`` (``--cloud`` / ``--deployment`` on the command line): the server cloud
+    and, when there is a second, the client cloud; else the plan's ``clouds``.
+    """
+    specs = list(given[:2]) if given else _plan_specs(plan)
+    if len(specs) == 2 and specs[0].label == specs[1].label:
+        specs = specs[:1]
+    server, client = specs[0], specs[-1]
     if len(specs) == 2 and plan.network_mode != "full":
         raise ConfigError(
             f"servers in {server.label} and clients in {client.label} need network_mode: full",

@@ -1,0 +1,364 @@
+"""The data plane's openstack provider on the devcloud: staging, user-data, cleanup, preflight.
+
+The devcloud's fake virt driver boots no VM, so no agent ever registers: these tests
+look at what was staged (read back from Nova and Neutron as the admin), at the
+user-data each server got, and at the cloud after teardown, ``squall cleanup`` and
+Ctrl-C. The agent path itself is proven on netns (tests/integration/dataplane).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from squall.dataplane import topology as topo_mod
+from squall.dataplane.bundle import build_bundle, bundle_signature
+from squall.dataplane.plan import Plan
+from squall.dataplane.providers.base import AgentLaunch
+from squall.dataplane.providers.openstack import OpenStackProvider, agent_config, server_user_data
+from squall.dataplane.run import RunOptions, run_plan
+from squall.dataplane.topology import Topology
+from squall.errors import AgentError, ConfigError, RunAborted
+from squall.openstack.credentials import CloudSpec, Credential
+from squall.openstack.journal import EntryState, Journal, MemoryJournal, ResourceKind
+from squall.openstack.naming import NameGenerator, is_squall_name
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.devcloud,
+    pytest.mark.filterwarnings("ignore::Warning:openstack"),
+]
+IMAGE = "cirros-0.6.3-x86_64-disk"
+K = ResourceKind
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _plan(mode: str, cloud: str = "devcloud", **overrides: Any) -> Plan:
+    body: dict[str, Any] = {
+        "provider": "openstack",
+        "network_mode": mode,
+        "scale": {"servers_per_network": 1, "clients_per_server": 1},
+        "clouds": {"server": cloud},
+        "openstack": {"image": IMAGE, "flavor": "m1.nano", "boot_timeout": 120},
+        "controller": {"listen": f"127.0.0.1:{_free_port()}", "register_timeout": 1},
+        "tests": [{"name": "tcp", "tool": "iperf3", "duration": 1}],
+    }
+    for key, value in overrides.items():
+        body[key] = {**body.get(key, {}), **value} if isinstance(value, dict) else value
+    return Plan.model_validate(body)
+
+
+@dataclass
+class Staged:
+    provider: OpenStackProvider
+    topology: Topology
+    journal: Journal
+    run: str
+    bundle: Path
+    secret: str
+
+    def server(self, conn: Any, instance: str) -> Any:
+        return conn.compute.get_server(self.provider.staged.servers[instance])
+
+
+def _stage(tmp_path: Path, plan: Plan, journal: Journal | None = None) -> Staged:
+    run = uuid.uuid4().hex
+    journal = journal or MemoryJournal()
+    topology = topo_mod.build(plan)
+    provider = OpenStackProvider(plan, run, tmp_path / run, journal)
+    provider.preflight(topology, set())
+    secret = "s3cret-" + run[:8]
+    (tmp_path / "secret").write_text(secret)
+    bundle = build_bundle(tmp_path / "agent.pyz")
+    staged = Staged(provider, topology, journal, run, bundle, secret)
+    try:
+        provider.stage(topology)
+        launch = AgentLaunch(
+            f"http://{plan.controller.listen}", run, tmp_path / "secret", bundle, 1.0
+        )
+        provider.start_agents(topology, launch)
+    except BaseException:
+        provider.teardown()
+        raise
+    return staged
+
+
+@pytest.fixture
+def staging(tmp_path: Path, conn: Any) -> Iterator[list[Staged]]:
+    """Stagings a test makes; torn down at the end whatever happened."""
+    made: list[Staged] = []
+    yield made
+    for staged in made:
+        staged.provider.teardown()
+
+
+def _check_user_data(staged: Staged, conn: Any) -> None:
+    signature = bundle_signature(staged.bundle, staged.secret)
+    for name in staged.topology.instances:
+        server = staged.server(conn, name)
+        assert server.status == "ACTIVE"
+        assert is_squall_name(server.name, staged.run)
+        text = server_user_data(server)
+        assert text.startswith(f"#!/bin/sh\n# squall data-plane agent bootstrap (run {staged.run})")
+        assert signature in text
+        config = agent_config(text)
+        assert config["agent_id"] == name
+        assert config["run"] == staged.run
+        assert config["controller"] == f"http://{staged.provider.plan.controller.listen}"
+        assert config["secret"] == staged.secret
+
+
+def _fixed_ips(conn: Any, staged: Staged) -> dict[str, str]:
+    ports = staged.provider.staged.ports
+    return {
+        name: conn.network.get_port(port).fixed_ips[0]["ip_address"] for name, port in ports.items()
+    }
+
+
+def _live(journal: Journal, run: str) -> list[Any]:
+    return [e for e in journal.entries(run) if e.state is not EntryState.DELETED]
+
+
+def test_single_network_in_the_given_users_project(tmp_path, conn, cloud, staging):
+    before = cloud.snapshot()
+    plan = _plan("single-network", "devcloud-demo", openstack={"tenancy": "existing"})
+    staged = _stage(tmp_path, plan)
+    staging.append(staged)
+    demo = conn.identity.find_project("demo").id
+    kinds = [e.kind for e in staged.journal.entries(staged.run)]
+    assert kinds.count(K.SERVER) == 2
+    assert kinds.count(K.NETWORK) == kinds.count(K.ROUTER) == 1
+    assert K.PROJECT not in kinds and K.FLOATING_IP not in kinds
+    for name in staged.topology.instances:
+        assert staged.server(conn, name).project_id == demo
+    _check_user_data(staged, conn)
+    addresses = _fixed_ips(conn, staged)
+    for name, inst in staged.topology.instances.items():
+        assert addresses[name] == str(inst.address)  # the topology's plan, made real
+    pair = staged.topology.pairs[0]
+    assert str(pair.target) == addresses[pair.server]
+    staged.provider.teardown()
+    assert _live(staged.journal, staged.run) == []
+    assert cloud.leaked(before, staged.run) == []
+
+
+def test_single_router_in_new_projects_then_squall_cleanup_after_a_crash(
+    tmp_path, conn, cloud, monkeypatch
+):
+    from squall.api.cleanup import CleanupRequest, cleanup
+    from squall.api.openstack import CloudOptions
+    from squall.results.journal import StoreJournal
+    from squall.results.store import Store
+
+    before = cloud.snapshot()
+    store = Store.open(f"sqlite:///{tmp_path / 'squall.db'}")
+    journal = StoreJournal(store)
+    plan = _plan("single-router", scale={"users_per_tenant": 2})
+    staged = _stage(tmp_path, plan, journal)
+    try:
+        kinds = [e.kind for e in journal.entries(staged.run)]
+        assert kinds.count(K.PROJECT) == 1 and kinds.count(K.USER) == 2
+        assert kinds.count(K.ROUTER) == 1 and kinds.count(K.ROUTER_INTERFACE) == 2
+        project = next(e.resource_id for e in journal.entries(staged.run) if e.kind is K.PROJECT)
+        users = {e.resource_id for e in journal.entries(staged.run) if e.kind is K.USER}
+        router = conn.network.get_router(staged.provider.staged.routers["t0r0"])
+        assert router.external_gateway_info["network_id"] == conn.network.find_network("public").id
+        for name in staged.topology.instances:
+            server = staged.server(conn, name)
+            assert server.project_id == project
+            assert server.user_id in users
+        _check_user_data(staged, conn)
+        client, server = staged.topology.pairs[0].client, staged.topology.pairs[0].server
+        assert (
+            staged.topology.instances[client].network != staged.topology.instances[server].network
+        )
+    finally:
+        staged.provider.close()  # the process "dies": no teardown
+    request = CleanupRequest(run=staged.run, clouds=CloudOptions(clouds=("devcloud",)))
+    try:
+        results = cleanup(request, store, journal)
+        assert all(r.report.ok for r in results), [r.report.failed for r in results]
+        assert _live(journal, staged.run) == []
+    finally:
+        store.close()
+    assert cloud.leaked(before, staged.run) == []
+
+
+def test_full_mode_floating_ips_volumes_and_placement(tmp_path, conn, cloud, staging):
+    before = cloud.snapshot()
+    plan = _plan(
+        "full",
+        openstack={"volume": {"size": 1}},
+        placement={"spread": "hosts", "anti_affinity": True},
+    )
+    staged = _stage(tmp_path, plan)
+    staging.append(staged)
+    kinds = [e.kind for e in staged.journal.entries(staged.run)]
+    assert kinds.count(K.ROUTER) == 2 and kinds.count(K.FLOATING_IP) == 1
+    assert kinds.count(K.VOLUME) == 1 and kinds.count(K.SERVER_GROUP) == 2
+    pair = staged.topology.pairs[0]
+    fip = next(
+        ip for ip in conn.network.ips() if ip.port_id == staged.provider.staged.ports[pair.server]
+    )
+    assert str(pair.target) == fip.floating_ip_address
+    assert is_squall_name(fip.description, staged.run)
+    assert staged.provider.host_of(pair.client) != staged.provider.host_of(pair.server)
+    client = staged.server(conn, pair.client)
+    volume = staged.provider.staged.volumes[pair.client]
+    assert [v["id"] for v in client.attached_volumes] == [volume]
+    _check_user_data(staged, conn)
+    staged.provider.teardown()
+    assert _live(staged.journal, staged.run) == []
+    assert cloud.leaked(before, staged.run) == []
+
+
+def test_ctrl_c_during_staging_removes_what_was_staged(tmp_path, conn, cloud):
+    before = cloud.snapshot()
+    plan = _plan("single-router")
+    run = uuid.uuid4().hex
+    journal = MemoryJournal()
+    topology = topo_mod.build(plan)
+    provider = OpenStackProvider(plan, run, tmp_path / run, journal)
+    provider.preflight(topology, set())
+    errors: list[BaseException] = []
+
+    def stage() -> None:
+        try:
+            provider.stage(topology)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=stage)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not any(e.kind is K.NETWORK for e in journal.entries(run)):
+        assert thread.is_alive() and time.monotonic() < deadline, errors
+        time.sleep(0.05)
+    provider.teardown()  # what the run does once Ctrl-C cancelled it
+    thread.join(60)
+    assert len(errors) == 1 and isinstance(errors[0], RunAborted)
+    assert _live(journal, run) == []
+    assert cloud.leaked(before, run) == []
+
+
+def test_run_fails_when_no_agent_registers_and_leaves_nothing(tmp_path, conn, cloud):
+    before = cloud.snapshot()
+    plan = _plan("single-network", openstack={"tenancy": "existing"})
+    db = f"sqlite:///{tmp_path / 'squall.db'}"
+    lines: list[str] = []
+    options = RunOptions(tmp_path / "work", echo=lines.append, db=db)
+    with pytest.raises(AgentError, match="2 of 2 agents did not register") as caught:
+        asyncio.run(run_plan(plan, options))
+    run = next(p.name for p in (tmp_path / "work").iterdir())
+    assert "t0r0n0s0" in caught.value.message
+    from squall.results.journal import StoreJournal
+    from squall.results.store import Store
+
+    store = Store.open(db)
+    try:
+        rows = StoreJournal(store).entries(run, live_only=False)
+        assert {e.kind for e in rows} >= {K.SERVER, K.PORT, K.NETWORK, K.SECURITY_GROUP}
+        assert all(e.state is EntryState.DELETED for e in rows)
+    finally:
+        store.close()
+    assert cloud.leaked(before, run) == []
+
+
+# ---- preflight: a clear error before anything is created -------------------------------
+
+
+def _preflight(plan: Plan, clouds: list[CloudSpec] | None = None) -> str:
+    run = uuid.uuid4().hex
+    journal = MemoryJournal()
+    provider = OpenStackProvider(plan, run, Path("/nonexistent"), journal, clouds=clouds)
+    with pytest.raises(ConfigError) as caught:
+        provider.preflight(topo_mod.build(plan), set())
+    assert journal.entries(run) == []
+    return str(caught.value)
+
+
+def test_preflight_names_a_missing_image_and_flavor(cloud_up):
+    text = _preflight(
+        _plan("single-network", openstack={"image": "no-such-image", "flavor": "m9.huge"})
+    )
+    assert "image 'no-such-image': no image matches" in text
+    assert "flavor 'm9.huge': no flavor matches" in text
+    assert "cirros" in text  # the hint lists the images there are
+
+
+def test_preflight_needs_an_external_network_for_full_mode(cloud_up):
+    text = _preflight(_plan("full", openstack={"external_network": "no-such-net"}))
+    assert "external network 'no-such-net'" in text
+
+
+def test_preflight_needs_controller_listen_and_enough_hosts(cloud_up):
+    plan = _plan("single-network")
+    plan.controller.listen = None
+    assert "needs controller.listen" in _preflight(plan)
+    crowded = _plan(
+        "single-network", scale={"servers_per_network": 5}, placement={"anti_affinity": True}
+    )
+    assert "anti-affinity cannot place 5 instances" in _preflight(crowded)
+
+
+def test_two_clouds_need_full_mode(cloud_up):
+    plan = _plan("single-router", clouds={"client": "devcloud-demo"})
+    assert "need network_mode: full" in _preflight(plan)
+
+
+@pytest.fixture
+def small_project(conn: Any) -> Iterator[CloudSpec]:
+    """A project with room for one instance and two ports, and its user's cloud spec."""
+    names = NameGenerator(uuid.uuid4().hex)
+    project = conn.identity.create_project(name=names(), domain_id="default")
+    user = conn.identity.create_user(
+        name=names(), password="pw-small", domain_id="default", default_project_id=project.id
+    )
+    try:
+        member = conn.identity.find_role("member")
+        conn.identity.assign_project_role_to_user(project, user, member)
+        conn.compute.update_quota_set(project.id, instances=1)
+        conn.network.update_quota(project.id, ports=2)
+        credential = Credential(
+            username=user.name,
+            password="pw-small",
+            project_id=project.id,
+            project_domain_name=None,
+        )
+        yield CloudSpec(
+            name="dp-small",
+            auth_url=conn.session.auth.auth_url,
+            region_name="RegionOne",
+            admin=credential,
+        )
+    finally:
+        conn.identity.delete_user(user, ignore_missing=True)
+        for group in conn.network.security_groups(project_id=project.id):
+            conn.network.delete_security_group(group, ignore_missing=True)
+        conn.identity.delete_project(project, ignore_missing=True)
+
+
+def test_preflight_reports_quotas_the_plan_does_not_fit_in(small_project):
+    plan = _plan("single-network", openstack={"tenancy": "existing"})
+    text = _preflight(plan, [small_project])
+    assert "quota instances: the plan needs 2, the limit is 1 with 0 in use" in text
+    assert "quota port: the plan needs 3, the limit is 2" in text
+
+
+def test_preflight_refuses_tenancy_create_without_admin(cloud_up):
+    text = _preflight(_plan("single-network", "devcloud-demo"))
+    assert "tenancy: create needs an admin user" in text
