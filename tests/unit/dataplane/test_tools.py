@@ -127,6 +127,21 @@ def test_fio_status_intervals_are_differences_of_cumulative_reports():
     assert m.histograms["write_clat"].count == last["write"]["total_ios"]
 
 
+def test_fio_output_with_its_middle_left_out_still_parses():
+    """The agent keeps the first and last halves of a long output; reports cut are skipped."""
+    text = _text("fio-randrw-status-interval.json")
+    lines = text.splitlines(keepends=True)
+    ends = [i for i, line in enumerate(lines) if line == "}\n"]
+    middle_of_third = (ends[1] + ends[2]) // 2
+    cut = "".join(lines[: ends[0] + 1] + lines[ends[0] + 40 : ends[0] + 60])
+    cut += "".join(lines[middle_of_third:])
+    m = fio.parse(cut)
+    last = fio.documents(text)[-1]["jobs"][0]
+    assert m.counters["read_ios"] == last["read"]["total_ios"]
+    # the first report's interval, then one interval across the gap
+    assert [(round(i.start), round(i.end)) for i in m.intervals] == [(0, 1), (1, 4)]
+
+
 def test_fio_2_microsecond_output_is_refused_with_the_reason():
     doc = {"fio version": "fio-2.16", "jobs": [{"read": {"clat": {"mean": 1}}}]}
     with pytest.raises(ToolOutputError, match="fio >= 3"):

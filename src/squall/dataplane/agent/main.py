@@ -30,6 +30,7 @@ from .assets import ASSETS
 from .client import Client
 from .hdr import Recorder
 from .httpload import Interval, LoadSpec, run_load
+from .output import ChildOutput
 from .services import ServiceError, Services
 
 AGENT_VERSION = "1"
@@ -208,13 +209,15 @@ class Agent:
         )
         with self.children_lock:
             self.children[process.pid] = process
-        output = _Output(process)
+        output = ChildOutput(
+            process, MAX_OUTPUT, streaming=command.get("report_interval") is not None
+        )
         try:
             status = self._follow(command, process, output, timeout)
         finally:
             with self.children_lock:
                 self.children.pop(process.pid, None)
-        return {
+        outcome = {
             "status": status,
             "started_at": started,
             "finished_at": time.time() + self.offset,
@@ -222,12 +225,15 @@ class Agent:
             "stdout": output.stdout(),
             "stderr": output.stderr(),
         }
+        if output.out.skipped:
+            outcome["stdout_skipped"] = output.out.skipped
+        return outcome
 
     def _follow(
         self,
         command: dict[str, Any],
         process: subprocess.Popen[bytes],
-        output: _Output,
+        output: ChildOutput,
         timeout: float,
     ) -> str:
         """Wait for ``process``; every ``report_interval`` report its new output lines."""
@@ -306,53 +312,6 @@ class Agent:
             "finished_at": time.time() + self.offset,
             "intervals": snapshots,
         }
-
-
-class _Output:
-    """A child's stdout and stderr read by two threads; new whole stdout lines on demand."""
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self._lines: list[bytes] = []
-        self._size = 0
-        self._taken = 0
-        self._err: list[bytes] = []
-        self._lock = threading.Lock()
-        assert process.stdout is not None and process.stderr is not None
-        self._threads = [
-            threading.Thread(target=self._read, args=(process.stdout, True), daemon=True),
-            threading.Thread(target=self._read, args=(process.stderr, False), daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _read(self, stream: Any, is_stdout: bool) -> None:
-        with stream:
-            for line in stream:
-                with self._lock:
-                    if not is_stdout:
-                        self._err = [*self._err[-64:], line]
-                    elif self._size < MAX_OUTPUT:
-                        self._lines.append(line)
-                        self._size += len(line)
-
-    def take(self) -> str:
-        """Whole lines printed since the last call."""
-        with self._lock:
-            fresh = self._lines[self._taken :]
-            self._taken = len(self._lines)
-        return b"".join(fresh).decode("utf-8", "replace")
-
-    def join(self) -> None:
-        for thread in self._threads:
-            thread.join(5.0)
-
-    def stdout(self) -> str:
-        with self._lock:
-            return b"".join(self._lines)[:MAX_OUTPUT].decode("utf-8", "replace")
-
-    def stderr(self) -> str:
-        with self._lock:
-            return b"".join(self._err)[-4096:].decode("utf-8", "replace")
 
 
 def custom_test(name: str) -> Any:

@@ -81,15 +81,20 @@ def _seconds(value: float) -> str:
 
 
 def documents(text: str) -> list[dict[str, Any]]:
-    """Every JSON document fio printed (one, or one per status interval)."""
+    """Every whole JSON report fio printed (one, or one per status interval).
+
+    Text that is not a report is passed over: fio's notes, and a report cut where the
+    agent left out the middle of a long output (it keeps the first and last lines).
+    """
     decoder = json.JSONDecoder()
     docs: list[dict[str, Any]] = []
     i = text.find("{")
     while 0 <= i < len(text):
         try:
             doc, end = decoder.raw_decode(text, i)
-        except ValueError as exc:
-            raise ToolOutputError(f"fio output is not JSON at offset {i}: {exc}") from None
+        except ValueError:
+            i = text.find("{", i + 1)
+            continue
         if isinstance(doc, dict) and "jobs" in doc:
             docs.append(doc)
         i = text.find("{", end)
