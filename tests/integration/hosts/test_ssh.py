@@ -38,14 +38,19 @@ def keygen(path: Path) -> None:
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
 
 
-@pytest.fixture(scope="module")
-def sshd(tmp_path_factory):
+def require_sshd() -> None:
+    """Skip (fail on CI) unless a private sshd can be started here."""
     if not SSHD.exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true and sshd is missing (scripts/sshd install)")
         pytest.skip("sshd is not installed (scripts/sshd install)")
     if os.geteuid() != 0:
         pytest.skip("the test sshd logs in as root")
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    require_sshd()
     d = tmp_path_factory.mktemp("sshd")
     keygen(d / "host_key")
     keygen(d / "id_ed25519")
