@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from squall.jobs import docs, zuul
+from squall.jobs import docs, playbooks, zuul
 from squall.jobs.catalogue import Catalogue, load_catalogue
 from squall.jobs.detect import Detection, detect
 from squall.jobs.files import Action, PlannedFile, plan, write_all
@@ -13,6 +13,8 @@ from squall.jobs.task_text import TaskFormat, render_task
 
 JOBS_DIR = Path("rally-jobs")
 RALLY_OPENSTACK = "https://opendev.org/openstack/rally-openstack"
+#: What the squall job's playbook installs with pip (a requirement, path or URL).
+SQUALL_INSTALL = "squall[openstack]"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def init_jobs(root: Path, options: InitOptions, catalogue: Catalogue | None = No
         JOBS_DIR / "plugins" / "README.rst": docs.plugins_readme(project),
         JOBS_DIR / "extra" / "README.rst": docs.extra_readme(project),
     }
+    if options.zuul and options.fmt == "squall":
+        generated.update(playbooks.playbook_files())
     result = InitResult(found, job)
     result.files = [plan(root, rel, text, force=options.force) for rel, text in generated.items()]
     if options.zuul:
@@ -83,7 +87,14 @@ def zuul_job(detection: Detection, job: str, task: str, fmt: TaskFormat) -> zuul
         name=job,
         parent="devstack",
         description=f"Measure {what} with squall on DevStack.",
-        vars={"squall_task": task, "squall_plugin_path": str(JOBS_DIR / "plugins")},
+        roles=["openstack/devstack"],
+        run=str(playbooks.RUN),
+        post_run=str(playbooks.POST_RUN),
+        vars={
+            "squall_task": task,
+            "squall_plugin_path": str(JOBS_DIR / "plugins"),
+            "squall_install": SQUALL_INSTALL,
+        },
     )
 
 

@@ -36,6 +36,9 @@ class ZuulJob:
     required_projects: list[str] = field(default_factory=list)
     voting: bool = False
     timeout: int = 7200
+    roles: list[str] = field(default_factory=list)  # projects whose roles it uses
+    run: str | None = None
+    post_run: str | None = None
 
     def as_item(self) -> dict[str, Any]:
         body: dict[str, Any] = {"name": self.name, "parent": self.parent}
@@ -44,6 +47,12 @@ class ZuulJob:
         body["timeout"] = self.timeout
         if self.required_projects:
             body["required-projects"] = list(self.required_projects)
+        if self.roles:
+            body["roles"] = [{"zuul": project} for project in self.roles]
+        if self.run:
+            body["run"] = self.run
+        if self.post_run:
+            body["post-run"] = self.post_run
         body["vars"] = self.vars
         return {"job": body}
 

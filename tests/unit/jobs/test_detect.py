@@ -22,6 +22,8 @@ Repo = Callable[[str], Path]
         ("neutron", "neutron", ["neutron-dhcp-agent", "Networking API v2.0"]),
         ("cinder", "cinder", ["pyproject.toml [project] name is 'cinder'", "cinder-api"]),
         ("swift", "swift", ["top-level package swift/", "swift-proxy-server"]),
+        ("glance", "glance", ["glance-api, glance-cache-prefetcher", "Image Service API v2"]),
+        ("keystone", "keystone", ["keystone-manage", "'Identity API Reference'"]),
     ],
 )
 def test_services_are_recognised_with_their_evidence(

@@ -99,7 +99,7 @@ def test_zuul_d_layout_is_merged_where_the_project_is(repo: Repo) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["rally", "squall"])
-@pytest.mark.parametrize("name", ["nova", "neutron", "cinder", "swift"])
+@pytest.mark.parametrize("name", ["nova", "neutron", "cinder", "glance", "keystone", "swift"])
 def test_generated_tasks_validate(repo: Repo, name: str, fmt: str) -> None:
     root = repo(name)
     init_jobs(root, InitOptions(fmt=fmt))  # type: ignore[arg-type]
@@ -139,3 +139,22 @@ def test_a_crlf_zuul_file_keeps_its_line_endings(repo: Repo) -> None:
     assert b"- nova-rally-task\r\n" in data
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert not init_jobs(root, InitOptions()).changed
+
+
+def test_a_zuul_file_without_project_gets_one_and_keeps_its_anchors(repo: Repo) -> None:
+    root = repo("glance")
+    old = (root / ".zuul.yaml").read_text()
+    init_jobs(root, InitOptions())
+    text = (root / ".zuul.yaml").read_text()
+    assert text.startswith(old)
+    assert text.endswith("- project:\n    check:\n      jobs:\n        - glance-rally-task\n")
+
+
+def test_a_project_with_only_templates_gets_a_check_pipeline(repo: Repo) -> None:
+    root = repo("keystone")
+    old = (root / ".zuul.yaml").read_text().splitlines()
+    init_jobs(root, InitOptions(fmt="squall"))
+    text = (root / ".zuul.yaml").read_text()
+    assert "- project:\n    check:\n      jobs:\n        - keystone-squall-task\n" in text
+    remaining = iter(text.splitlines())
+    assert all(any(line == new for new in remaining) for line in old)  # every line, in order
