@@ -362,7 +362,7 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
                 )
             )
             continue
-        outcomes.append(_parse(context, tool, args, pair, final, timing, start_at))
+        outcomes.append(_parse(context, live, pair, final, start_at))
     summary = summarize(
         RepetitionSummary(test.name, test.tool, rep, start_at, outcomes),
         averaged=tool.averaged,
@@ -421,15 +421,11 @@ def _outcome(context: _Context, pair: Pair, status: str, **kwargs: Any) -> PairO
 
 
 def _parse(
-    context: _Context,
-    tool: Tool,
-    args: Any,
-    pair: Pair,
-    final: Report,
-    timing: Timing,
-    start_at: float,
+    context: _Context, live: LiveTest, pair: Pair, final: Report, start_at: float
 ) -> PairOutcome:
-    data = final.data
+    """A client's final report as its pair's outcome. A failed tool keeps what it
+    measured: its final output if that still reads, else what it streamed."""
+    tool, args, timing, data = live.tool, live.args, live.timing, final.data
     skew = float(data["started_at"]) - start_at if "started_at" in data else None
     if final.status != "ok":
         error = str(data.get("error") or data.get("stderr", "")[-500:] or final.status)
@@ -438,6 +434,8 @@ def _parse(
             measurement = tool.parse(args, data, timing)
             if measurement.error:
                 error = measurement.error
+        if measurement is None:
+            measurement = live.partial(final.command)
         return _outcome(
             context, pair, "error", measurement=measurement, start_skew=skew, error=error
         )

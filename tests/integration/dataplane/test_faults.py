@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import threading
@@ -14,7 +15,7 @@ import pytest
 from squall.dataplane.loader import load_plan_text
 from squall.dataplane.plan import PlanTest
 from squall.dataplane.providers.base import Provider
-from squall.dataplane.providers.netns import orphan_namespaces
+from squall.dataplane.providers.netns import NetnsProvider, orphan_namespaces
 from squall.dataplane.results import RESULTS_FILE
 from squall.dataplane.run import RunOptions, run_plan
 from squall.errors import ConfigError, RunAborted
@@ -88,6 +89,40 @@ def test_an_agent_killed_mid_test_keeps_what_its_tool_streamed(workdir, tool, ar
     assert lost["counters"][figure] > 0  # from the output it streamed before it died
     assert by_client["t0r0n0s1c0"]["status"] == "ok"
     assert by_client["t0r0n0s1c0"]["counters"][figure] > 0
+
+
+def test_a_tool_that_fails_mid_test_keeps_what_it_streamed(workdir):
+    """The iperf3 server of one pair is killed: its client fails without a summary."""
+    plan = load_plan_text(
+        "dataplane: 1\nnetwork_mode: single-network\nscale: {servers_per_network: 2}\n"
+        "controller: {poll_wait: 0.5, start_lead: 0.3}\n"
+        "tests: [{name: t, tool: iperf3, duration: 4, report_interval: 0.5}]\n",
+        "p.yaml",
+    )
+    server = "t0r0n0s0"
+
+    def kill_server_later(test: PlanTest, rep: int, provider: Provider) -> None:
+        assert isinstance(provider, NetnsProvider)
+        namespace = provider.ns(server)
+
+        def kill() -> None:
+            pids = subprocess.run(
+                ["ip", "netns", "pids", namespace], capture_output=True, text=True, check=True
+            ).stdout.split()
+            for pid in pids:
+                comm = Path(f"/proc/{pid}/comm").read_text().strip()
+                if comm == "iperf3":
+                    os.kill(int(pid), signal.SIGKILL)
+
+        threading.Timer(2.0, kill).start()
+
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, on_started=kill_server_later)))
+    assert record.status == "partial"
+    pairs = {p["server"]: p for p in _results(workdir)["tests"][0]["pairs"]}
+    failed = pairs[server]
+    assert failed["status"] == "error"
+    assert failed["counters"]["bits_per_second"] > 0  # its rows streamed before the kill
+    assert pairs["t0r0n0s1"]["status"] == "ok"
 
 
 def test_ctrl_c_removes_everything_and_keeps_the_record(workdir):
