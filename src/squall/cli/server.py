@@ -5,6 +5,7 @@ Mount: ``app.add_typer(server.app, name="server")`` in ``cli/main.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,6 +37,16 @@ def serve(
     ] = False,
     db: DbOption = None,
     plugin_path: PluginPathOption = None,
+    dataplane_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--dataplane-dir",
+            envvar="SQUALL_DATAPLANE_DIR",
+            help="Where data-plane runs started here keep their files"
+            " [default: <user data dir>/squall/dataplane].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve until Ctrl-C; runs started here go on in the background of this process."""
     import uvicorn
@@ -51,6 +62,7 @@ def serve(
             host=host,
             port=port,
             insecure_dev=insecure_dev,
+            dataplane_dir=dataplane_dir,
         )
     )
     application = create_app(settings)

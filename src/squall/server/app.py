@@ -14,15 +14,16 @@ from squall.errors import SquallError, TaskError
 from squall.plugins.loader import load_registry
 from squall.plugins.registry import Registry
 from squall.server.auth import require_token
+from squall.server.dataplane_live import DataplaneManager
 from squall.server.live import RunManager
 from squall.server.metrics import Metrics, ObservedStore
-from squall.server.routes import analysis, cleanup, metrics, plugins, runs, tasks, ui
+from squall.server.routes import analysis, cleanup, dataplane, metrics, plugins, runs, tasks, ui
 from squall.server.schemas import ERRORS
 from squall.server.settings import ServerSettings
 
-DESCRIPTION = """squall's REST API: start, validate and abort control-plane tasks, read results,
-reports, exports, comparisons and trends, follow a run live (server-sent events), list plugins,
-clean up. Every route needs `Authorization: Bearer TOKEN`."""
+DESCRIPTION = """squall's REST API: start, validate and abort control-plane tasks and data-plane
+runs, read results, reports, exports, comparisons and trends, follow a run live (server-sent
+events), list plugins, clean up. Every route needs `Authorization: Bearer TOKEN`."""
 
 
 def create_app(
@@ -39,6 +40,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.manager.join(timeout=5)
+        app.state.dataplane.abort_all()  # what they staged is removed before the store closes
+        app.state.dataplane.join(timeout=60)
         if store is None:
             opened.close()
 
@@ -58,9 +61,10 @@ def create_app(
     app.state.store = opened
     app.state.registry = plugin_registry
     app.state.manager = manager
-    app.state.metrics = Metrics(manager)
+    app.state.dataplane = DataplaneManager(opened, settings.dataplane_workdir)
+    app.state.metrics = Metrics(manager, app.state.dataplane)
     opened.metrics = app.state.metrics
-    for module in (runs, tasks, analysis, plugins, cleanup, metrics):
+    for module in (runs, tasks, dataplane, analysis, plugins, cleanup, metrics):
         app.include_router(module.router)
     app.include_router(ui.router)
     _schema_route(app)

@@ -15,6 +15,7 @@ from squall.plugins.registry import Registry
 from squall.results.journal import StoreJournal
 from squall.results.records import WorkloadSummary
 from squall.results.store import Store
+from squall.server.background import BackgroundRuns
 from squall.task.validate import ValidatedTask
 
 CREATE_TIMEOUT = 60.0
@@ -63,15 +64,13 @@ class LiveProgress:
                 workload.summary = summary
 
 
-class RunManager:
+class RunManager(BackgroundRuns[LiveRun]):
     """Starts tasks in background threads and keeps their live state."""
 
     def __init__(self, store: Store, registry: Registry) -> None:
+        super().__init__()
         self.store = store
         self.registry = registry
-        self._lock = threading.Lock()
-        self._runs: dict[str, LiveRun] = {}
-        self._threads: list[threading.Thread] = []
 
     def start(self, task: ValidatedTask, tags: list[str], clouds: tuple[str, ...] = ()) -> LiveRun:
         """Start ``task``; return once its run is stored (or raise why it could not start)."""
@@ -84,8 +83,7 @@ class RunManager:
 
         def on_created(run_id: str) -> None:
             live.run_id = run_id
-            with self._lock:
-                self._runs[run_id] = live
+            self._keep(run_id, live)
             created.set()
 
         def body() -> None:
@@ -117,23 +115,8 @@ class RunManager:
                 live.done = True
                 created.set()
 
-        thread = threading.Thread(target=body, name="squall-run", daemon=True)
-        self._threads.append(thread)
-        thread.start()
+        self._spawn(body, "squall-run")
         created.wait(CREATE_TIMEOUT)
         if not live.run_id:
             raise ConfigError(f"the task could not start: {live.error or 'timed out'}")
         return live
-
-    def get(self, run_id: str) -> LiveRun | None:
-        with self._lock:
-            return self._runs.get(run_id)
-
-    def active(self) -> list[LiveRun]:
-        with self._lock:
-            return [r for r in self._runs.values() if not r.done]
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for every started run to end (tests, shutdown)."""
-        for thread in list(self._threads):
-            thread.join(timeout)

@@ -1,5 +1,5 @@
 """Prometheus metrics of the runs in progress: iteration rate, counts, failures, latency,
-and the latest state of every monitored target.
+the latest state of every monitored target, and the data-plane runs in progress.
 
 Counts and rates are read from the engine's live counters when Prometheus scrapes;
 durations are observed as the engine stores each batch of iterations
@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 from squall.iteration import IterationResult
 from squall.results.samples import MonitorSample, SampleStore
 from squall.results.store import Store
+from squall.server.dataplane_live import DataplaneManager
 from squall.server.live import RunManager
 
 BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
@@ -26,8 +27,9 @@ BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 6
 class LiveCollector(Collector):
     """Reads the live counters of every active run at scrape time."""
 
-    def __init__(self, manager: RunManager) -> None:
+    def __init__(self, manager: RunManager, dataplane: DataplaneManager | None = None) -> None:
         self.manager = manager
+        self.dataplane = dataplane
         self.samples = SampleStore(manager.store)
 
     def collect(self) -> Iterator[Metric]:
@@ -55,6 +57,25 @@ class LiveCollector(Collector):
             rate.add_metric(key, workload.counters.rate)
         yield from (active, done, failed, rate)  # fmt: skip
         yield from self._monitors([live.run_id for live in runs if live.run_id])
+        yield from self._dataplane()
+
+    def _dataplane(self) -> Iterator[Metric]:
+        """Data-plane runs in progress here, and how many test repetitions each started."""
+        if self.dataplane is None:
+            return
+        active = GaugeMetricFamily(
+            "squall_dataplane_runs_active", "Data-plane runs in progress in this server"
+        )
+        started = GaugeMetricFamily(
+            "squall_dataplane_tests_started",
+            "Test repetitions a running data-plane run has started",
+            labels=["run", "test"],
+        )
+        runs = self.dataplane.active()
+        active.add_metric([], len(runs))
+        for live in runs:
+            started.add_metric([live.run_id, live.current or ""], live.started_tests)
+        yield from (active, started)  # fmt: skip
 
     def _monitors(self, run_ids: list[str]) -> Iterator[Metric]:
         """The latest stored sample of every monitored target of the running runs."""
@@ -86,9 +107,9 @@ class LiveCollector(Collector):
 class Metrics:
     """The server's own registry (never the process-global one)."""
 
-    def __init__(self, manager: RunManager) -> None:
+    def __init__(self, manager: RunManager, dataplane: DataplaneManager | None = None) -> None:
         self.registry = CollectorRegistry()
-        self.registry.register(LiveCollector(manager))
+        self.registry.register(LiveCollector(manager, dataplane))
         self.durations = Histogram(
             "squall_iteration_duration_seconds",
             "Durations of stored iterations of runs started by this server",

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from squall.errors import ConfigError
 
 MIN_TOKEN = 16
@@ -20,6 +22,12 @@ class ServerSettings:
     port: int = 8000
     insecure_dev: bool = False  # no token: only on a loopback address
     progress_interval: float = 0.5  # seconds between SSE progress events
+    dataplane_dir: Path | None = None  # where data-plane runs keep their files
+
+    @property
+    def dataplane_workdir(self) -> Path:
+        """``dataplane_dir``, or the CLI's default (<user data dir>/squall/dataplane)."""
+        return self.dataplane_dir or Path(user_data_dir("squall")) / "dataplane"
 
 
 def checked(settings: ServerSettings) -> ServerSettings:

@@ -28,7 +28,9 @@ def every_route(app) -> list[tuple[str, str]]:
 def test_the_app_has_all_its_routes(app):
     paths = {path for _, path in every_route(app)}
     for expected in ("/api/v1/runs", "/api/v1/tasks", "/api/v1/runs/last/events", "/metrics",
-                     "/openapi.json", "/ui/", "/ui/login", "/api/v1/cleanup", "/api/v1/plugins"):  # fmt: skip
+                     "/openapi.json", "/ui/", "/ui/login", "/api/v1/cleanup", "/api/v1/plugins",
+                     "/api/v1/dataplane/runs", "/api/v1/dataplane/runs/last/abort",
+                     "/api/v1/dataplane/runs/last/events", "/api/v1/dataplane/validate"):  # fmt: skip
         assert expected in paths
 
 
