@@ -177,3 +177,21 @@ def test_unwritable_target_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     assert "cannot write" in result.err and "nothing was written" in result.err
     assert "Traceback" not in result.err
     assert snapshot(root) == before
+
+
+def test_squall_format_writes_the_job_playbooks(cli: Cli, tmp_path: Path) -> None:
+    root = copy(tmp_path, "keystone")
+    result = cli("init-jobs", str(root), "--format", "squall")
+    assert result.code == 0, result.err
+    for name in ("run.yaml", "post.yaml", "vars.yaml"):
+        assert f"create {root / 'playbooks' / 'squall' / name}" in result.out
+    assert "Zuul job keystone-squall-task" in result.out
+
+
+def test_plugins_show_names_the_services_a_scenario_is_core_to(cli: Cli) -> None:
+    result = cli("plugins", "show", "NovaServers.boot_and_delete_server")
+    assert result.code == 0, result.err
+    assert "A core operation of nova in the tasks `squall init-jobs` writes" in result.out
+    other = cli("plugins", "show", "Dummy.dummy")
+    assert other.code == 0, other.err
+    assert "init-jobs" not in other.out

@@ -14,6 +14,7 @@ from rich.text import Text
 from squall.cli.options import PluginPathOption, registry
 from squall.cli.render import terminal
 from squall.errors import PluginError
+from squall.jobs.catalogue import load_catalogue
 from squall.plugins.families import Family
 from squall.plugins.registry import did_you_mean
 
@@ -50,6 +51,15 @@ def show(
         cls = info.load()
         out.print(Text(f"{info.name} ({info.family.value}, from {info.origin})", style="bold"))
         out.print(inspect.getdoc(cls) or "(no documentation)")
+        services = load_catalogue().by_scenario().get(info.name, [])
+        if info.family is Family.SCENARIO and services:
+            out.print(
+                Text(
+                    f"A core operation of {', '.join(services)} in the tasks `squall init-jobs`"
+                    " writes (squall init-jobs --list-services).",
+                    style="dim",
+                )
+            )
         out.print()
         out.print(_arguments(cls.Config))
 
