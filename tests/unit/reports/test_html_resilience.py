@@ -115,3 +115,19 @@ def test_a_run_without_monitors_or_faults_has_no_section():
     out = io.StringIO()
     write_report([run_data()], out, resilience={})
     assert 'id="report-resilience"' not in out.getvalue()
+
+
+def test_a_password_in_a_monitored_url_never_reaches_the_page():
+    secret = "http://admin:canary-Pw-77@keystone:5000/v3"
+    samples = [MonitorSample("http", secret, T0 + 10 + i, 0.0, i != 3, 0.01) for i in range(8)]
+    events = [
+        FaultRecord("kill", secret, "inject", T0 + 12.5),
+        FaultRecord("kill", secret, "restore", T0 + 13.5),
+    ]
+    data = RunResilience(samples, events, analyse(RUN_ID, samples, events, {}))
+    out = io.StringIO()
+    bands = fault_markers(events) + downtime_bands(data.analysis, T0 + 20)
+    write_report([run_data()], out, run_markers={RUN_ID: bands}, resilience={RUN_ID: data})
+    html = out.getvalue()
+    assert "canary-Pw-77" not in html
+    assert "admin:***@keystone" in html

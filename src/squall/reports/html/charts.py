@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from squall.reports.html.model import Marker
+from squall.reports.redact import redact_text
 
 Figure = dict[str, Any]
 Trace = dict[str, Any]
@@ -83,7 +84,7 @@ def marker_shapes(markers: Sequence[Marker]) -> tuple[list[dict[str, Any]], list
                     "y": 1,
                     "xref": "x",
                     "yref": "paper",
-                    "text": marker.label[:40],
+                    "text": redact_text(marker.label)[:40],
                     "showarrow": False,
                     "textangle": -90,
                     "xanchor": "right",

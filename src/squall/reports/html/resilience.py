@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from squall.api.resilience import ResilienceReport
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.model import Marker, MonitorSeries, ResilienceView
+from squall.reports.redact import redact_text
 from squall.results.samples import FaultRecord, MonitorSample
 
 MAX_POINTS = 240
@@ -67,6 +68,7 @@ def monitor_series(
 ) -> MonitorSeries:
     """Every probe when few, else ``MAX_POINTS`` bins (slowest success, failures)."""
     ordered = sorted(probes, key=lambda s: s.at)
+    target = redact_text(target)
     if len(ordered) <= MAX_POINTS:
         return MonitorSeries(
             monitor,
@@ -105,7 +107,7 @@ def downtime_bands(analysis: ResilienceReport, until: float) -> list[Marker]:
         Marker(
             window.start,
             window.end if window.end is not None else until,
-            f"{target.monitor}:{target.target} down",
+            redact_text(f"{target.monitor}:{target.target} down"),
             kind="downtime",
         )
         for target in analysis.targets

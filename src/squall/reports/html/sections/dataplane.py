@@ -10,6 +10,7 @@ from squall.reports.html.charts import Charts, Trace, colour, line, time_layout
 from squall.reports.html.dataplane import unit
 from squall.reports.html.model import DataplaneGroup, Report
 from squall.reports.html.text import esc, number, seconds, table
+from squall.reports.redact import redact_text
 
 X_TITLE = "seconds since the test started"
 DASHES = {"p50": "solid", "p99": "dash", "max": "dot"}
@@ -35,7 +36,7 @@ def runs(report: Report, charts: Charts) -> str | None:
                 f"<code>{esc(run['run'])}</code>",
                 esc(run.get("title", "")),
                 esc(f"{run.get('provider')}, {run.get('network_mode')}"),
-                status + (f"<br>{esc(run['error'])}" if run.get("error") else ""),
+                status + (f"<br>{esc(redact_text(run['error']))}" if run.get("error") else ""),
                 esc(started),
                 seconds(took),
                 str(len(run.get("agents") or [])),

@@ -11,6 +11,7 @@ from squall.reports.html.charts import Charts, Trace, colour, time_layout
 from squall.reports.html.model import Report, ResilienceView
 from squall.reports.html.resilience import downtime_markers
 from squall.reports.html.text import esc, number, seconds, table
+from squall.reports.redact import redact_text
 from squall.stats.downtime import Impact
 
 X_TITLE = "seconds since run start"
@@ -37,6 +38,11 @@ def _one(view: ResilienceView, charts: Charts, labelled: bool) -> str:
     return html
 
 
+def _text(value: str) -> str:
+    """A name from a monitor or a fault (URLs may carry passwords), masked and escaped."""
+    return esc(redact_text(value))
+
+
 def _score(analysis: ResilienceReport) -> str:
     facts = [
         ("resilience score", f"{analysis.score:.1f}"),
@@ -59,7 +65,7 @@ def _states(view: ResilienceView, charts: Charts) -> str:
     for target in view.analysis.targets:
         for w in target.windows:
             end = w.end if w.end is not None else view.origin + view.end
-            name = f"{target.monitor}:{target.target}"
+            name = redact_text(f"{target.monitor}:{target.target}")
             windows.append((name, w.start - view.origin, end - view.origin))
     traces = [observed, _bars(windows, "down", DOWN)] if windows else [observed]
     layout = time_layout("Downtime windows", "", view.faults)
@@ -127,8 +133,8 @@ def _targets(analysis: ResilienceReport) -> str:
         state = '<span class="bad">down</span>' if t.windows else '<span class="ok">up</span>'
         rows.append(
             [
-                esc(t.monitor),
-                esc(t.target),
+                _text(t.monitor),
+                _text(t.target),
                 f"{t.samples:,}",
                 state,
                 str(len(t.windows)),
@@ -153,13 +159,13 @@ def _faults(faults: list[FaultImpact], origin: float) -> str:
         for name, imp in impacts or [("-", None)]:
             rows.append(
                 [
-                    esc(span.label),
-                    esc(fault.target),
+                    _text(span.label),
+                    _text(fault.target),
                     f"{span.injected - origin:.1f} s",
                     restored,
                     state,
                     f"{failed:,} / {total:,}",
-                    esc(name),
+                    _text(name),
                     seconds(imp.detect) if imp else "-",
                     seconds(imp.downtime) if imp else "-",
                     seconds(imp.recover_after_restore) if imp else "-",
