@@ -1,4 +1,4 @@
-"""A million stored iterations make a report of bounded size that still renders."""
+"""A million stored iterations (and an hour of probes on ten monitored targets) make a\nreport of bounded size that still renders."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from squall.api import reports as reports_api
 from squall.results.records import RunStatus, WorkloadSummary
+from squall.results.samples import FaultRecord, MonitorSample, SampleStore
 from squall.results.store import Store
 from squall.stats.summary import DurationSummary
 from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_rendered
@@ -51,7 +52,29 @@ def store_million(store: Store) -> str:
     )
     store.finish_workload(wid, summary)
     store.set_run_status(run_id, RunStatus.FINISHED, finished=True)
+    store_monitors(store, run_id)
     return run_id
+
+
+def store_monitors(store: Store, run_id: str, targets: int = 10, probes: int = 3600) -> None:
+    """An hour of one-second probes on ``targets`` targets, each down once, under one fault."""
+    t0 = store.get_run(run_id).created_at
+    stored = SampleStore(store)
+    for n in range(targets):
+        stored.add_samples(
+            run_id,
+            [
+                MonitorSample("api", f"service-{n}", t0 + i, 0.0, not 600 <= i < 660, 0.01)
+                for i in range(probes)
+            ],
+        )
+    stored.add_events(
+        run_id,
+        [
+            FaultRecord("process", "all", "inject", t0 + 590),
+            FaultRecord("process", "all", "restore", t0 + 650),
+        ],
+    )
 
 
 def test_a_million_iterations_make_a_report_under_5_mb(tmp_path, capsys):

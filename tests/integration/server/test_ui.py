@@ -10,9 +10,17 @@ import pytest
 import uvicorn
 from selenium.webdriver.support.ui import WebDriverWait
 
-from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_for
+from squall.dataplane.store import DataplaneStore
+from squall.testing.browser import (
+    chromium,
+    console_errors,
+    full_page_screenshot,
+    wait_for,
+    wait_rendered,
+)
 
 from .conftest import ARTIFACTS, SAMPLES, TOKEN
+from .test_dataplane import stored_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -69,3 +77,24 @@ def test_the_ui_lists_runs_and_follows_a_started_task(served, stored):
         driver.execute_script("window.scrollTo(0, 0)")
         assert console_errors(driver) == []
         full_page_screenshot(driver, ARTIFACTS / "server-ui.png")
+
+
+def test_the_ui_lists_data_plane_runs_with_their_reports(served, stored):
+    store, _ = stored
+    run = stored_run()
+    DataplaneStore(store).save(run)
+    with chromium() as driver:
+        driver.get(f"{served}/ui/login?token={TOKEN}")
+        assert wait_for(driver, "ready", ("yes", "failed")) == "yes"
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script("return !document.getElementById('dataplane').hidden")
+        )
+        rows = driver.execute_script(
+            "return [...document.querySelectorAll('#dataplane-runs tbody tr')]"
+            ".map(r => [r.dataset.id, r.querySelector('a').href])"
+        )
+        assert [run["run"], f"{served}/api/v1/dataplane/runs/{run['run']}/report"] in rows
+        assert console_errors(driver) == []
+        driver.get(f"{served}/api/v1/dataplane/runs/{run['run']}/report")
+        assert wait_rendered(driver) == "rendered"
+        assert console_errors(driver) == []

@@ -1,4 +1,5 @@
-// squall's web UI: runs, a run's results, live progress (server-sent events), reports.
+// squall's web UI: runs, a run's results, live progress (server-sent events), reports,
+// and the stored data-plane runs with their reports.
 "use strict";
 const api = (path, options) =>
   fetch("/api/v1" + path, { credentials: "same-origin", ...options }).then(async (r) => {
@@ -31,15 +32,39 @@ async function loadRuns() {
     cell(row, run.pass_sla ? "pass" : "FAIL", run.pass_sla ? "ok" : "bad");
     cell(row, run.workloads);
     cell(row, run.tags.join(", "));
-    const link = document.createElement("a");
-    link.href = "/api/v1/runs/" + run.id + "/report";
-    link.target = "_blank";
-    link.textContent = "report";
+    const link = reportLink("/runs/" + run.id);
     link.addEventListener("click", (e) => e.stopPropagation());
     cell(row, link);
     row.addEventListener("click", () => showRun(run.id));
   }
   document.getElementById("status").textContent = runs.length + " runs";
+  return runs;
+}
+
+const reportLink = (path) => {
+  const link = document.createElement("a");
+  link.href = "/api/v1" + path + "/report";
+  link.target = "_blank";
+  link.textContent = "report";
+  return link;
+};
+
+async function loadDataplane() {
+  const runs = await api("/dataplane/runs");
+  const body = document.querySelector("#dataplane-runs tbody");
+  body.replaceChildren();
+  for (const run of runs) {
+    const row = body.insertRow();
+    row.dataset.id = run.id;
+    cell(row, run.id.slice(0, 8));
+    cell(row, new Date(run.started_at * 1000).toISOString().replace("T", " ").slice(0, 19));
+    cell(row, run.title);
+    cell(row, run.provider + ", " + run.network_mode);
+    cell(row, run.status + (run.running_here ? " (here)" : ""), run.status === "finished" ? "ok" : run.status === "running" ? "" : "bad");
+    cell(row, run.agents);
+    cell(row, reportLink("/dataplane/runs/" + run.id));
+  }
+  document.getElementById("dataplane").hidden = runs.length === 0;
   return runs;
 }
 
@@ -135,4 +160,5 @@ document.getElementById("validate").addEventListener("click", () => submit("/tas
 document.getElementById("start").addEventListener("click", () => submit("/tasks"));
 loadRuns().then((runs) => { document.body.dataset.ready = "yes"; if (runs.length) showRun(runs[0].id); })
   .catch((e) => { document.getElementById("status").textContent = String(e.message); document.body.dataset.ready = "failed"; });
-setInterval(() => loadRuns().catch(() => {}), 5000);
+loadDataplane().catch((e) => { document.getElementById("status").textContent = String(e.message); });
+setInterval(() => { loadRuns().catch(() => {}); loadDataplane().catch(() => {}); }, 5000);
