@@ -145,14 +145,21 @@ def perform(action: Action) -> str:
     return _start_devcloud(action)
 
 
+def holds_or_raise(check: Check) -> bool:
+    """Whether ``check`` holds right now; a host that cannot be reached raises FaultError."""
+    if isinstance(check, CommandCheck):
+        result = transport_for(check.host).run(check.argv, timeout=COMMAND_TIMEOUT)
+        return _command_holds(check, result.rc, result.stdout)
+    return holds(check)
+
+
 def holds(check: Check) -> bool:
     """Whether ``check`` holds right now (a host that cannot be reached: it does not)."""
     if isinstance(check, CommandCheck):
         try:
-            result = transport_for(check.host).run(check.argv, timeout=COMMAND_TIMEOUT)
+            return holds_or_raise(check)
         except FaultError:  # an unreachable host fails every command
             return check.expect == "fail"
-        return _command_holds(check, result.rc, result.stdout)
     if isinstance(check, ProcessState):
         if check.expect == "gone":
             return not any(p.alive() for p in check.procs)

@@ -13,11 +13,30 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from squall.disruptors.actions import Action, Check
+from squall.disruptors.actions import Action, Check, CommandCheck
 from squall.hosts.inventory import Host, Inventory, local_inventory
 from squall.hosts.select import Mode
 from squall.plugins.base import Plugin
 from squall.plugins.families import Family
+
+
+class Requirement(BaseModel):
+    """Something that must hold before a fault acts: its target exists, its tool is there."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    check: Check
+    problem: str
+    """What is wrong when the check does not hold (the user's message)."""
+    hint: str | None = None
+
+
+def tool_on(host: Host, tool: str) -> Requirement:
+    """``tool`` must be installed on ``host``."""
+    return Requirement(
+        check=CommandCheck(host=host, argv=("sh", "-c", f"command -v {tool}")),
+        problem=f"{tool} is not installed on {host.name}",
+    )
 
 
 class FaultPlan(BaseModel):
@@ -27,6 +46,9 @@ class FaultPlan(BaseModel):
 
     disruptor: str
     target: str
+    requires: tuple[Requirement, ...] = ()
+    """Checked before the run and before each inject: a fault whose target is missing
+    fails before anything acts, and leaves no undo in the journal."""
     inject: tuple[Action, ...]
     verify: tuple[Check, ...] = ()
     restore: tuple[Action, ...] = ()
@@ -36,7 +58,8 @@ class FaultPlan(BaseModel):
 
     def lines(self) -> list[str]:
         """Every step, one line each (``--dry-run``)."""
-        out = [f"inject   {a.describe()}" for a in self.inject]
+        out = [f"requires {r.check.describe()}" for r in self.requires]
+        out += [f"inject   {a.describe()}" for a in self.inject]
         out += [f"verify   {c.describe()}" for c in self.verify]
         out += [f"restore  {a.describe()}" for a in self.restore]
         out += [f"recovered when {c.describe()}" for c in self.verify_recovery]

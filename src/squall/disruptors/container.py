@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from squall.disruptors.actions import Action, Check, CommandCheck, RunCommand
-from squall.disruptors.base import Disruptor, FaultPlan, TargetConfig
+from squall.disruptors.base import Disruptor, FaultPlan, Requirement, TargetConfig, tool_on
 from squall.hosts.inventory import Host
 
 #: what each action leaves behind, as ``inspect`` shows it, and how it is undone
@@ -50,9 +50,15 @@ class Container(Disruptor):
         restore: tuple[Action, ...] = ()
         if undo_verb is not None:
             restore = (RunCommand(host=host, argv=(engine, undo_verb, name)),)
+        exists = Requirement(
+            check=CommandCheck(host=host, argv=(engine, "inspect", "--format", "{{.Id}}", name)),
+            problem=f"no {engine} container {name!r}",
+            hint=f"`{engine} ps -a` on {host.name} lists its containers",
+        )
         return FaultPlan(
             disruptor=f"container:{cfg.action}:{name}",
             target=host.name,
+            requires=(tool_on(host, engine), exists),
             inject=(RunCommand(host=host, argv=(engine, cfg.action, name)),),
             verify=verify,
             restore=restore,

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from squall.disruptors.actions import Action, CommandCheck, RunCommand
-from squall.disruptors.base import Disruptor, FaultPlan, TargetConfig
+from squall.disruptors.base import Disruptor, FaultPlan, Requirement, TargetConfig, tool_on
 from squall.errors import FaultError
 from squall.hosts.inventory import Host
 
@@ -55,14 +55,17 @@ class Node(Disruptor):
         if cfg.via == "ssh":
             verb = "poweroff" if cfg.action == "poweroff" else "reboot"
             inject = RunCommand(host=host, argv=("systemd-run", "--on-active=2", "systemctl", verb))
-            return self._plan(host, inject, down, (), up)
+            reachable = Requirement(check=up, problem="does not answer over SSH")
+            plan = self._plan(host, inject, down, (), up)
+            return plan.model_copy(update={"requires": (reachable, tool_on(host, "systemd-run"))})
         manager = self.manager_host()
         target = self._bmc(host)
         inject = RunCommand(host=manager, argv=self.power_argv(target, cfg.action))
         restore: tuple[Action, ...] = ()
         if cfg.action == "poweroff":
             restore = (RunCommand(host=manager, argv=self.power_argv(target, "poweron")),)
-        return self._plan(host, inject, down, restore, up)
+        plan = self._plan(host, inject, down, restore, up)
+        return plan.model_copy(update={"requires": (tool_on(manager, inject.argv[0]),)})
 
     def manager_host(self) -> Host:
         return (

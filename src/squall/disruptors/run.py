@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from squall.disruptors.actions import Check, holds, perform
+from squall.disruptors.actions import Check, holds, holds_or_raise, perform
 from squall.disruptors.base import Disruptor, FaultPlan, TargetConfig
 from squall.disruptors.journal import FaultJournal
 from squall.errors import FaultError
@@ -84,6 +84,11 @@ class Fault:
 
     def inject(self) -> None:
         plan = self.plan
+        try:
+            require(plan)
+        except FaultError as exc:
+            self._event("inject", False, exc.message)
+            raise
         self._entry = self.journal.begin(
             run_id=self.run_id, disruptor=plan.disruptor, target=plan.target, undo=list(plan.undo)
         )
@@ -141,6 +146,17 @@ class Fault:
             self.restore()
         self.verify_recovery(STOPPING_RECOVERY_TIMEOUT if stop.is_set() else RECOVERY_TIMEOUT)
         return self.outcome
+
+
+def require(plan: FaultPlan) -> None:
+    """Raise FaultError when one of the plan's requirements does not hold, or its host
+    cannot be reached (read-only)."""
+    for requirement in plan.requires:
+        if not holds_or_raise(requirement.check):
+            raise FaultError(
+                f"{plan.disruptor} on {plan.target}: {requirement.problem}",
+                hint=requirement.hint,
+            )
 
 
 def _wait(checks: Sequence[Check], timeout: float) -> bool:

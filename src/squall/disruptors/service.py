@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from squall.disruptors.actions import Action, Check, CommandCheck, RunCommand
-from squall.disruptors.base import Disruptor, FaultPlan, TargetConfig
+from squall.disruptors.base import Disruptor, FaultPlan, Requirement, TargetConfig, tool_on
 from squall.hosts.inventory import Host
 
 
@@ -50,9 +50,15 @@ class Service(Disruptor):
                 (RunCommand(host=host, argv=systemctl("stop", unit)),),
                 (inactive,),
             )
+        known = Requirement(
+            check=CommandCheck(host=host, argv=systemctl("cat", unit)),
+            problem=f"no systemd unit {unit!r}",
+            hint=f"`systemctl list-units` on {host.name} lists its units",
+        )
         return FaultPlan(
             disruptor=f"service:{cfg.action}:{unit}",
             target=host.name,
+            requires=(tool_on(host, "systemctl"), known),
             inject=inject,
             verify=verify,
             restore=restore,

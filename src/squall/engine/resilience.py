@@ -19,7 +19,7 @@ from pathlib import Path
 
 from squall.disruptors.base import Disruptor, TargetConfig
 from squall.disruptors.journal import FaultJournal
-from squall.disruptors.run import FaultEvent, Schedule, disrupt, plans
+from squall.disruptors.run import FaultEvent, Schedule, disrupt, plans, require
 from squall.engine.workload import _plugin
 from squall.errors import FaultError
 from squall.hosts.inventory import Inventory, load_inventory
@@ -42,7 +42,8 @@ def _mode(disruptor: Disruptor) -> Mode:
 
 def preflight(spec: ValidatedResilience, inventory: Inventory | None) -> list[str]:
     """Plan every disruption once, touching nothing (read-only lookups such as finding
-    PIDs): a target that matches nothing, an unreachable host or a quorum at risk is an
+    PIDs, and each plan's requirements): a target that matches nothing, a missing
+    container or unit, an unreachable host, a missing tool or a quorum at risk is an
     error before the run. Returns the plans as lines (``--dry-run``)."""
     lines: list[str] = []
     rng = random.Random(spec.spec.seed)
@@ -52,6 +53,7 @@ def preflight(spec: ValidatedResilience, inventory: Inventory | None) -> list[st
         lines.append(f"{title} at +{d.at:g} s, down {d.down}, {d.times} time(s)")
         for wave, faults in enumerate(plans(disruptor, inventory, _mode(disruptor), rng), 1):
             for fault in faults:
+                require(fault)
                 lines.append(f"  wave {wave}: {fault.disruptor} on {fault.target}")
                 lines += [f"    {line}" for line in fault.lines()]
     return lines

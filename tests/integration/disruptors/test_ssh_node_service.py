@@ -50,6 +50,7 @@ verb=$1 unit=$2 state={units}/$2
 case $verb in
     start|restart) echo active > "$state" ;;
     stop) echo inactive > "$state" ;;
+    cat) [ -f "$state" ] || {{ echo "No files found for $unit." >&2; exit 1; }} ;;
     is-active)
         if [ "$(cat "$state" 2>/dev/null)" = active ]; then echo active; exit 0; fi
         echo inactive; exit 3 ;;
@@ -154,13 +155,27 @@ def test_node_reboot_over_ssh_is_seen_down_then_back(node, tmp_path):
 
 
 def test_node_power_through_a_missing_ipmitool_fails_clearly(tmp_path):
-    cfg = Node.parse_config({"action": "poweroff", "via": "ipmi", "bmc": {"node1": "10.0.0.9"}})
-    plan = Node(cfg).plan(Host(name="node1"))
     if any(Path(p, "ipmitool").exists() for p in os.environ["PATH"].split(os.pathsep)):
         pytest.skip("ipmitool is installed: this test is about its absence")
-    fault = Fault(plan, FaultJournal(tmp_path / "j"))
-    with pytest.raises(FaultError, match="ipmitool: command not found"):
+    cfg = Node.parse_config({"action": "poweroff", "via": "ipmi", "bmc": {"node1": "10.0.0.9"}})
+    fault = Fault(Node(cfg).plan(Host(name="node1")), FaultJournal(tmp_path / "j"))
+    with pytest.raises(FaultError, match="ipmitool is not installed on localhost"):
         fault.inject()
+    assert FaultJournal(tmp_path / "j").pending() == []  # nothing acted: nothing to undo
+
+
+def test_missing_unit_and_unreachable_node_fail_before_anything_acts(node, tmp_path):
+    host, d = node
+    journal = FaultJournal(tmp_path / "j")
+    absent = Service(Service.parse_config({"unit": "squall-absent", "action": "stop"}))
+    with pytest.raises(FaultError, match="no systemd unit 'squall-absent'"):
+        Fault(absent.plan(host), journal).inject()
+    gone = host.model_copy(update={"port": free_port()})
+    reboot = Node(Node.parse_config({"action": "reboot", "via": "ssh"}))
+    with pytest.raises(FaultError, match="cannot reach"):
+        Fault(reboot.plan(gone), journal).inject()
+    assert (d / "calls").read_text() == "cat squall-absent\n"  # looked, never acted
+    assert journal.pending() == []
 
 
 def test_service_stop_over_ssh_is_verified_and_started_again(node, tmp_path):
@@ -176,6 +191,7 @@ def test_service_stop_over_ssh_is_verified_and_started_again(node, tmp_path):
     assert (d / "units" / "memcached").read_text() == "active\n"
     calls = (d / "calls").read_text().splitlines()
     assert calls == [
+        "cat memcached",
         "stop memcached",
         "is-active memcached",
         "start memcached",

@@ -286,19 +286,33 @@ subtasks:
         proc.wait()
 
 
-def test_a_disruption_that_matches_nothing_refuses_the_run_before_it_starts(store):
-    task = """
+@pytest.mark.parametrize(
+    ("disruption", "message"),
+    [
+        ("process: {name: squall-nothing-matches-this-either}", "no process matches"),
+        (
+            "container: {container: squall-no-such-container, engine: podman}",
+            "no podman container 'squall-no-such-container'|podman is not installed",
+        ),
+        ("node: {via: libvirt, action: poweroff}", "virsh is not installed on localhost"),
+    ],
+    ids=["process", "container", "node-tool"],
+)
+def test_a_disruption_that_matches_nothing_refuses_the_run_before_it_starts(
+    store, disruption, message
+):
+    task = f"""
 squall: 1
 title: nothing
 resilience:
   disruptions:
-    - process: {name: squall-nothing-matches-this-either}
+    - {disruption}
 subtasks:
   - title: load
     workloads:
       - scenario: Dummy.dummy
 """
-    with pytest.raises(FaultError, match="no process matches"):
+    with pytest.raises(FaultError, match=message):
         run(store, task)
     (record,) = store.list_runs()
     assert store.get_run(record.id).workloads == []

@@ -188,3 +188,26 @@ def test_loss_with_nftables_for_kernels_without_netem():
         Network.parse_config({"action": "partition", "interface": "eth0", "tool": "nft"})
     with pytest.raises(ValidationError, match="whole percent"):
         Network.parse_config({**cfg, "loss_percent": 12.5})
+
+
+def test_plans_require_their_tool_and_target_before_acting():
+    def required(plan):
+        return [(r.check.host.name, r.check.argv, r.problem) for r in plan.requires]
+
+    container = Container(Container.parse_config({"container": "nova_api", "engine": "docker"}))
+    assert required(container.plan(CTL)) == [
+        ("ctl1", ("sh", "-c", "command -v docker"), "docker is not installed on ctl1"),
+        ("ctl1", ("docker", "inspect", "--format", "{{.Id}}", "nova_api"),
+         "no docker container 'nova_api'"),
+    ]  # fmt: skip
+    service = Service(Service.parse_config({"unit": "memcached"})).plan(CTL)
+    assert required(service)[1] == (
+        "ctl1", ("systemctl", "cat", "memcached"), "no systemd unit 'memcached'"
+    )  # fmt: skip
+    ipmi = Node(Node.parse_config({"via": "ipmi", "bmc": {"ctl1": "10.1.0.11"}})).plan(CTL)
+    assert required(ipmi) == [
+        ("localhost", ("sh", "-c", "command -v ipmitool"), "ipmitool is not installed on localhost")
+    ]
+    ssh = Node(Node.parse_config({})).plan(CTL)
+    assert required(ssh)[0] == ("ctl1", ("true",), "does not answer over SSH")
+    assert ssh.lines()[0] == "requires ctl1: true (expect ok)"
