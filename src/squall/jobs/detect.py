@@ -53,6 +53,10 @@ def evidence_for(service: Service, facts: ProjectFacts) -> tuple[int, list[str]]
     if scripts:
         shown = ", ".join(scripts[:4]) + (", ..." if len(scripts) > 4 else "")
         signs.append(f"console scripts {shown} ({facts.scripts[scripts[0]]})")
+    groups = sorted(g for g in facts.entry_groups if _norm(g.split(".")[0]) in names)
+    if groups:
+        shown = ", ".join(groups[:3]) + (", ..." if len(groups) > 3 else "")
+        signs.append(f"entry point groups {shown} ({facts.entry_groups[groups[0]]})")
     titles = {_norm(t) for t in service.api_ref}
     if any(_norm(t) in titles or _norm(t).startswith(tuple(titles)) for t in facts.api_ref):
         signs.append(f"api-ref/ documents the {facts.api_ref[0]!r}")

@@ -16,6 +16,8 @@ from squall.errors import ConfigError
 from squall.jobs import zuul
 
 PROJECT_FILES = ("setup.cfg", "pyproject.toml", "setup.py")
+#: setup.cfg [entry_points] groups that declare commands (pbr's wsgi_scripts too).
+SCRIPT_GROUPS = ("console_scripts", "wsgi_scripts")
 NOT_PACKAGES = {"tests", "test", "doc", "docs", "releasenotes", "tools", "playbooks", "roles"}
 
 
@@ -28,6 +30,7 @@ class ProjectFacts:
     name_from: str = ""
     packages: list[str] = field(default_factory=list)
     scripts: dict[str, str] = field(default_factory=dict)  # script -> file it is declared in
+    entry_groups: dict[str, str] = field(default_factory=dict)  # group -> file declaring it
     api_ref: list[str] = field(default_factory=list)  # api-ref directory, title words
     zuul_jobs: list[str] = field(default_factory=list)
     zuul_file: str = ""
@@ -73,11 +76,16 @@ def _read_setup_cfg(path: Path, facts: ProjectFacts) -> None:
     name = parser.get("metadata", "name", fallback="").strip()
     if name:
         facts.name, facts.name_from = name, "setup.cfg [metadata] name"
-    scripts = parser.get("entry_points", "console_scripts", fallback="")
-    for line in scripts.splitlines():
-        script = line.partition("=")[0].strip()
-        if script:
-            facts.scripts[script] = "setup.cfg [entry_points] console_scripts"
+    if not parser.has_section("entry_points"):
+        return
+    for group, value in parser.items("entry_points"):
+        if group not in SCRIPT_GROUPS:
+            facts.entry_groups[group] = "setup.cfg [entry_points]"
+            continue
+        for line in value.splitlines():
+            script = line.partition("=")[0].strip()
+            if script:
+                facts.scripts[script] = f"setup.cfg [entry_points] {group}"
 
 
 def _read_pyproject(path: Path, facts: ProjectFacts) -> None:
@@ -95,6 +103,10 @@ def _read_pyproject(path: Path, facts: ProjectFacts) -> None:
     if isinstance(scripts, dict):
         for script in scripts:
             facts.scripts.setdefault(str(script), "pyproject.toml [project.scripts]")
+    groups = project.get("entry-points", {}) if isinstance(project, dict) else {}
+    if isinstance(groups, dict):
+        for group in groups:
+            facts.entry_groups.setdefault(str(group), "pyproject.toml [project.entry-points]")
 
 
 def _top_level_packages(root: Path) -> list[str]:

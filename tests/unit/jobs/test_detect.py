@@ -19,11 +19,32 @@ Repo = Callable[[str], Path]
     ("name", "service", "signs"),
     [
         ("nova", "nova", ["setup.cfg [metadata] name is 'nova'", "nova-api", "Compute API"]),
-        ("neutron", "neutron", ["neutron-dhcp-agent", "Networking API v2.0"]),
-        ("cinder", "cinder", ["pyproject.toml [project] name is 'cinder'", "cinder-api"]),
+        (
+            "neutron",
+            "neutron",
+            [
+                "neutron-dhcp-agent",
+                "Networking API v2.0",
+                "entry point groups neutron.service_plugins (setup.cfg [entry_points])",
+            ],
+        ),
+        (
+            "cinder",
+            "cinder",
+            [
+                "pyproject.toml [project] name is 'cinder'",
+                "cinder-api",
+                "entry point groups cinder.database.migration_backend "
+                "(pyproject.toml [project.entry-points])",
+            ],
+        ),
         ("swift", "swift", ["top-level package swift/", "swift-proxy-server"]),
         ("glance", "glance", ["glance-api, glance-cache-prefetcher", "Image Service API v2"]),
-        ("keystone", "keystone", ["keystone-manage", "'Identity API Reference'"]),
+        (
+            "keystone",
+            "keystone",
+            ["keystone-manage, keystone-status, keystone-wsgi-admin", "'Identity API Reference'"],
+        ),
     ],
 )
 def test_services_are_recognised_with_their_evidence(
