@@ -47,6 +47,12 @@ def test_report_and_exports(client, stored):
     assert json.loads(exported.text)["info"]["format_version"] == "1.2"
     bad = get(client, f"/api/v1/runs/{runs['a']}/export", params={"type": "nope"})
     assert bad.status_code == 400 and "nope" in bad.json()["error"]
+    own = get(client, f"/api/v1/runs/{runs['a']}/export").json()
+    assert own["schema"] == "squall.run/2"
+    v1 = get(client, f"/api/v1/runs/{runs['a']}/export", params={"option": ["schema=1"]})
+    assert v1.json()["schema"] == "squall.run/1"
+    wrong = get(client, f"/api/v1/runs/{runs['a']}/export", params={"option": "schema=3"})
+    assert wrong.status_code == 400 and "schema" in wrong.json()["error"]
 
 
 def test_compare_and_trends(client, stored):

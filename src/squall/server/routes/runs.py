@@ -91,8 +91,17 @@ def export(
     registry: RegistryDep,
     ref: RunRef,
     type: Annotated[str, Query(max_length=64)] = "json",
+    option: Annotated[
+        list[str] | None,
+        Query(
+            max_length=256,
+            description="An exporter option KEY=VALUE, repeatable (e.g. schema=1 for "
+            "squall.run/1); `squall plugins show TYPE` lists them",
+        ),
+    ] = None,
 ) -> PlainTextResponse:
     run_id = find_run(store, ref).id
+    options = exports_api.parse_options(option or [])
     out = io.StringIO()
-    exports_api.export(store, [run_id], type, out, registry=registry)
+    exports_api.export(store, [run_id], type, out, registry=registry, options=options)
     return PlainTextResponse(out.getvalue())
