@@ -12,6 +12,18 @@ def _title(text: str, underline: str = "=") -> str:
 
 def readme(project: str, service: Service, task_file: str, job: str, fmt: TaskFormat) -> str:
     tool = "Rally (or squall, which reads Rally's format)" if fmt == "rally" else "squall"
+    extra = (
+        "they are\n  copied to the test node, so tasks may use their absolute paths."
+        if fmt == "rally"
+        else "the job runs\n  the task from the project's top folder, so tasks may use "
+        "``rally-jobs/extra/NAME``."
+    )
+    playbooks = (
+        ""
+        if fmt == "rally"
+        else "\n* ``../playbooks/squall/`` - the job's Ansible playbooks: deploy DevStack,\n"
+        "  install and run squall, keep its reports in the job's logs.\n"
+    )
     ops = "\n".join(f"* ``{s}``" for s in service.scenarios) or (
         "* none yet: the task only checks the cloud answers (see the comment at its top)"
     )
@@ -27,17 +39,17 @@ This directory holds the performance tests run by OpenStack CI for {project}
 * ``plugins/`` - scenario, context and SLA plugins of this project's own, loaded
   with the task.
 
-* ``extra/`` - files the task refers to (templates, images, scripts); they are
-  copied to the test node, so tasks may use their absolute paths.
-
+* ``extra/`` - files the task refers to (templates, images, scripts); {extra}
+{playbooks}
 {_title("Core operations measured", "-")}
 {ops}
 
 {_title("Running it", "-")}
 Against any cloud, from the repository's top folder::
 
-    squall task validate {task_file}
-    squall task start {task_file} --cloud mycloud \\
+    squall task validate rally-jobs/{task_file}
+    squall task start rally-jobs/{task_file} --cloud mycloud \\
+        --plugin-path rally-jobs/plugins \\
         --task-args '{{image_name: cirros, flavor_name: m1.tiny}}'
 
 The image and flavor names are Jinja2 variables with defaults at the top of the
