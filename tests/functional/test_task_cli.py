@@ -113,6 +113,8 @@ def test_export_options(squall, tmp_path):
     assert bad.code == 1
     assert "schema" in bad.err and "Traceback" not in bad.err
     assert kept.read_text() == "untouched"
+    shown = squall("plugins", "show", "json")
+    assert "schema" in shown.out and "schema_version" not in shown.out  # the name a user writes
 
 
 def test_ctrl_c_stores_partial_results_and_exits_1(squall):
