@@ -30,13 +30,15 @@ from squall.dataplane.agent.services import Services
 GEN = """
 import json, sys, time
 from squall.dataplane.agent.httpload import LoadSpec, run_load
+from squall.dataplane.agent.reporting import IntervalSender
 spec = LoadSpec(**json.loads(sys.argv[1]))
-out, snaps = [], []
-def report(interval):  # as the agent does: histogram built inside the run
+out, sender = [], IntervalSender(lambda snapshot: None)
+def report(interval):  # as the agent does: histogram encoded here, sent by a thread
     out.append(interval)
-    snaps.append(interval.snapshot())
-c0 = time.process_time()
+    sender.put(interval)
+c0 = time.process_time()  # every thread of the process
 run_load(spec, report)
+snaps = sender.close()
 cpu = time.process_time() - c0
 print(json.dumps({"requests": sum(i.requests for i in out), "errors": sum(i.errors for i in out),
                   "cpu": cpu, "intervals": snaps}))

@@ -29,8 +29,9 @@ from . import protocol
 from .assets import ASSETS
 from .client import Client
 from .hdr import Recorder
-from .httpload import Interval, LoadSpec, run_load
+from .httpload import LoadSpec, run_load
 from .output import ChildOutput
+from .reporting import IntervalSender
 from .services import ServiceError, Services
 
 AGENT_VERSION = "1"
@@ -298,14 +299,13 @@ class Agent:
     def _httpload(self, command: dict[str, Any]) -> dict[str, Any]:
         spec = LoadSpec.from_dict(dict(command["spec"]))
         started = self._wait_start(command)
-        snapshots: list[dict[str, Any]] = []
-
-        def report(interval: Interval) -> None:
-            snap = interval.snapshot()
-            snapshots.append(snap)
-            self._report(command, {"status": "running", "interval": snap}, final=False)
-
-        run_load(spec, report)
+        sender = IntervalSender(
+            lambda snap: self._report(command, {"status": "running", "interval": snap}, False)
+        )
+        try:
+            run_load(spec, sender.put)
+        finally:
+            snapshots = sender.close()
         return {
             "status": "ok",
             "started_at": started,
