@@ -11,7 +11,9 @@ from rich.text import Text
 
 from squall.api import cleanup as cleanup_api
 from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
+from squall.cli.faults import undo as undo_faults
 from squall.cli.options import DbOption, open_store
+from squall.disruptors.journal import FaultJournal
 from squall.errors import CloudError
 from squall.openstack.cleanup import CleanupReport
 from squall.results.journal import StoreJournal
@@ -46,7 +48,8 @@ def cleanup(  # noqa: PLR0913 - the command's options
 ) -> None:
     """Find leftovers from the journal and by name (squall-<run8>-...), delete them
     (servers, floating IPs, router interfaces, ports, routers, subnets, networks, ...,
-    volumes, images, users and projects last); exit 1 if any could not be deleted."""
+    volumes, images, users and projects last); exit 1 if any could not be deleted.
+    With --run, faults the run left active (squall killed mid-fault) are undone first."""
     if run is not None and all_runs:
         raise typer.BadParameter("give --run ID or --all, not both")
     request = cleanup_api.CleanupRequest(
@@ -59,6 +62,10 @@ def cleanup(  # noqa: PLR0913 - the command's options
     )
     store = open_store(db)
     try:
+        if run is not None:  # faults the run left active (squall killed mid-fault) first:
+            # the cloud may need them undone; the journal is $SQUALL_FAULT_JOURNAL or squall's
+            run_id = cleanup_api.resolve_run(store, run)
+            undo_faults(FaultJournal(), run_id, dry_run, again=f"squall cleanup --run {run}")
         results = cleanup_api.cleanup(request, store, StoreJournal(store))
     finally:
         store.close()

@@ -51,21 +51,27 @@ def cleanup(
 ) -> None:
     """Undo every fault still active in the journal (after squall was killed mid-fault):
     SIGCONT to frozen processes, services started again, qdiscs and nft tables removed."""
-    results = FaultJournal(journal).replay(run, dry_run=dry_run)
-    if not results:
+    if not undo(FaultJournal(journal), run, dry_run, again="squall faults cleanup"):
         out.print("no fault left to undo.")
-        return
+
+
+def undo(journal: FaultJournal, run_id: str | None, dry_run: bool, *, again: str) -> int:
+    """Undo (or say what would undo) the journal's active faults, of one run or all,
+    printing each; raise when one could not be undone. Returns how many were found."""
+    results = journal.replay(run_id, dry_run=dry_run)
     for result in results:
-        _print(result, dry_run)
+        print_replay(result, dry_run)
     bad = [r for r in results if not r.ok]
     if bad:
         raise FaultError(
             f"{len(bad)} fault(s) could not be undone; they stay in the journal",
-            hint="fix the cause shown above and run `squall faults cleanup` again",
+            hint=f"fix the cause shown above and run `{again}` again",
         )
+    return len(results)
 
 
-def _print(result: ReplayResult, dry_run: bool) -> None:
+def print_replay(result: ReplayResult, dry_run: bool) -> None:
+    """One fault undone (or, with ``dry_run``, that would be) and what its undo did."""
     fault = result.fault
     head = f"{fault.disruptor} on {fault.target}" + (
         f" (run {fault.run_id})" if fault.run_id else ""

@@ -8,8 +8,11 @@ the service is back (restarted with the devcloud's own command) when the run end
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -288,4 +291,64 @@ def test_conductor_killed_then_keystone_stopped_during_boot_and_delete(healthy, 
         )
     assert len(failed) < len(iterations)
     assert FaultJournal(tmp_path / "faults.jsonl").pending() == []
+    assert_healthy(healthy)
+
+
+FROZEN_CONDUCTOR = """
+squall: 1
+title: squall dies while nova-conductor is frozen
+resilience:
+  disruptions:
+    - process: {devcloud: nova-conductor, action: freeze}
+      at: 0
+      down: 300
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Authenticate.keystone
+        runner: {type: constant_for_duration, duration: 300, concurrency: 1}
+        contexts: {users: {tenants: 1, users_per_tenant: 1}}
+"""
+
+
+def test_squall_killed_mid_fault_then_cleanup_undoes_it(healthy, tmp_path):
+    """SIGKILL `task start` while a devcloud service is frozen: `squall cleanup --run`
+    thaws it (from the fault journal) before it cleans the cloud."""
+    journal = tmp_path / "faults.jsonl"
+    env = {**os.environ, "SQUALL_FAULT_JOURNAL": str(journal)}
+    task, db = tmp_path / "task.yaml", f"sqlite:///{tmp_path / 'r.db'}"
+    task.write_text(FROZEN_CONDUCTOR)
+    squall = str(Path(sys.executable).with_name("squall"))
+    argv = [squall, "task", "start", str(task), "--cloud", "devcloud", "--db", db]
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout is not None
+        run_id = child.stdout.readline().split()[1]
+        deadline = time.monotonic() + 120
+        while not FaultJournal(journal).pending():
+            assert time.monotonic() < deadline, "the fault never began"
+            time.sleep(0.1)
+        time.sleep(1)  # the SIGSTOP follows its journal entry
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        conductor = pid_of(healthy, "nova-conductor")
+        assert conductor is not None and procs.state_of(conductor) == "T"  # outlived squall
+        done = subprocess.run(
+            [squall, "cleanup", "--run", run_id[:8], "--cloud", "devcloud", "--db", db],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "undone process:freeze:nova-conductor" in done.stdout
+        assert procs.state_of(conductor) in ("S", "R")
+        assert FaultJournal(journal).pending() == []
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+        FaultJournal(journal).replay()  # never leave the shared devcloud frozen
     assert_healthy(healthy)
