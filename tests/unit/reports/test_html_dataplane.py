@@ -134,6 +134,8 @@ def test_runs_are_overlaid_per_test_and_drawn_on_the_page():
     assert [t["name"] for t in throughput["data"]] == ["aaaaaaaa requests/s", "bbbbbbbb requests/s"]
     heat = [c for title, c in charts.items() if "source × destination" in title]
     assert len(heat) == 2 and heat[0]["data"][0]["type"] == "heatmap"
+    scale = heat[0]["data"][0]
+    assert (scale["zmin"], scale["zmax"]) == (0, 1200.0)  # from zero: the slow host is dim
     assert "flagged" in html
 
 

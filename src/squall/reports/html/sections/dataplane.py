@@ -107,7 +107,8 @@ def heatmap(group: DataplaneGroup, charts: Charts) -> str | None:
             "x": destinations,
             "y": sources,
             "colorscale": "Viridis",
-            "zmin": 0,
+            "zmin": 0,  # a host at half the others' figure looks half as bright
+            "zmax": max((x for row in matrix["values"] for x in row if x is not None), default=1),
             "hoverongaps": False,
             "colorbar": {"title": {"text": esc(matrix["metric"])}},
             "hovertemplate": "%{y} → %{x}: %{z:.4s}<extra></extra>",
