@@ -24,6 +24,7 @@ from squall.openstack.credentials import (
     from_environ,
     from_rally_spec,
 )
+from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import Journal, MemoryJournal
 from squall.openstack.lookup import ResourceSpec, find_flavor, find_image
 from squall.openstack.session import UserSession
@@ -171,12 +172,8 @@ def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
     skipped: list[Skipped] = []
     session = _probe_session(env)
     for vw in task.workloads:
-        missing = _missing_services(vw, session)
-        if missing:
-            reason = (
-                f"{vw.workload.scenario.name} needs {', '.join(missing)}, which "
-                f"{env.primary.label}'s catalog lacks"
-            )
+        reason = _missing(vw, session, env.primary.label)
+        if reason is not None:
             skipped.append(
                 Skipped(vw.subtask_index, vw.workload_index, vw.workload.scenario.name, reason)
             )
@@ -196,13 +193,27 @@ def _where(vw: ValidatedWorkload) -> str:
     return f"subtasks[{vw.subtask_index}].workloads[{vw.workload_index}]"
 
 
-def _missing_services(vw: ValidatedWorkload, session: UserSession) -> list[str]:
+def _missing(vw: ValidatedWorkload, session: UserSession, label: str) -> str | None:
+    """Why the cloud cannot serve the workload's scenario (a service missing from its
+    catalog, a neutron extension neutron lacks), or None."""
     from squall.scenarios.openstack.base import OpenStackScenario
 
     cls = vw.scenario_cls
     if not issubclass(cls, OpenStackScenario):
-        return []
-    return [service for service in cls.services if not session.has_service(service)]
+        return None
+    missing = [service for service in cls.services if not session.has_service(service)]
+    if missing:
+        return f"{cls.name} needs {', '.join(missing)}, which {label}'s catalog lacks"
+    if cls.extensions:
+        with cloud_errors("neutron.list_extensions"):
+            present = {str(e.alias) for e in session.conn.network.extensions()}
+        absent = [e for e in cls.extensions if e not in present]
+        if absent:
+            return (
+                f"{cls.name} needs the neutron extension {', '.join(absent)}, which "
+                f"{label}'s neutron does not offer"
+            )
+    return None
 
 
 def _workload_problems(

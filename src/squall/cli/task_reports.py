@@ -28,13 +28,20 @@ RELATIVE = {"p50", "p95", "p99", "durations", "throughput"}
 
 
 def report(
-    runs: Annotated[list[str], typer.Argument(help="Run ids, prefixes or 'last' (overlaid).")],
+    runs: Annotated[
+        list[str],
+        typer.Argument(help="Task or data-plane run ids, prefixes or 'last' (overlaid)."),
+    ],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "report.html"
     ),
     db: DbOption = None,
 ) -> None:
-    """Write one self-contained HTML report (opens offline; several runs are overlaid)."""
+    """Write one self-contained HTML report (opens offline; several runs are overlaid).
+
+    Task runs show their workloads and, with monitors or faults, their resilience;
+    data-plane runs their tests' throughput, latency, host heat map and outliers.
+    """
     from squall.api import reports as reports_api
 
     store = open_store(db)

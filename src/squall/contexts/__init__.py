@@ -12,6 +12,7 @@ BUILTIN: dict[str, str] = {
     "flavors": "squall.contexts.openstack.flavors:FlavorsContext",
     "existing_network": "squall.contexts.openstack.existing_network:ExistingNetworkContext",
     "network": "squall.contexts.openstack.network:NetworkContext",
+    "networking_agents": ("squall.contexts.openstack.networking_agents:NetworkingAgentsContext"),
     "images": "squall.contexts.openstack.images:ImagesContext",
     "volume_types": "squall.contexts.openstack.volume_types:VolumeTypesContext",
     "volumes": "squall.contexts.openstack.volumes:VolumesContext",
