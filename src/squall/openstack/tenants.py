@@ -88,3 +88,20 @@ class Flavors:
     """Flavors created by the ``flavors`` context: name -> id."""
 
     by_name: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NetworkingAgent:
+    """One neutron agent as the ``networking_agents`` context saw it."""
+
+    host: str
+    agent_type: str
+    alive: bool
+    admin_state_up: bool
+
+
+@dataclass
+class NetworkingAgents:
+    """Neutron's agents, listed once per workload (``networking_agents`` context)."""
+
+    agents: list[NetworkingAgent] = field(default_factory=list)

@@ -175,6 +175,9 @@ BUILTIN: dict[str, str] = {
     "NeutronNetworks.associate_and_dissociate_floating_ips": (
         "squall.scenarios.openstack.neutron_networks:AssociateAndDissociateFloatingIps"
     ),
+    "NeutronNetworks.create_and_bind_ports": (
+        "squall.scenarios.openstack.neutron_bind_ports:CreateAndBindPorts"
+    ),
     "NeutronNetworks.create_and_delete_floating_ips": (
         "squall.scenarios.openstack.neutron_networks:CreateAndDeleteFloatingIps"
     ),

@@ -102,6 +102,9 @@ class OpenStackScenario(Scenario):
     waits: ClassVar[tuple[str, ...]] = ()
     #: service types (catalog names) the scenario needs; preflight checks them
     services: ClassVar[tuple[str, ...]] = ()
+    #: neutron API extensions (aliases) the scenario needs; preflight skips the workload
+    #: when the cloud lacks one
+    extensions: ClassVar[tuple[str, ...]] = ()
     #: True if the scenario needs the admin (``admin_clients``)
     needs_admin: ClassVar[bool] = False
 

@@ -1,7 +1,8 @@
 """NeutronTrunks.*: trunks and their subports (Rally's names and atomics).
 
-Needs neutron's ``trunk`` extension; without it every iteration fails with the
-API's 404 for ``/trunks``.
+Needs neutron's ``trunk`` extension (the ``trunk`` service plugin with a trunk
+driver for the cloud's mechanism driver); preflight skips a workload whose cloud
+lacks it, with the reason.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def subports(ports: list[Any], first_segment: int = 1) -> list[dict[str, Any]]:
 
 
 class TrunkScenario(NeutronScenario):
+    extensions: ClassVar[tuple[str, ...]] = ("trunk",)
+
     def _create_trunk(self, parent: Any, sub: list[dict[str, Any]] | None = None) -> Any:
         net = self.net
         attrs: dict[str, Any] = {"port_id": parent.id}

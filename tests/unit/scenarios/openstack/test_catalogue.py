@@ -10,8 +10,7 @@ from squall.scenarios.openstack.base import OpenStackScenario
 OPENSTACK = {k: v for k, v in BUILTIN.items() if v.startswith("squall.scenarios.openstack.")}
 
 # Scenarios the gate task files of rally-openstack (rally-jobs/{nova,neutron,cinder,
-# glance,neutron-trunk}.yaml) run. Not provided yet: NeutronNetworks.create_and_bind_ports
-# (needs the networking_agents context).
+# glance,neutron-trunk}.yaml) run.
 GATE = [
     "NovaServers.boot_and_associate_floating_ip",
     "NovaServers.boot_and_bounce_server",
@@ -63,6 +62,7 @@ GATE = [
     "Quotas.cinder_update",
     "Quotas.cinder_update_and_delete",
     "NeutronNetworks.associate_and_dissociate_floating_ips",
+    "NeutronNetworks.create_and_bind_ports",
     "NeutronNetworks.create_and_delete_floating_ips",
     "NeutronNetworks.create_and_delete_networks",
     "NeutronNetworks.create_and_delete_ports",

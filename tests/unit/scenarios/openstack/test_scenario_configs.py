@@ -82,3 +82,29 @@ def test_random_quotas_cover_rallys_keys_within_range(component):
     values = random_quotas(component, 5)
     assert set(values) == set(QUOTA_KEYS[component])
     assert all(-1 <= v <= 5 for v in values.values())
+
+
+def test_ports_bind_to_the_last_live_enabled_agent_of_an_l2_type():
+    from squall.openstack.tenants import NetworkingAgent
+    from squall.scenarios.openstack.neutron_bind_ports import L2_AGENT_TYPES, agent_host
+
+    agents = [
+        NetworkingAgent("net1", "Open vSwitch agent", alive=True, admin_state_up=True),
+        NetworkingAgent("net2", "Open vSwitch agent", alive=False, admin_state_up=True),
+        NetworkingAgent("net3", "DHCP agent", alive=True, admin_state_up=True),
+        NetworkingAgent("net4", "Linux bridge agent", alive=True, admin_state_up=False),
+    ]
+    assert agent_host(agents, L2_AGENT_TYPES) == "net1"
+    assert agent_host(agents[1:], L2_AGENT_TYPES) is None
+    assert agent_host([], L2_AGENT_TYPES) is None
+
+
+def test_bind_ports_subnets_avoid_the_networks_cidrs():
+    import ipaddress
+
+    from squall.scenarios.openstack.neutron_bind_ports import _free_cidr
+
+    taken = [_free_cidr(4, []), "10.2.0.0/16"]
+    cidr = ipaddress.ip_network(_free_cidr(4, taken))
+    assert not any(cidr.overlaps(ipaddress.ip_network(t)) for t in taken)
+    assert ipaddress.ip_network(_free_cidr(6, taken)).version == 6
