@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from squall.api.openstack_quotas import quota_problems
-from squall.errors import ConfigError, Problem, TaskError
-from squall.openstack.cleanup import Leftover
+from squall.errors import CloudError, ConfigError, Problem, TaskError
+from squall.openstack.cleanup import Leftover, plan
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import (
     CloudSpec,
@@ -167,21 +167,35 @@ def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
     """Check, before anything is created, what the task needs from the cloud: admin
     credentials, the images and flavors it names and the nova, neutron and cinder quotas
     (problems raise ``TaskError``), and the services of each scenario (a missing one
-    skips that workload)."""
+    skips that workload); each on the cloud the workload acts on (``cloud`` context)."""
     problems: list[Problem] = []
     skipped: list[Skipped] = []
-    session = _probe_session(env)
     for vw in task.workloads:
-        reason = _missing(vw, session, env.primary.label)
+        try:
+            cloud = _workload_env(vw, env)
+        except ConfigError as exc:
+            problems.append(Problem(f"{_where(vw)}.contexts.cloud", exc.message, exc.hint))
+            continue
+        session = _probe_session(cloud)
+        reason = _missing(vw, session, cloud.primary.label)
         if reason is not None:
             skipped.append(
                 Skipped(vw.subtask_index, vw.workload_index, vw.workload.scenario.name, reason)
             )
             continue
-        problems += _workload_problems(vw, env, session)
+        problems += _workload_problems(vw, cloud, session)
     if problems:
         raise TaskError(problems, source=f"preflight on {env.primary.label}")
     return skipped
+
+
+def _workload_env(vw: ValidatedWorkload, env: OpenStackEnv) -> OpenStackEnv:
+    """The run's clouds as the workload sees them: the one its ``cloud`` context names
+    first (ConfigError for a cloud the run does not have)."""
+    for cls, config in vw.contexts:
+        if cls.name == "cloud":
+            return env.for_cloud(str(getattr(config, "name", "")))
+    return env
 
 
 def _probe_session(env: OpenStackEnv) -> UserSession:
@@ -259,7 +273,15 @@ def leak_check(env: OpenStackEnv, run_id: str) -> list[Leftover]:
     for spec in env.clouds:
         if spec.admin is None:
             continue
-        leftovers += find_leftovers(env.admin(spec).conn, env.journal, spec, run_id)
+        try:
+            leftovers += find_leftovers(env.admin(spec).conn, env.journal, spec, run_id)
+        except CloudError as exc:
+            if exc.status != 403:
+                raise
+            # a cloud whose user may not list every project's resources: its journal
+            # rows still say what the run left there
+            rows = [e for e in env.journal.entries(run_id) if e.cloud in (spec.label, spec.name)]
+            leftovers += plan(rows, [])
     return leftovers
 
 

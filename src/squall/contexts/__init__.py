@@ -3,6 +3,7 @@
 BUILTIN: dict[str, str] = {
     "dummy_context": "squall.contexts.dummy:DummyContext",
     # OpenStack (Rally's names)
+    "cloud": "squall.contexts.openstack.cloud:CloudContext",
     "users": "squall.contexts.openstack.users:UsersContext",
     "api_versions": "squall.contexts.openstack.api_versions:ApiVersionsContext",
     "quotas": "squall.contexts.openstack.quotas:QuotasContext",

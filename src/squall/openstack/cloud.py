@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from squall.errors import ConfigError
@@ -72,6 +72,12 @@ class OpenStackEnv:
         names = ", ".join(s.label for s in self.clouds)
         raise ConfigError(f"unknown cloud {label!r}", hint=f"this run has: {names}")
 
+    def for_cloud(self, label: str) -> OpenStackEnv:
+        """This run's clouds with ``label`` first: what a workload that names its cloud
+        (the ``cloud`` context) acts on. Sessions, tokens and the journal are shared."""
+        spec = self.cloud(label)
+        return replace(self, clouds=[spec, *(s for s in self.clouds if s is not spec)])
+
     def admin(self, spec: CloudSpec | None = None) -> UserSession:
         """The admin session of ``spec`` (the primary cloud by default)."""
         spec = spec or self.primary
@@ -100,9 +106,10 @@ class OpenStackEnv:
 
     def forget(self, session: UserSession) -> None:
         """Drop a session whose user is about to be deleted."""
-        with self._lock:
-            self._sessions = {k: s for k, s in self._sessions.items() if s is not session}
-            self._retired += session.tokens.fetches
+        with self._lock:  # in place: views from ``for_cloud`` share these
+            for key in [k for k, s in self._sessions.items() if s is session]:
+                del self._sessions[key]
+            self._retired.extend(session.tokens.fetches)
         self.keeper.forget(session)
         session.close()
 
