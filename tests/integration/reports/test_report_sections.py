@@ -1,13 +1,15 @@
 """The report's resilience and data-plane sections in real headless Chromium.
 
-The resilience data are monitor samples and fault events stored against a real Dummy
-run (a keystone outage from 2 s to 3 s, one fault around it); the data-plane run is a
-real netns run (nginx, ping) stored by ``squall dataplane run``'s own code path.
+Resilience: a real run whose ``resilience`` section kills a local TCP server under
+load and probes it (the engine's own monitors, disruptor and stored events), and a
+Dummy run with a stored keystone outage (exact windows to check the drawing against).
+Data plane: a real netns run (nginx, ping) stored by ``squall dataplane run``'s code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from squall.results.samples import FaultRecord, MonitorSample, SampleStore
 from squall.results.store import Store
 from squall.testing.browser import chromium, console_errors, full_page_screenshot, wait_rendered
 
+from ..engine.test_resilience import run as run_task
+from ..engine.test_resilience import server  # noqa: F401  (a fixture)
 from .conftest import ARTIFACTS, run_sample
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -114,6 +118,39 @@ def test_resilience_and_data_plane_sections_render(runs, tmp_path):
     assert sum(1 for t in titles if t and "source × destination" in t) == 2
     assert page["heatmaps"] == 2  # both heat maps drawn as images
     assert page["bars"] >= 3  # two targets probed, one window down
+
+
+KILLED = """
+squall: 1
+title: killed under load
+resilience:
+  monitors:
+    - instance: {{tcp: ["127.0.0.1:{port}"], period: 0.2, timeout: 0.2}}
+  disruptions:
+    - process: {{name: {tag}, action: kill, start: [sh, -c, {start}]}}
+      at: 1
+      down: 1.5
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        args: {{sleep: 0.05}}
+        runner: {{type: constant_for_duration, duration: 4, concurrency: 2}}
+"""
+
+
+def test_a_real_fault_under_load_is_drawn(runs, server, tmp_path):  # noqa: F811
+    store, _, _ = runs
+    port, tag, start = server
+    _, outcome = run_task(store, KILLED.format(port=port, tag=tag, start=json.dumps(start)))
+    path = reports_api.write_html_report(store, [outcome.run_id], tmp_path / "killed.html")
+    page = open_page(path, "report-resilience.png")
+    assert page["state"] == "rendered" and page["errors"] == []
+    assert page["charts"] == page["drawn"] > 0
+    assert "Downtime windows" in page["titles"] and "Monitor probes" in page["titles"]
+    assert page["bars"] >= 2  # the target probed, and down once
+    html = path.read_text()
+    assert f"tcp:127.0.0.1:{port}" in html and "process:kill" in html
 
 
 def test_a_data_plane_run_alone(runs, tmp_path):
