@@ -30,7 +30,7 @@ class PairOutcome:
     server: str
     client_host: str
     server_host: str
-    status: str  # ok | error | lost | timeout
+    status: str  # ok | error | lost | timeout | aborted (the run was interrupted)
     measurement: Measurement | None = None
     start_skew: float | None = None  # actual start - start_at, seconds (controller clock)
     error: str | None = None
@@ -75,7 +75,8 @@ class RepetitionSummary:
 
     @property
     def failed_agents(self) -> list[str]:
-        return sorted({p.client for p in self.pairs if p.status != "ok"})
+        """Clients whose pair failed (not those cut short by Ctrl-C)."""
+        return sorted({p.client for p in self.pairs if p.status not in ("ok", "aborted")})
 
 
 def summarize(

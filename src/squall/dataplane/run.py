@@ -20,14 +20,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from squall import __version__
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.agent import protocol
 from squall.dataplane.aggregate import PairOutcome, RepetitionSummary, summarize
 from squall.dataplane.bundle import build_bundle
-from squall.dataplane.controller.core import Controller
+from squall.dataplane.controller.core import Collected, Controller
 from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
 from squall.dataplane.live import LiveTest
 from squall.dataplane.plan import Plan, PlanTest
@@ -44,6 +44,9 @@ from squall.dataplane.tools import make_tool
 from squall.dataplane.tools.base import Target, Timing, Tool, ToolOutputError
 from squall.dataplane.topology import Pair, Topology
 from squall.errors import AgentError, ConfigError, RunAborted, SquallError
+
+if TYPE_CHECKING:
+    from squall.openstack.credentials import CloudSpec
 
 HTTP_PORT = 80
 IPERF3_BASE_PORT = 5201
@@ -63,6 +66,9 @@ class RunOptions:
     on_started: StartedHook | None = None
     #: results store URL to save the run in as well ("" = the default store); None: files only
     db: str | None = None
+    #: openstack provider: the server cloud and, if a second, the client cloud (``--cloud``);
+    #: None: the plan's ``clouds``
+    clouds: list[CloudSpec] | None = None
 
 
 @dataclass
@@ -78,6 +84,8 @@ class _Context:
     #: the repetitions running now, and which of them each client command belongs to
     live: dict[str, LiveTest] = field(default_factory=dict)
     running: list[LiveTest] = field(default_factory=list)
+    #: repetitions cut short by Ctrl-C, with what their clients streamed
+    interrupted: list[RepetitionSummary] = field(default_factory=list)
 
     def on_interval(self, report: Report) -> None:
         test = self.live.get(report.command)
@@ -148,9 +156,16 @@ def tools_needed(plan: Plan) -> set[str]:
     return needed
 
 
-def make_provider(plan: Plan, run: str, run_dir: Path, db: str | None = None) -> Provider:
+def make_provider(
+    plan: Plan,
+    run: str,
+    run_dir: Path,
+    db: str | None = None,
+    clouds: list[CloudSpec] | None = None,
+) -> Provider:
     """The plan's provider; ``db`` is the results store whose resource journal the
-    openstack provider writes (None: a journal in memory, cleanup then goes by names)."""
+    openstack provider writes (None: a journal in memory, cleanup then goes by names),
+    ``clouds`` the clouds it stages in (None: the plan's)."""
     if plan.provider == "netns":
         from squall.dataplane.providers.netns import NetnsProvider
 
@@ -159,12 +174,13 @@ def make_provider(plan: Plan, run: str, run_dir: Path, db: str | None = None) ->
     from squall.openstack.journal import MemoryJournal
 
     if db is None:
-        return OpenStackProvider(plan, run, run_dir, MemoryJournal())
+        return OpenStackProvider(plan, run, run_dir, MemoryJournal(), clouds=clouds)
     from squall.results.journal import StoreJournal
     from squall.results.store import Store
 
     store = Store.open(db or None)
-    return OpenStackProvider(plan, run, run_dir, StoreJournal(store), on_close=store.close)
+    journal = StoreJournal(store)
+    return OpenStackProvider(plan, run, run_dir, journal, on_close=store.close, clouds=clouds)
 
 
 def controller_bind(plan: Plan) -> tuple[str | None, int]:
@@ -197,7 +213,7 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         raise ConfigError(f"the plan cannot be staged: {exc}") from None
     run = options.run_id or uuid.uuid4().hex
     run_dir = options.workdir / run
-    provider = make_provider(plan, run, run_dir, options.db)
+    provider = make_provider(plan, run, run_dir, options.db, options.clouds)
     provider.preflight(topology, tools_needed(plan))
     run_dir.mkdir(parents=True, exist_ok=True)
     secret = protocol.new_secret()
@@ -241,6 +257,7 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         await _run_tests(context, record, run_dir)
         record.status = "partial" if any(t.partial for t in record.tests) else "finished"
     except asyncio.CancelledError:
+        record.tests.extend(context.interrupted)
         record.status, record.error = "aborted", "interrupted"
         raise RunAborted(f"run {run} interrupted; everything staged was removed") from None
     except SquallError as exc:
@@ -338,40 +355,58 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
         ticker = asyncio.create_task(_progress(context, test, start_at, list(clients)))
     try:
         collected = await context.controller.collect(list(commands.values()), timeout)
+    except asyncio.CancelledError:  # Ctrl-C: keep what the clients streamed so far
+        outcomes = _outcomes(context, live, commands, None)
+        context.interrupted.append(_summary(test, live, outcomes))
+        raise
     finally:
         context.unwatch(live)
         if ticker is not None:
             ticker.cancel()
-    outcomes = []
-    for pair in pairs:
-        command = commands.get(pair.index)
-        if command is None:
-            outcomes.append(_outcome(context, pair, "error", error=server_errors[pair.server]))
-            continue
-        final = collected.finals.get(command.id)
-        if final is None:
-            lost = pair.client in collected.lost_agents
-            partial = live.partial(command.id)
-            outcomes.append(
-                _outcome(
-                    context,
-                    pair,
-                    "lost" if lost else "timeout",
-                    measurement=partial,
-                    error=f"agent {pair.client} {'lost' if lost else 'did not finish in time'}",
-                )
-            )
-            continue
-        outcomes.append(_parse(context, live, pair, final, start_at))
-    summary = summarize(
-        RepetitionSummary(test.name, test.tool, rep, start_at, outcomes),
-        averaged=tool.averaged,
-        headline=tool.headline,
-        step=test.report_interval,
-    )
+    summary = _summary(test, live, _outcomes(context, live, commands, collected, server_errors))
     if summary.partial:
         context.echo(f"{test.name} #{rep + 1}: partial, failed: {', '.join(summary.failed_agents)}")
     return summary
+
+
+def _outcomes(
+    context: _Context,
+    live: LiveTest,
+    commands: dict[int, Command],
+    collected: Collected | None,
+    server_errors: dict[str, str] | None = None,
+) -> list[PairOutcome]:
+    """Each pair's outcome; ``collected`` None: the run was interrupted while it ran."""
+    outcomes = []
+    for pair in context.topology.pairs:
+        command = commands.get(pair.index)
+        if command is None:
+            error = (server_errors or {}).get(pair.server, f"server {pair.server} did not start")
+            outcomes.append(_outcome(context, pair, "error", error=error))
+            continue
+        final = None if collected is None else collected.finals.get(command.id)
+        if final is not None:
+            outcomes.append(_parse(context, live, pair, final, live.start_at))
+            continue
+        if collected is None:
+            status, error = "aborted", "the run was interrupted"
+        elif pair.client in collected.lost_agents:
+            status, error = "lost", f"agent {pair.client} lost"
+        else:
+            status, error = "timeout", f"agent {pair.client} did not finish in time"
+        partial = live.partial(command.id)
+        outcomes.append(_outcome(context, pair, status, measurement=partial, error=error))
+    return outcomes
+
+
+def _summary(test: PlanTest, live: LiveTest, outcomes: list[PairOutcome]) -> RepetitionSummary:
+    tool = live.tool
+    return summarize(
+        RepetitionSummary(test.name, test.tool, live.repetition, live.start_at, outcomes),
+        averaged=tool.averaged,
+        headline=tool.headline,
+        step=live.timing.report_interval,
+    )
 
 
 def _port(tool: Tool, pair: Pair, offset: int) -> int:

@@ -138,6 +138,31 @@ def test_ctrl_c_removes_everything_and_keeps_the_record(workdir):
     assert not [n for n in orphan_namespaces() if n.startswith("sq" + data["run"][:8])]
 
 
+def test_ctrl_c_mid_test_keeps_what_the_clients_streamed(workdir):
+    plan = load_plan_text(
+        "dataplane: 1\nnetwork_mode: single-router\nscale: {servers_per_network: 2}\n"
+        "controller: {poll_wait: 0.5, start_lead: 0.3}\n"
+        "tests: [{name: rtt, tool: ping, duration: 6, report_interval: 0.5,"
+        " args: {interval: 0.05}}]\n",
+        "p.yaml",
+    )
+
+    def interrupt_later(test: PlanTest, rep: int, provider: Provider) -> None:
+        threading.Timer(2.5, signal.raise_signal, args=(signal.SIGINT,)).start()
+
+    with pytest.raises(RunAborted, match="interrupted"):
+        asyncio.run(run_plan(plan, RunOptions(workdir, on_started=interrupt_later)))
+    data = _results(workdir)
+    assert data["status"] == "aborted"
+    (rtt,) = data["tests"]
+    assert {p["status"] for p in rtt["pairs"]} == {"aborted"}
+    assert rtt["failed_agents"] == []
+    assert all(p["counters"]["received"] > 0 for p in rtt["pairs"])
+    assert rtt["histograms"]["rtt"]["count"] > 0
+    assert len(rtt["intervals"]) >= 2
+    assert not [n for n in orphan_namespaces() if n.startswith("sq" + data["run"][:8])]
+
+
 def test_a_plan_beyond_bridge_limits_fails_before_staging(workdir):
     plan = load_plan_text(
         "dataplane: 1\nnetwork_mode: single-router\n"
