@@ -175,7 +175,8 @@ def test_a_canary_password_never_leaves_the_server(client, stored):
     store.set_run_status(run_id, RunStatus.FINISHED, finished=True)
     paths = [f"/api/v1/runs/{run_id}", f"/api/v1/runs/{run_id}/report",
              f"/api/v1/runs/{run_id}/progress", "/api/v1/runs", "/metrics"]  # fmt: skip
-    paths += [f"/api/v1/runs/{run_id}/export?type={kind}" for kind in ("opensearch-bulk",)]
+    kinds = ("json", "rally-json", "junit-xml", "csv", "opensearch-bulk")
+    paths += [f"/api/v1/runs/{run_id}/export?type={kind}" for kind in kinds]
     for path in paths:
         response = get(client, path)
         assert response.status_code == 200, path
