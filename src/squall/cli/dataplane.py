@@ -18,6 +18,7 @@ from platformdirs import user_data_dir
 from rich.table import Table
 
 from squall.api import dataplane as api_dataplane
+from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
 from squall.cli.options import DbOption, open_store
 from squall.cli.render import terminal
 from squall.dataplane import topology as topo_mod
@@ -79,7 +80,7 @@ def validate(
 
 
 @app.command()
-def run(
+def run(  # noqa: PLR0913 - the command's options
     plan_file: PlanFile,
     plan_args: PlanArgs = None,
     plan_args_file: PlanArgsFile = None,
@@ -96,19 +97,29 @@ def run(
     no_store: Annotated[
         bool, typer.Option("--no-store", help="Keep results in the run directory only.")
     ] = False,
+    cloud: CloudOption = None,
+    deployment: DeploymentOption = None,
 ) -> None:
     """Stage the plan, run its tests, print the results and remove everything staged.
 
     Results go to <workdir>/<run>/results.json and to the results store (--db).
+    With provider openstack, --cloud (twice: server cloud, then client cloud) or
+    --deployment replace the plan's `clouds`.
     """
     from squall.dataplane.run import RunOptions, run_plan
 
     plan = load_plan(plan_file, plan_args=plan_args, plan_args_file=plan_args_file)
+    clouds = None
+    if cloud or deployment:
+        from squall.api.openstack import cloud_specs
+
+        clouds = cloud_specs(cloud_options(cloud, deployment))
     options = RunOptions(
         _workdir(workdir),
         redis_url=redis,
         echo=lambda m: out.print(m, highlight=False),
         db=None if no_store else (db or ""),
+        clouds=clouds,
     )
     record = asyncio.run(run_plan(plan, options))
     data = read_results(options.workdir / record.run / RESULTS_FILE)

@@ -88,6 +88,12 @@ class VolumeOptions(_Strict):
     type: str | None = Field(None, description="volume type name (the default type if unset)")
 
 
+class ProxyOptions(_Strict):
+    """A proxy instance relaying agents to the controller (squall connects out to it)."""
+
+    port: int = Field(7780, ge=1, le=65534, description="agents' port; squall's is port + 1")
+
+
 class OpenStackOptions(_Strict):
     """How the ``openstack`` provider stages instances (KloudBuster's knobs)."""
 
@@ -101,6 +107,9 @@ class OpenStackOptions(_Strict):
         description="create projects and users (admin needed) or stage in the given user's",
     )
     volume: VolumeOptions | None = None
+    proxy: ProxyOptions | None = Field(
+        None, description="agents reach the controller through a proxy instance"
+    )
     packages: list[str] | None = Field(
         None, description="packages cloud-init installs (default: what the tests need)"
     )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from squall.dataplane import topology
-from squall.dataplane.plan import Plan
+from squall.dataplane.plan import Plan, ProxyOptions
 from squall.dataplane.providers import openstack_layout as layout
 
 
@@ -108,3 +108,15 @@ def test_ingress_rules_open_one_iperf3_port_per_client_and_test():
     assert layout.Rule("icmp") in rules
     custom = _plan("single-network", tests=[{"name": "x", "tool": "tcp_connect"}])
     assert layout.Rule("tcp", 1, 65535) in layout.ingress_rules(custom, pairs=1)
+
+
+def test_a_proxy_takes_one_more_instance_port_and_floating_ip_and_opens_its_ports():
+    plan = _plan("single-network")
+    plan.openstack.proxy = ProxyOptions(port=7790)
+    topo = topology.build(plan)
+    flavor = layout.Flavor(vcpus=1, ram=64)
+    with_proxy = layout.demand(
+        topo, "server", flavor, tenants=1, volume_size=None, both_sides=True, proxy=True
+    )
+    assert (with_proxy["instances"], with_proxy["port"], with_proxy["floatingip"]) == (3, 4, 1)
+    assert layout.Rule("tcp", 7790, 7791) in layout.ingress_rules(plan, pairs=1)

@@ -8,13 +8,14 @@ CIDRs) and their interfaces; per instance a port with the topology's fixed addre
 in ``full`` mode a floating IP for each server, optionally a Cinder volume for each
 client, and anti-affinity server groups. ``start_agents`` boots every server from a
 stock image with the agent in its cloud-init user-data (``bootstrap.py``), waits for
-ACTIVE and attaches the volumes.
+ACTIVE and attaches the volumes. With ``openstack.proxy`` a proxy instance relays
+the agents to the controller (``openstack_proxy.py``).
 
 Every resource is named ``squall-<run8>-<rand>`` and journaled *before* its create
 call (the results store's journal), so teardown, Ctrl-C at any moment and
 ``squall cleanup --run ID`` delete the same rows in dependency order. Nothing is
 created before ``preflight`` has checked the image, flavor, external network,
-placement and quotas. Only ``squall.openstack`` imports openstacksdk; this module
+placement and quotas. Only ``squall.openstack`` imports openstacksdk; this package
 calls the connections it hands out.
 """
 
@@ -23,46 +24,31 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from squall.dataplane.bootstrap import UserDataTooLarge, render_user_data
 from squall.dataplane.plan import Plan
 from squall.dataplane.providers import openstack_layout as layout
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.providers.openstack_cloud import Side, SideCloud, resolve_clouds
+from squall.dataplane.providers.openstack_proxy import Dialer, relay_bundle
+from squall.dataplane.providers.openstack_stage import PROXY, Staged, Stager, concurrently
 from squall.dataplane.topology import Topology
 from squall.errors import CloudError, ConfigError, RunAborted
 from squall.openstack.cleanup import Cleaner
 from squall.openstack.cleanup import plan as cleanup_plan
 from squall.openstack.credentials import CloudSpec
 from squall.openstack.errors import cloud_errors
-from squall.openstack.journal import Journal, ResourceKind
-from squall.openstack.naming import NameGenerator
-from squall.openstack.tracked import tracked
-from squall.openstack.waiters import WaitPolicy, wait_for_status
+from squall.openstack.journal import Journal
 
-K = ResourceKind
-T = TypeVar("T")
-WORKERS = 8
 AGENT_HOME = "/opt/squall-agent"
-
-
-@dataclass
-class _Staged:
-    """Ids of what staging made, by topology name."""
-
-    networks: dict[str, str] = field(default_factory=dict)
-    subnets: dict[str, str] = field(default_factory=dict)
-    routers: dict[str, str] = field(default_factory=dict)
-    ports: dict[str, str] = field(default_factory=dict)
-    volumes: dict[str, str] = field(default_factory=dict)
-    servers: dict[str, str] = field(default_factory=dict)
-    hosts: dict[str, str] = field(default_factory=dict)
+RELAY_HOME = "/opt/squall-relay"
+#: teardown passes over what is left (a pass failing on a service that restarts)
+CLEAN_PASSES = 3
+CLEAN_PAUSE = 5.0
 
 
 class OpenStackProvider(Provider):
@@ -82,14 +68,20 @@ class OpenStackProvider(Provider):
         self.run = run
         self.run_dir = run_dir
         self.journal = journal
-        self.names = NameGenerator(run)
-        self.staged = _Staged()
         self.clouds: dict[Side, SideCloud] = {}
+        self.stager: Stager | None = None
+        #: the proxy's floating IP and tenant (``openstack.proxy``), once staged
+        self.proxy: tuple[int, str] | None = None
+        self.dialer: Dialer | None = None
         self._cancel = threading.Event()
         self._busy = threading.Lock()
-        self._lock = threading.Lock()  # staging threads filling ``staged``
         self._on_close = on_close
         self._given = clouds
+
+    @property
+    def staged(self) -> Staged:
+        """Ids of what was staged, by topology name."""
+        return self.stager.staged if self.stager is not None else Staged()
 
     # ---- preflight -----------------------------------------------------------------
     def preflight(self, topology: Topology, tools: set[str]) -> None:
@@ -100,7 +92,7 @@ class OpenStackProvider(Provider):
                 "the openstack provider needs controller.listen: the host:port agents "
                 "reach squall's controller on",
                 hint="set controller: {listen: 'ADDRESS:PORT'} with an address the "
-                "tenant networks can reach through their routers",
+                "tenant networks can reach through their routers (or use openstack.proxy)",
             )
         self.clouds = resolve_clouds(self.plan, self.journal, self.run, self._given)
         try:
@@ -108,211 +100,45 @@ class OpenStackProvider(Provider):
         except BaseException:
             self.close()
             raise
+        self.stager = Stager(self.plan, self.run, self.clouds, self._cancel)
 
     # ---- staging -------------------------------------------------------------------
     def stage(self, topology: Topology) -> None:
         with self._busy:
-            if self._cancel.is_set():
-                raise RunAborted("staging was interrupted")
-            for cloud in self._distinct_clouds():
-                cloud.prepare_projects(self._create_as(cloud), self.plan.scale, self._check)
-            self._security_groups(len(topology.pairs))
-            self._networks(topology)
-            self._ports(topology)
+            stager = self._stager()
+            for cloud in stager.distinct_clouds():
+                cloud.prepare_projects(stager.create_as(cloud), self.plan.scale, stager.check)
+            stager.security_groups(len(topology.pairs))
+            stager.networks(topology)
+            stager.ports(topology)
             if self.plan.openstack.volume is not None:
-                self._volumes(topology)
+                stager.volumes(topology)
+            if self.plan.openstack.proxy is not None:
+                self.proxy = stager.proxy_port(topology)
 
-    def _distinct_clouds(self) -> list[SideCloud]:
-        seen: dict[int, SideCloud] = {id(c): c for c in self.clouds.values()}
-        return list(seen.values())
-
-    def _check(self) -> None:
-        if self._cancel.is_set():
-            raise RunAborted("staging was interrupted; everything staged is being removed")
-
-    def _create_as(self, cloud: SideCloud) -> Callable[..., Any]:
-        def create(
-            kind: ResourceKind,
-            make: Callable[[str], T],
-            *,
-            name: str | None = None,
-            project_id: str | None = None,
-            parent_id: str | None = None,
-            resource_id: Callable[[T], str] = lambda r: str(getattr(r, "id", "")),
-        ) -> T:
-            self._check()
-            return tracked(
-                cloud.tracker,
-                kind,
-                name or self.names(),
-                make,
-                project_id=project_id,
-                parent_id=parent_id,
-                resource_id=resource_id,
-            )
-
-        return create
-
-    def _security_groups(self, pairs: int) -> None:
-        rules = layout.ingress_rules(self.plan, pairs)
-        for cloud in self._distinct_clouds():
-            create = self._create_as(cloud)
-            for project in cloud.projects.values():
-                net = project.conn.network
-                group = create(
-                    K.SECURITY_GROUP,
-                    lambda name, net=net: net.create_security_group(
-                        name=name, description=f"squall data plane, run {self.run}"
-                    ),
-                    project_id=project.id,
-                )
-                project.security_group = str(group.id)
-                with cloud_errors("neutron.create_security_group_rules"):
-                    list(net.create_security_group_rules([_rule(group.id, r) for r in rules]))
-
-    def _networks(self, topology: Topology) -> None:
-        _concurrently(lambda name: self._router(topology, name), list(topology.routers))
-
-    def _router(self, topology: Topology, name: str) -> None:
-        router = topology.routers[name]
-        cloud = self.clouds[layout.router_side(topology, name)]
-        project = cloud.project(router.tenant)
-        net = project.conn.network
-        gateway = {"network_id": cloud.external} if cloud.external else None
-        made = self._create_as(cloud)(
-            K.ROUTER,
-            lambda new: net.create_router(name=new, external_gateway_info=gateway),
-            project_id=project.id,
-        )
-        with self._lock:
-            self.staged.routers[name] = str(made.id)
-        for network_name in router.networks:
-            self._network(topology, network_name, cloud, made)
-
-    def _network(
-        self, topology: Topology, network_name: str, cloud: SideCloud, router: Any
-    ) -> None:
-        network = topology.networks[network_name]
-        project = cloud.project(network.tenant)
-        net, create = project.conn.network, self._create_as(cloud)
-        made = create(K.NETWORK, lambda name: net.create_network(name=name), project_id=project.id)
-        subnet = create(
-            K.SUBNET,
-            lambda name: net.create_subnet(
-                name=name,
-                network_id=made.id,
-                ip_version=4,
-                cidr=str(network.cidr),
-                gateway_ip=str(network.gateway),
-            ),
-            project_id=project.id,
-        )
-        with self._lock:
-            self.staged.networks[network_name] = str(made.id)
-            self.staged.subnets[network_name] = str(subnet.id)
-        create(
-            K.ROUTER_INTERFACE,
-            lambda _name: net.add_interface_to_router(router, subnet_id=subnet.id),
-            name=f"{router.name}:{subnet.id}",
-            parent_id=str(router.id),
-            resource_id=lambda _r: str(subnet.id),
-        )
-
-    def _ports(self, topology: Topology) -> None:
-        def one(instance: str) -> None:
-            inst = topology.instances[instance]
-            cloud = self.clouds[layout.instance_side(topology, instance)]
-            project = cloud.project(inst.tenant)
-            net, create = project.conn.network, self._create_as(cloud)
-            port = create(
-                K.PORT,
-                lambda name: net.create_port(
-                    name=name,
-                    network_id=self.staged.networks[inst.network],
-                    fixed_ips=[
-                        {
-                            "subnet_id": self.staged.subnets[inst.network],
-                            "ip_address": str(inst.address),
-                        }
-                    ],
-                    security_groups=[project.security_group],
-                ),
-                project_id=project.id,
-            )
-            self.staged.ports[instance] = str(port.id)
-            if inst.floating_ip is None:
-                return
-            fip = create(
-                K.FLOATING_IP,
-                lambda name: net.create_ip(
-                    floating_network_id=cloud.external, port_id=port.id, description=name
-                ),
-                project_id=project.id,
-            )
-            address = IPv4Address(str(fip.floating_ip_address))
-            with lock:
-                topology.instances[instance] = replace(inst, floating_ip=address)
-
-        lock = threading.Lock()
-        _concurrently(one, list(topology.instances))
-        fips = {i.name: i.floating_ip for i in topology.instances.values()}
-        topology.pairs[:] = [
-            replace(p, target=fips[p.server] or topology.instances[p.server].address)
-            for p in topology.pairs
-        ]
-
-    def _volumes(self, topology: Topology) -> None:
-        options = self.plan.openstack.volume
-        assert options is not None
-
-        def one(instance: str) -> None:
-            inst = topology.instances[instance]
-            cloud = self.clouds[layout.instance_side(topology, instance)]
-            project = cloud.project(inst.tenant)
-            storage, create = project.conn.block_storage, self._create_as(cloud)
-            extra = {"volume_type": options.type} if options.type else {}
-            volume = create(
-                K.VOLUME,
-                lambda name: storage.create_volume(name=name, size=options.size, **extra),
-                project_id=project.id,
-            )
-            self.staged.volumes[instance] = str(volume.id)
-
-        def ready(instance: str) -> None:
-            cloud = self.clouds[layout.instance_side(topology, instance)]
-            storage = cloud.project(topology.instances[instance].tenant).conn.block_storage
-            volume_id = self.staged.volumes[instance]
-            self._wait(
-                lambda: storage.get_volume(volume_id),
-                {"available"},
-                f"volume {volume_id}",
-                self.plan.openstack.boot_timeout,
-            )
-
-        clients = [i.name for i in topology.clients]
-        _concurrently(one, clients)
-        _concurrently(ready, clients)
+    def _stager(self) -> Stager:
+        if self.stager is None:
+            raise RunAborted("nothing to stage: preflight did not run or staging was torn down")
+        self.stager.check()
+        return self.stager
 
     # ---- agents --------------------------------------------------------------------
     def start_agents(self, topology: Topology, launch: AgentLaunch) -> None:
         with self._busy:
-            self._check()
+            stager = self._stager()
             bundle = launch.bundle.read_bytes()
             secret = launch.secret_file.read_text().strip()
-            zones = {c.spec.label: c.placement for c in self._distinct_clouds()}
+            if self.proxy is not None:
+                launch = self._start_proxy(stager, topology, launch, secret)
 
             def boot(instance: str) -> None:
                 inst = topology.instances[instance]
                 cloud = self.clouds[layout.instance_side(topology, instance)]
-                user_data = self.user_data(
-                    instance, inst.role, inst.network, launch, bundle, secret
-                )
-                self._boot(
-                    cloud, inst.tenant, instance, inst.role, user_data, zones[cloud.spec.label]
-                )
+                text = self.user_data(instance, inst.role, inst.network, launch, bundle, secret)
+                stager.boot(cloud, inst.tenant, instance, inst.role, text)
 
-            _concurrently(boot, list(topology.instances))
-            _concurrently(lambda i: self._active(topology, i), list(topology.instances))
+            concurrently(boot, list(topology.instances))
+            concurrently(lambda i: stager.active(topology, i), list(topology.instances))
 
     def user_data(
         self,
@@ -342,72 +168,40 @@ class OpenStackProvider(Provider):
                 hint="make the custom tests folder smaller",
             ) from None
 
-    def _boot(
-        self,
-        cloud: SideCloud,
-        tenant: int,
-        instance: str,
-        role: str,
-        user_data: str,
-        zones: dict[str, str | None],
-    ) -> None:
-        project = cloud.project(tenant)
-        session = project.booter(instance)
-        compute = session.conn.compute
-        args: dict[str, Any] = {
-            "image_id": cloud.image,
-            "flavor_id": cloud.flavor,
-            "networks": [{"port": self.staged.ports[instance]}],
-            "user_data": base64.b64encode(user_data.encode()).decode("ascii"),
-            "metadata": {"squall-run": self.run, "squall-instance": instance},
-        }
-        zone = zones.get(instance)
-        if zone:
-            args["availability_zone"] = zone
-        group = project.server_groups.get(role)
-        if group is not None:
-            args["scheduler_hints"] = {"group": group}
-        server = self._create_as(cloud)(
-            K.SERVER,
-            lambda name: compute.create_server(name=name, **args),
-            project_id=project.id,
-        )
-        self.staged.servers[instance] = str(server.id)
+    def _start_proxy(
+        self, stager: Stager, topology: Topology, launch: AgentLaunch, secret: str
+    ) -> AgentLaunch:
+        """Boot the proxy with the relay, connect squall's dialer to it, and give the
+        agents the proxy's address as the controller's."""
+        from squall.dataplane import relay
+        from squall.dataplane.run import controller_bind
 
-    def _active(self, topology: Topology, instance: str) -> None:
-        inst = topology.instances[instance]
-        cloud = self.clouds[layout.instance_side(topology, instance)]
+        assert self.proxy is not None and self.plan.openstack.proxy is not None
+        tenant, address = self.proxy
+        port = self.plan.openstack.proxy.port
+        config = {"secret": secret, "run": self.run, "agent_port": port, "back_port": port + 1}
+        text = render_user_data(relay_bundle(), config, packages=("python3",), home=RELAY_HOME)
+        cloud = self.clouds["server"]
+        stager.boot(cloud, tenant, PROXY, PROXY, text)
+        server = stager.staged.servers[PROXY]
         compute = cloud.admin_conn.compute
-        server_id = self.staged.servers[instance]
-        server = self._wait(
-            lambda: compute.get_server(server_id),
+        stager.wait(
+            lambda: compute.get_server(server),
             {"ACTIVE"},
-            f"server {server_id} ({instance})",
+            f"proxy server {server}",
             self.plan.openstack.boot_timeout,
         )
-        self.staged.hosts[instance] = str(
-            getattr(server, "compute_host", None) or getattr(server, "host_id", None) or "?"
-        )
-        volume = self.staged.volumes.get(instance)
-        if volume is not None:
-            user = cloud.project(inst.tenant).booter(instance).conn.compute
-            with cloud_errors(f"attach volume {volume} to {instance}"):
-                user.create_volume_attachment(server_id, volume_id=volume)
-
-    def _wait(self, fetch: Callable[[], Any], ready: set[str], what: str, timeout: float) -> Any:
-        def get() -> Any:
-            self._check()
-            try:
-                with cloud_errors(f"get {what}"):
-                    return fetch()
-            except CloudError as exc:
-                if exc.status is not None and exc.status < 500:
-                    raise
-                return None  # a service restarting (5xx, reset): poll again until the timeout
-
-        policy = WaitPolicy(prepoll=0.0, interval=1.0, timeout=timeout)
-        return wait_for_status(
-            get, lambda r: str(getattr(r, "status", "") or ""), ready, policy, what=what
+        host, bound = controller_bind(self.plan)
+        target = ("127.0.0.1" if host in (None, "", "0.0.0.0") else str(host), bound)
+        idle = len(topology.instances) + 4  # each agent holds one connection at a time
+        self.dialer = Dialer((address, port + 1), target, relay.token(secret, self.run), idle)
+        self.dialer.start()
+        return AgentLaunch(
+            f"http://{address}:{port}",
+            launch.run,
+            launch.secret_file,
+            launch.bundle,
+            launch.register_timeout,
         )
 
     def host_of(self, instance: str) -> str:
@@ -416,7 +210,7 @@ class OpenStackProvider(Provider):
     def kill_agent(self, instance: str) -> None:
         """Power the instance off (its agent goes silent, as after a host failure)."""
         server = self.staged.servers.get(instance)
-        if server is None:
+        if server is None or not self.clouds:
             return
         cloud = next(iter(self.clouds.values()))
         with cloud_errors(f"stop server {server}"):
@@ -428,12 +222,16 @@ class OpenStackProvider(Provider):
 
         Staging running in another thread (Ctrl-C) stops at its next call first."""
         self._cancel.set()
+        if self.dialer is not None:
+            self.dialer.stop()
+            self.dialer = None
         with self._busy:
-            failed = []
-            for cloud in self._distinct_clouds():
-                entries = [e for e in self.journal.entries(self.run) if e.cloud == cloud.spec.label]
-                report = Cleaner(cloud.admin_conn, self.journal).run(cleanup_plan(entries, []))
-                failed += [f"{item.describe()}: {error}" for item, error in report.failed]
+            failed = self._clean()
+            for _ in range(CLEAN_PASSES - 1):
+                if not failed:
+                    break
+                time.sleep(CLEAN_PAUSE)  # a service restarting: the next pass finds it back
+                failed = self._clean()
             self.close()
             if failed:
                 raise CloudError(
@@ -441,38 +239,23 @@ class OpenStackProvider(Provider):
                     hint=f"squall cleanup --run {self.run}",
                 )
 
+    def _clean(self) -> list[str]:
+        """One cleanup pass over the run's journal rows, cloud by cloud; what failed."""
+        failed = []
+        for cloud in {id(c): c for c in self.clouds.values()}.values():
+            entries = [e for e in self.journal.entries(self.run) if e.cloud == cloud.spec.label]
+            report = Cleaner(cloud.admin_conn, self.journal).run(cleanup_plan(entries, []))
+            failed += [f"{item.describe()}: {error}" for item, error in report.failed]
+        return failed
+
     def close(self) -> None:
         """Close the clouds' sessions and the journal's store (teardown does it too)."""
-        for cloud in self._distinct_clouds():
+        for cloud in {id(c): c for c in self.clouds.values()}.values():
             cloud.close()
         self.clouds = {}
         if self._on_close is not None:
             self._on_close()
             self._on_close = None
-
-
-def _rule(group: str, rule: layout.Rule) -> dict[str, Any]:
-    return {
-        "security_group_id": group,
-        "direction": "ingress",
-        "ethertype": "IPv4",
-        "protocol": rule.protocol,
-        "port_range_min": rule.port_min,
-        "port_range_max": rule.port_max,
-        "remote_ip_prefix": "0.0.0.0/0",
-    }
-
-
-def _concurrently(fn: Callable[[str], None], items: list[str]) -> None:
-    """``fn`` over ``items`` on a few threads; raises the first error once all ended."""
-    if not items:
-        return
-    with ThreadPoolExecutor(min(WORKERS, len(items)), "squall-os-stage") as pool:
-        futures = [pool.submit(fn, item) for item in items]
-    for future in futures:
-        error = future.exception()
-        if error is not None:
-            raise error
 
 
 def server_user_data(server: Any) -> str:
@@ -482,7 +265,7 @@ def server_user_data(server: Any) -> str:
 
 
 def agent_config(user_data: str) -> dict[str, Any]:
-    """The agent's JSON config embedded in rendered user-data."""
+    """The JSON config (agent's or relay's) embedded in rendered user-data."""
     body = user_data.split("<<'SQUALL_CONFIG'\n", 1)[1].split("\nSQUALL_CONFIG", 1)[0]
     value: dict[str, Any] = json.loads(body)
     return value

@@ -74,8 +74,10 @@ def demand(
     tenants: int,
     volume_size: int | None,
     both_sides: bool,
+    proxy: bool = False,
 ) -> Demand:
-    """Quota use of ``side`` (and of the other side too when ``both_sides``)."""
+    """Quota use of ``side`` (and of the other side too when ``both_sides``); the proxy
+    instance, with its port and floating IP, is on the server side."""
     sides: set[Side] = {"server", "client"} if both_sides else {side}
     instances = [i for i in topology.instances.values() if instance_side(topology, i.name) in sides]
     networks = [n for n in topology.networks if network_side(topology, n) in sides]
@@ -84,16 +86,18 @@ def demand(
     clients = [i for i in instances if i.role == "client"]
     floating = [i for i in instances if i.floating_ip is not None]
     volumes = len(clients) if volume_size else 0
+    extra = 1 if proxy and "server" in sides else 0
+    count = len(instances) + extra
     return Demand(
         {
-            "instances": len(instances),
-            "cores": len(instances) * flavor.vcpus,
-            "ram": len(instances) * flavor.ram,
-            "port": len(instances) + interfaces,
+            "instances": count,
+            "cores": count * flavor.vcpus,
+            "ram": count * flavor.ram,
+            "port": count + interfaces,
             "network": len(networks),
             "subnet": len(networks),
             "router": len(routers),
-            "floatingip": len(floating),
+            "floatingip": len(floating) + extra,
             "security_group": tenants,
             "volumes": volumes,
             "gigabytes": volumes * (volume_size or 0),
@@ -166,8 +170,11 @@ class Rule:
 
 
 def ingress_rules(plan: Plan, pairs: int, base_port: int = 5201) -> list[Rule]:
-    """ICMP, SSH, HTTP and one iperf3 port per client and test, TCP and UDP."""
+    """ICMP, SSH, HTTP, one iperf3 port per client and test (TCP and UDP), and the
+    proxy's two ports."""
     rules = [Rule("icmp"), Rule("tcp", 22, 22), Rule("tcp", 80, 80)]
+    if plan.openstack.proxy is not None:
+        rules.append(Rule("tcp", plan.openstack.proxy.port, plan.openstack.proxy.port + 1))
     if any(t.tool == "iperf3" for t in plan.tests):
         last = base_port + max(1, pairs * len(plan.tests)) - 1
         rules += [Rule("tcp", base_port, last), Rule("udp", base_port, last)]

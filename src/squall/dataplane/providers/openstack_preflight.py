@@ -76,10 +76,13 @@ def _lookups(plan: Plan, topology: Topology, cloud: SideCloud) -> list[str]:
         cloud.external = _external(conn, options.external_network)
     except (ConfigError, CloudError) as exc:
         problems.append(f"external network {options.external_network!r}: {exc.message}")
-    if cloud.external is None and topology.mode == "full" and not problems:
-        problems.append(
-            "network_mode full needs an external network for floating IPs and none was found"
-        )
+    if cloud.external is None and not problems:
+        if topology.mode == "full":
+            problems.append(
+                "network_mode full needs an external network for floating IPs and none was found"
+            )
+        elif options.proxy is not None and "server" in cloud.sides:
+            problems.append("openstack.proxy needs an external network for the proxy's floating IP")
     if options.volume is not None and options.volume.type:
         with cloud_errors("cinder.list_types"):
             types = {str(t.name) for t in conn.block_storage.types()}
@@ -173,6 +176,7 @@ def _quotas(plan: Plan, topology: Topology, cloud: SideCloud) -> list[str]:
         tenants=1,
         volume_size=plan.openstack.volume.size if plan.openstack.volume else None,
         both_sides=len(cloud.sides) == 2,
+        proxy=plan.openstack.proxy is not None,
     )
     limits, used = _limits(conn, project, volumes=plan.openstack.volume is not None)
     return [str(s) for s in layout.shortfalls(need, limits, used)]
