@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from squall.dataplane.bundle import bundle_signature_bytes, build_bundle
+from squall.dataplane.bundle import build_bundle, bundle_signature_bytes
 from squall.dataplane.plan import Plan
 from squall.dataplane.providers.base import AgentLaunch
 from squall.dataplane.providers.openstack import OpenStackProvider, agent_config
