@@ -120,3 +120,17 @@ def test_a_proxy_takes_one_more_instance_port_and_floating_ip_and_opens_its_port
     )
     assert (with_proxy["instances"], with_proxy["port"], with_proxy["floatingip"]) == (3, 4, 1)
     assert layout.Rule("tcp", 7790, 7791) in layout.ingress_rules(plan, pairs=1)
+
+
+@pytest.mark.parametrize("mode", ["single-network", "single-router", "full"])
+def test_the_openstack_sample_plan_loads_in_every_mode(mode):
+    from pathlib import Path
+
+    from squall.dataplane.loader import load_plan
+
+    sample = Path(__file__).parents[3] / "samples" / "dataplane" / "openstack-smoke.yaml"
+    plan = load_plan(sample, plan_args=f"{{mode: {mode}, volume_size: 2, proxy: 7790}}")
+    assert (plan.provider, plan.network_mode) == ("openstack", mode)
+    assert plan.openstack.volume is not None and plan.openstack.volume.size == 2
+    assert plan.openstack.proxy is not None and plan.openstack.proxy.port == 7790
+    assert topology.build(plan).pairs

@@ -212,7 +212,7 @@ class OpenStackProvider(Provider):
         server = self.staged.servers.get(instance)
         if server is None or not self.clouds:
             return
-        cloud = next(iter(self.clouds.values()))
+        cloud = self.clouds[self.staged.sides.get(instance, "server")]
         with cloud_errors(f"stop server {server}"):
             cloud.admin_conn.compute.stop_server(server)
 

@@ -55,6 +55,7 @@ class Dialer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
+        self._pipes: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="squall-relay-dialer", daemon=True)
@@ -82,7 +83,6 @@ class Dialer:
         self._stop = asyncio.Event()
         self._ready.set()
         tasks = {asyncio.create_task(self._slot()) for _ in range(self.idle)}
-        self._pipes: set[asyncio.Task[None]] = set()
         await self._stop.wait()
         for task in tasks | self._pipes:
             task.cancel()

@@ -47,6 +47,8 @@ class Staged:
     volumes: dict[str, str] = field(default_factory=dict)
     servers: dict[str, str] = field(default_factory=dict)
     hosts: dict[str, str] = field(default_factory=dict)
+    #: the side (cloud) each server was booted in
+    sides: dict[str, Side] = field(default_factory=dict)
 
 
 class Stager:
@@ -249,6 +251,7 @@ class Stager:
             project_id=project.id,
         )
         self.staged.servers[instance] = str(server.id)
+        self.staged.sides[instance] = "client" if cloud.sides == {"client"} else "server"
 
     def active(self, topology: Topology, instance: str) -> None:
         inst = topology.instances[instance]
