@@ -76,7 +76,8 @@ def uses_openstack(task: ValidatedTask) -> bool:
 
 
 def open_env(options: CloudOptions, journal: Journal | None = None) -> OpenStackEnv:
-    """Authenticate to every cloud now; raise CloudError/ConfigError if one fails."""
+    """Authenticate to every cloud now, as the admin and as every existing user of the
+    spec; raise CloudError/ConfigError if one fails."""
     specs = cloud_specs(options)
     if not specs:
         raise ConfigError(
@@ -86,10 +87,12 @@ def open_env(options: CloudOptions, journal: Journal | None = None) -> OpenStack
     env = OpenStackEnv(clouds=specs, journal=journal or MemoryJournal())
     try:
         for spec in specs:
+            if spec.admin is None and not spec.users:
+                raise ConfigError(f"cloud {spec.label} has no credentials")
             if spec.admin is not None:
                 env.admin(spec)
-            else:
-                env.session(spec, spec.users[0])
+            for user in spec.users:  # now, not on first use inside a timed step
+                env.session(spec, user)
     except BaseException:
         env.close()
         raise
