@@ -128,15 +128,23 @@ scale: {servers_per_network: 2}
 controller: {start_lead: 0.3, poll_wait: 2}
 execution: concurrent
 tests:
-  - {name: small, tool: http, duration: 1, args: {connections: 2, rate: 100, size: 512}}
-  - {name: large, tool: http, duration: 1, args: {connections: 2, rate: 100, size: 8192}}
-  - {name: tcp-a, tool: iperf3, duration: 1}
-  - {name: tcp-b, tool: iperf3, duration: 1}
+  - {name: small, tool: http, duration: 2, report_interval: 0.5,
+     args: {connections: 2, rate: 100, size: 512}}
+  - {name: large, tool: http, duration: 2, report_interval: 0.5,
+     args: {connections: 2, rate: 100, size: 8192}}
+  - {name: tcp-a, tool: iperf3, duration: 2, report_interval: 0.5}
+  - {name: tcp-b, tool: iperf3, duration: 2, report_interval: 0.5}
 """,
         "concurrent.yaml",
     )
-    record = asyncio.run(run_plan(plan, RunOptions(workdir)))
+    lines: list[str] = []
+    record = asyncio.run(run_plan(plan, RunOptions(workdir, echo=lines.append)))
     assert record.status == "finished", record.error
+    # each test's interim reports reach its own lines, from its own two clients
+    for name in ("small", "large", "tcp-a", "tcp-b"):
+        interim = [ln for ln in lines if ln.startswith(f"  {name} t=")]
+        assert len(interim) >= 2, lines
+        assert any(ln.endswith("(2/2)") for ln in interim), lines
     data = json.loads((workdir / record.run / RESULTS_FILE).read_text())
     tests = {t["test"]: t for t in data["tests"]}
     for name in ("small", "large"):
@@ -187,7 +195,7 @@ tests:
     assert len(interim["tcp"]) >= 2 and "Gbit/s" in interim["tcp"][0], lines
     assert len(interim["rtt"]) >= 2 and "replies  rtt p50" in interim["rtt"][0], lines
     assert len(interim["disk"]) >= 2 and "IOPS" in interim["disk"][0], lines
-    assert all(ln.endswith("(2/2)") for name in names for ln in interim[name][:2])
+    assert all(any(ln.endswith("(2/2)") for ln in interim[name]) for name in names)
     # shown while the test ran: before the next test started (or the run finished)
     ends = ["rtt #1: ", "disk #1: ", "finished: "]
     for name, end in zip(names, ends, strict=True):
