@@ -47,11 +47,11 @@ def collect_dataplane(
             if group is None:
                 title = f"{test['test']} ({test['tool']}) #{test['repetition'] + 1}"
                 group = groups[key] = DataplaneGroup(key, title, [])
-            group.views.append(test_view(index, label, test))
+            group.views.append(repetition_view(index, label, test))
     return run_views, list(groups.values())
 
 
-def test_view(run_index: int, run_label: str, test: dict[str, Any]) -> DataplaneTestView:
+def repetition_view(run_index: int, run_label: str, test: dict[str, Any]) -> DataplaneTestView:
     intervals = merge_neighbours(test.get("intervals") or [], MAX_POINTS)
     matrix = test.get("matrix")
     metric = throughput_metric(intervals, matrix["metric"] if matrix else "")
