@@ -139,7 +139,24 @@ def test_fio_output_with_its_middle_left_out_still_parses():
     last = fio.documents(text)[-1]["jobs"][0]
     assert m.counters["read_ios"] == last["read"]["total_ios"]
     # the first report's interval, then one interval across the gap
-    assert [(round(i.start), round(i.end)) for i in m.intervals] == [(0, 1), (1, 4)]
+    assert [(i.start, i.end) for i in m.intervals] == [(0.0, 0.865), (0.865, 3.002)]
+
+
+def test_fio_intervals_are_cut_on_the_jobs_runtime_in_milliseconds():
+    """Not on ``elapsed`` (whole seconds since setup): the last report came 0.137 s after
+    the one before, not 1 s, and its rate is the job's, not a seventh of it."""
+    m = fio.parse(_text("fio-randrw-status-interval.json"))
+    assert [(i.start, i.end) for i in m.intervals] == [
+        (0.0, 0.865),
+        (0.865, 1.865),
+        (1.865, 2.865),
+        (2.865, 3.002),
+    ]
+    last = m.intervals[-1]
+    assert last.counters["read_iops"] == pytest.approx((36768 - 35211) / 0.137)
+    assert last.counters["read_iops"] == pytest.approx(
+        m.intervals[1].counters["read_iops"], rel=0.2
+    )
 
 
 def test_fio_2_microsecond_output_is_refused_with_the_reason():

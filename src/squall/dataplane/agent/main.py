@@ -252,13 +252,17 @@ class Agent:
                     _terminate(process)
                     status = "timeout"
                     break
-            fresh = output.take()
-            if fresh:
-                self._report(command, {"status": "running", "output": fresh}, final=False)
+            self._report_output(command, output)
         output.join()
+        self._report_output(command, output)  # the last interval, printed as the tool ended
         if status == "ok" and process.returncode != 0:
             status = "error"
         return status
+
+    def _report_output(self, command: dict[str, Any], output: ChildOutput) -> None:
+        fresh = output.take()
+        if fresh:
+            self._report(command, {"status": "running", "output": fresh}, final=False)
 
     def _custom(self, command: dict[str, Any]) -> dict[str, Any]:
         """Run ``custom.<test>.run(target, args, duration)`` from the bundle."""

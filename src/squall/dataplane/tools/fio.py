@@ -160,6 +160,17 @@ def _totals(job: dict[str, Any]) -> tuple[dict[str, float], dict[str, Histogram]
     return counters, histograms
 
 
+def _runtime(job: dict[str, Any]) -> float:
+    """Seconds the job has run: ``job_runtime`` (ms, after the ramp), else whole ``elapsed``.
+
+    ``elapsed`` counts whole seconds from the job's setup, so intervals cut on it are off
+    by up to a second (the first and last ones most).
+    """
+    if "job_runtime" in job:
+        return float(job["job_runtime"]) / 1000.0
+    return float(job.get("elapsed", 0))
+
+
 class Reports(LineParser):
     """fio's cumulative status documents, each interval the difference of two in a row.
 
@@ -190,7 +201,7 @@ class Reports(LineParser):
 
     def document(self, doc: dict[str, Any]) -> list[IntervalMeasurement]:
         job = _job(doc)
-        elapsed = float(job.get("elapsed", 0))
+        elapsed = _runtime(job)
         if elapsed <= self._elapsed:
             return []
         counters: dict[str, float] = {}
