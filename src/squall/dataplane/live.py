@@ -43,6 +43,12 @@ class LiveLine:
 
 
 class LiveTest:
+    """One test repetition while it runs: its clients' parsers and the merged intervals.
+
+    ``clients`` maps each client command's id to its agent; ``add`` takes every
+    non-final report of those commands (others are ignored).
+    """
+
     def __init__(
         self,
         tool: Tool,
