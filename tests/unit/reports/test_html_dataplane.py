@@ -48,9 +48,11 @@ def measurement(requests_per_second: float, latency: float, intervals: int) -> M
     )
 
 
-def pair(client: int, server: int, rps: float, status: str = "ok") -> PairOutcome:
+def pair(client: int, server: int, rps: float, status: str = "ok", error: str = "") -> PairOutcome:
     found = measurement(rps, 0.002, 6) if status == "ok" else None
-    return PairOutcome(f"c{client}", f"s{server}", f"hc{client}", f"hs{server}", status, found)
+    return PairOutcome(
+        f"c{client}", f"s{server}", f"hc{client}", f"hs{server}", status, found, error=error or None
+    )
 
 
 def run(run_id: str, pairs: list[PairOutcome], title: str = "web") -> dict[str, Any]:
@@ -89,6 +91,7 @@ def test_failed_pairs_are_flagged_too():
     _, groups = collect_dataplane([run("b" * 32, [pair(0, 0, 400.0), pair(1, 1, 0, "lost")])])
     (view,) = groups[0].views
     assert view.partial and view.failed_agents == ["c1"]
+    assert view.failed_pairs == [("c1", "s1", "lost", "")]
     assert {h.host for h in view.hosts if h.flagged} == {"hc1", "hs1"}
 
 
@@ -144,3 +147,13 @@ def test_task_and_data_plane_runs_in_one_report():
     write_report([run_data()], out, dataplane=[three_pairs()])
     html = out.getvalue()
     assert 'id="workload-0-0"' in html and 'id="dataplane-web-1"' in html
+
+
+def test_failed_pairs_say_why_without_their_passwords():
+    why = "connect to http://u:canary-77@10.0.0.5/ refused"
+    failing = run("c" * 32, [pair(0, 0, 400.0), pair(1, 1, 0, "error", why)])
+    out = io.StringIO()
+    write_report([], out, dataplane=[failing])
+    html = out.getvalue()
+    assert "1 of the pairs did not end ok" in html and "c1 → s1" in html
+    assert "http://u:***@10.0.0.5/ refused" in html and "canary-77" not in html

@@ -21,10 +21,12 @@ from squall.reports.html.model import (
     DataplaneTestView,
     HostRow,
 )
+from squall.reports.redact import redact_text
 from squall.stats.histogram import Histogram
 
 MAX_POINTS = 240
 MAX_HOSTS = 100
+MAX_FAILED_PAIRS = 20
 RATE_SUFFIXES = ("_per_second", "_iops")
 PERCENTILES = ("50", "99")
 
@@ -80,6 +82,11 @@ def repetition_view(run_index: int, run_label: str, test: dict[str, Any]) -> Dat
         },
         matrix=capped_matrix(matrix),
         hosts=host_rows(test, matrix["metric"] if matrix else ""),
+        failed_pairs=[
+            (p["client"], p["server"], p["status"], redact_text(str(p.get("error") or "")))
+            for p in test.get("pairs") or []
+            if p["status"] != "ok"
+        ][:MAX_FAILED_PAIRS],
     )
 
 

@@ -134,6 +134,8 @@ class DataplaneTestView:
     percentiles: dict[str, dict[str, float]]  # histogram -> percentile -> seconds (whole test)
     matrix: dict[str, Any] | None  # metric, sources, destinations, values (capped)
     hosts: list[HostRow]
+    failed_pairs: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(client, server, status, error) of the first pairs that did not end ok."""
 
 
 @dataclass(frozen=True, slots=True)

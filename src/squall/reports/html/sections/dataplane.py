@@ -9,7 +9,7 @@ from typing import Any
 from squall.reports.html.charts import Charts, Trace, colour, line, time_layout
 from squall.reports.html.dataplane import unit
 from squall.reports.html.model import DataplaneGroup, Report
-from squall.reports.html.text import esc, number, seconds, table
+from squall.reports.html.text import details, esc, number, seconds, table
 from squall.reports.redact import redact_text
 
 X_TITLE = "seconds since the test started"
@@ -63,7 +63,19 @@ def summary(group: DataplaneGroup, charts: Charts) -> str | None:
             f"{esc(k)} {number(val, 4)}" for k, val in list(v.counters.items())[:6]
         )
         rows.append([esc(v.run_label), str(v.pairs), state, headline or "-", latency or "-"])
-    return table(["run", "pairs", "result", "totals", "latency"], rows)
+    html = table(["run", "pairs", "result", "totals", "latency"], rows)
+    failed = [
+        [esc(v.run_label), esc(f"{client} → {server}"), f'<span class="bad">{esc(state)}</span>',
+         f"<pre>{esc(error)}</pre>" if error else "-"]
+        for v in group.views
+        for client, server, state, error in v.failed_pairs
+    ]  # fmt: skip
+    if failed:
+        html += details(
+            f"{len(failed)} of the pairs did not end ok",
+            table(["run", "pair", "status", "why"], failed),
+        )
+    return html
 
 
 def throughput(group: DataplaneGroup, charts: Charts) -> str | None:
