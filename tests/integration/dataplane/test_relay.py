@@ -119,3 +119,63 @@ def test_a_back_connection_without_the_run_token_is_refused(relay_ports):
     with socket.create_connection(("127.0.0.1", back_port), timeout=10) as sock:
         sock.sendall(relay.HELLO + relay.token("wrong-secret", RUN).encode() + b"\n")
         assert sock.recv(16) == b""  # hung up at once
+
+
+def test_real_agents_register_and_take_commands_through_the_relay(tmp_path, relay_ports):
+    import asyncio
+
+    from squall.dataplane.agent import protocol
+    from squall.dataplane.bundle import build_bundle
+    from squall.dataplane.controller.core import Controller
+    from squall.dataplane.controller.state import Command, MemoryState
+
+    agent_port, back_port = relay_ports
+    bundle = build_bundle(tmp_path / "agent.pyz")
+    names = ("a1", "a2")
+    for name in names:
+        config = {
+            "controller": f"http://127.0.0.1:{agent_port}",
+            "run": RUN,
+            "agent_id": name,
+            "secret": SECRET,
+            "workdir": str(tmp_path / name),
+            "register_timeout": 30,
+        }
+        (tmp_path / f"{name}.json").write_text(json.dumps(config))
+
+    async def scenario() -> None:
+        controller = Controller(RUN, SECRET, MemoryState(), poll_wait=1)
+        port = _free_port()
+        await controller.start(host="127.0.0.1", port=port)
+        dialer = Dialer(("127.0.0.1", back_port), ("127.0.0.1", port), relay.token(SECRET, RUN), 6)
+        dialer.start()
+        agents = []
+        try:
+            for name in names:
+                with (tmp_path / f"{name}.log").open("wb") as log:
+                    agents.append(
+                        subprocess.Popen(
+                            [
+                                sys.executable,
+                                str(bundle),
+                                "--config",
+                                str(tmp_path / f"{name}.json"),
+                            ],
+                            stdout=log,
+                            stderr=log,
+                        )
+                    )
+            assert await controller.wait_for_agents(set(names), 60) == set(names)
+            await controller.submit([Command(f"exit-{n}", n, protocol.OP_EXIT) for n in names])
+            codes = await asyncio.to_thread(lambda: [a.wait(30) for a in agents])
+            assert codes == [0, 0], [(tmp_path / f"{n}.log").read_text() for n in names]
+            assert controller.rejected == 0
+        finally:
+            for agent in agents:
+                if agent.poll() is None:
+                    agent.kill()
+                    agent.wait(10)
+            dialer.stop()
+            await controller.stop()
+
+    asyncio.run(scenario())
