@@ -89,6 +89,11 @@ def test_a_stored_run_listed_shown_and_reported(dp_client):
     report = dp_client.get(f"/api/v1/dataplane/runs/{STORED}/report", headers=AUTH)
     assert report.status_code == 200 and 'id="dataplane-web-1"' in report.text
     assert CANARY not in report.text
+    exported = dp_client.get(f"/api/v1/dataplane/runs/{STORED}/export", headers=AUTH)
+    assert exported.json()["schema"] == "squall.dataplane.run/1"
+    encoded = exported.json()["tests"][0]["histograms"]["latency"]["encoded"]
+    assert Histogram.decode(encoded).count == 3
+    assert CANARY not in exported.text
     progress = dp_client.get("/api/v1/dataplane/runs/last/progress", headers=AUTH).json()
     assert progress["run_id"] == STORED and not progress["running_here"]
     events = dp_client.get(f"/api/v1/dataplane/runs/{STORED}/events", headers=AUTH)

@@ -17,6 +17,7 @@ from squall.dataplane.loader import load_plan_text
 from squall.dataplane.plan import Plan
 from squall.dataplane.store import DataplaneStore
 from squall.errors import ConfigError, StoreError
+from squall.reports.redact import redact
 from squall.server.dataplane_live import DataplaneManager
 from squall.server.dataplane_schemas import (
     DataplaneProgressOut,
@@ -154,6 +155,16 @@ def progress_events(
 async def report(store: StoreDep, run: StoredRun) -> HTMLResponse:
     html = await asyncio.to_thread(reports_api.html_report, store, [run["run"]])
     return HTMLResponse(html)
+
+
+@router.get(
+    "/runs/{ref}/export",
+    summary="The whole stored run (squall.dataplane.run/1: encoded histograms, intervals, pairs)",
+    responses=NOT_FOUND,
+)
+def export(run: StoredRun) -> dict[str, Any]:
+    found: dict[str, Any] = redact(run)
+    return found
 
 
 def progress_of(run: dict[str, Any], runs: DataplaneManager) -> DataplaneProgressOut:
