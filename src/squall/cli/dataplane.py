@@ -157,7 +157,11 @@ def status(
     try:
         if run_id is None:
             views, problems = api_dataplane.list_runs(base, store)
-            _print_runs(views)
+            if views:
+                _print_runs(views)
+            else:
+                where = "" if store is None else " or the results store"
+                out.print(f"no data-plane runs in {base}{where}", highlight=False)
             for problem in problems:
                 out.print(f"[yellow]skipped[/yellow] {problem}", highlight=False)
             return

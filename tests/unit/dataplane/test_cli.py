@@ -134,3 +134,9 @@ def test_status_of_an_unknown_run_says_so(tmp_path):
     shown = runner.invoke(app, ["status", "zzz", "--no-store", "--workdir", str(tmp_path)])
     assert shown.exit_code != 0
     assert "no data-plane run matches 'zzz'" in str(shown.exception)
+
+
+def test_status_without_runs_says_where_it_looked(tmp_path):
+    listing = runner.invoke(app, ["status", "--no-store", "--workdir", str(tmp_path)])
+    assert listing.exit_code == 0, listing.output
+    assert f"no data-plane runs in {tmp_path}" in listing.output.replace("\n", "")
