@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from squall.api.resilience import analyse
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.report import write_report
@@ -15,6 +17,7 @@ from squall.reports.html.resilience import (
     monitor_series,
     resilience_view,
 )
+from squall.reports.html.sections.resilience import MAX_WINDOWS
 from squall.results.samples import FaultRecord, MonitorSample
 
 from .runs import RUN_ID, T0, run_data
@@ -131,3 +134,22 @@ def test_a_password_in_a_monitored_url_never_reaches_the_page():
     html = out.getvalue()
     assert "canary-Pw-77" not in html
     assert "admin:***@keystone" in html
+
+
+def test_a_flapping_target_draws_its_longest_windows_only():
+    flapping = [  # two probes down, two up, 5,000 times; probe 100 starts a long outage
+        MonitorSample("api", "flappy", T0 + i, 0.0, i % 4 >= 2 and not 100 <= i < 150, 0.01)
+        for i in range(5000)
+    ]
+    analysis = analyse(RUN_ID, flapping, [], {})
+    (target,) = analysis.targets
+    assert len(target.windows) > MAX_WINDOWS
+    html = page(RunResilience(flapping, [], analysis))
+    down = next(
+        t for c in figures(html) if c["layout"]["title"]["text"] == "Downtime windows"
+        for t in c["data"] if t["name"] == "down"
+    )  # fmt: skip
+    assert len(down["x"]) == MAX_WINDOWS
+    assert max(down["x"]) == pytest.approx(target.longest)  # the long outage is kept
+    assert target.longest >= 50
+    assert f"The {MAX_WINDOWS} longest downtime windows" in html

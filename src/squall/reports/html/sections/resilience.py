@@ -18,6 +18,7 @@ X_TITLE = "seconds since run start"
 UP = "#8fd19e"
 DOWN = "#c1121f"
 MAX_ROWS = 500
+MAX_WINDOWS = 1000
 
 
 def render(report: Report, charts: Charts) -> str | None:
@@ -67,13 +68,17 @@ def _states(view: ResilienceView, charts: Charts) -> str:
             end = w.end if w.end is not None else view.origin + view.end
             name = redact_text(f"{target.monitor}:{target.target}")
             windows.append((name, w.start - view.origin, end - view.origin))
+    note = ""
+    if len(windows) > MAX_WINDOWS:  # a flapping target: its longest windows, counted below
+        windows = sorted(windows, key=lambda w: w[1] - w[2])[:MAX_WINDOWS]
+        note = f"<p>The {MAX_WINDOWS} longest downtime windows are drawn.</p>"
     traces = [observed, _bars(windows, "down", DOWN)] if windows else [observed]
     layout = time_layout("Downtime windows", "", view.faults)
     layout["xaxis"]["title"]["text"] = X_TITLE
     layout["barmode"] = "overlay"
     layout["hovermode"] = "closest"
     layout["yaxis"] = {"type": "category", "automargin": True, "categoryarray": rows}
-    return charts.add(traces, layout, 120 + 28 * len(rows))
+    return charts.add(traces, layout, 120 + 28 * len(rows)) + note
 
 
 def _bars(spans: list[tuple[str, float, float]], name: str, fill: str) -> Trace:
