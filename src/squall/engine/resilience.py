@@ -3,10 +3,12 @@ disruptions on the run's clock, and every sample and fault event stored with the
 
 ``start()`` starts the monitors, holds the load back until every monitor has been
 green for ``health_gate`` seconds (or refuses the run after ``health_timeout``), then
-schedules the disruptions ``at`` seconds from then. ``stop()`` cuts any fault still
-active short (it is restored), stops the monitors and writes what is left. Fault
-events of the run's hook actions reach ``record_event`` (the engine hands it to them)
-and are stored too: each run keeps its own, however many run in one process.
+arms the disruptions: each strikes ``at`` seconds after the first workload's load
+starts (``load_started``, once its contexts are up), so the time before is a baseline.
+``stop()`` cuts any fault still active short (it is restored), stops the monitors and
+writes what is left. Fault events of the run's hook actions reach ``record_event`` (the
+engine hands it to them) and are stored too: each run keeps its own, however many run
+in one process.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class ResilienceRun:
         self._pending_samples: list[MonitorSample] = []
         self._pending_events: list[FaultRecord] = []
         self._stop = threading.Event()
+        self._load = threading.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.errors: list[str] = []
@@ -140,6 +143,15 @@ class ResilienceRun:
             task = self._disrupt(d, disruptor, journal, random.Random(rng.random()))
             self._tasks.append(loop.create_task(task))
 
+    def load_started(self) -> None:
+        """The first workload's load starts: the disruptions' clock starts (any thread)."""
+        self._load.set()
+
+    def _wait_for_load(self) -> bool:
+        """Block until the load starts (True) or the run stops first (False)."""
+        self._load.wait()
+        return not self._stop.is_set()
+
     async def _health_gate(self, seconds: float, timeout: float) -> None:
         if seconds <= 0 or self.monitors is None:
             return
@@ -171,6 +183,8 @@ class ResilienceRun:
         journal: FaultJournal,
         rng: random.Random,
     ) -> None:
+        if not await asyncio.to_thread(self._wait_for_load):
+            return
         if await asyncio.to_thread(self._stop.wait, spec.at):
             return
         schedule = Schedule(
@@ -200,6 +214,7 @@ class ResilienceRun:
     async def stop(self) -> None:
         """Restore what is still disrupted, stop the monitors, store everything."""
         self._stop.set()
+        self._load.set()  # disruptions still waiting for the load give up
         try:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             if self.monitors is not None:

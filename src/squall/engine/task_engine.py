@@ -128,6 +128,7 @@ class TaskEngine:
             abort_on_sla=self.options.abort_on_sla_failure,
             context_items=self.options.context_items,
             hook_env=HookEnv(run_id=self.run_id, fault_events=resilience.record_event),
+            on_load_start=resilience.load_started,
         )
         poller = asyncio.ensure_future(self._poll_abort())
         summaries: list[WorkloadSummary] = []

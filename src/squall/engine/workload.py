@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,6 +45,10 @@ def _plugin(cls: type[Plugin], base: type[P]) -> type[P]:
     return cls
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass
 class WorkloadEnv:
     """What every workload of a run shares."""
@@ -59,6 +64,8 @@ class WorkloadEnv:
     context_items: list[object] = field(default_factory=list)
     #: what hook actions (disruptors) know of the run: its id and its fault-event record
     hook_env: HookEnv = field(default_factory=HookEnv)
+    #: called as each workload's load starts (its contexts are up): the fault clock
+    on_load_start: Callable[[], None] = _nothing
 
 
 class _Consumer:
@@ -170,6 +177,7 @@ class WorkloadRun:
                     sink=consumer,
                     on_start=hooks.on_iteration if hooks.active else lambda n, o: None,
                 )
+                env.on_load_start()
                 env.progress.workload_started(self._start_info(runner, schedule), consumer.counters)
                 await executor.run()
         except Exception as exc:  # an engine or plugin failure: keep what ran, report it

@@ -191,8 +191,8 @@ subtasks:
 
 
 PERIOD = 0.5
-#: seconds from the run's start (before the contexts) to each fault, and its length
-CONDUCTOR_AT, KEYSTONE_AT, DOWN = 25, 50, 5
+#: seconds from the load start to each fault, and its length
+CONDUCTOR_AT, KEYSTONE_AT, DOWN = 45, 80, 5
 
 
 def boot_and_delete(journal: Path) -> str:
@@ -222,7 +222,7 @@ subtasks:
           waits:
             nova_server_boot: {{prepoll: 0.2, interval: 0.5, timeout: 60}}
             nova_server_delete: {{prepoll: 0.2, interval: 0.5, timeout: 60}}
-        runner: {{type: constant_for_duration, duration: 75, concurrency: 5}}
+        runner: {{type: constant_for_duration, duration: 100, concurrency: 5}}
         contexts: {{users: {{tenants: 1, users_per_tenant: 1}}, network: {{}}}}
         sla: {{failure_rate: {{max: 100}}}}
 """
@@ -240,7 +240,11 @@ def _window_of(samples, target, fault):
 def test_conductor_killed_then_keystone_stopped_during_boot_and_delete(healthy, tmp_path):
     """The issue's test: downtime windows line up with the injections within one monitor
     period, the failed iterations fall inside them, both services come back, nothing is
-    left in the cloud, and `task start` prints the resilience summary."""
+    left in the cloud, and `task start` prints the resilience summary.
+
+    Seen here: a SIGKILLed conductor loses the builds it had taken (those servers stay
+    in BUILD until the boot wait times out); with keystone stopped, calls with tokens
+    nova already validated go on working (its token cache), new tokens fail."""
     task = tmp_path / "task.yaml"
     task.write_text(boot_and_delete(tmp_path / "faults.jsonl"))
     db = f"sqlite:///{tmp_path / 'r.db'}"
@@ -261,8 +265,9 @@ def test_conductor_killed_then_keystone_stopped_during_boot_and_delete(healthy, 
     }
     for fault in faults.values():
         assert set(fault) == {"inject", "effect", "restore", "recovered"}
-    load_start = min(it.timestamp for it in iterations)
-    assert load_start < faults["process:kill:nova-conductor"]["inject"].at  # a baseline
+    first_fault = faults["process:kill:nova-conductor"]["inject"].at
+    baseline = [it for it in iterations if it.error is None and it.timestamp < first_fault]
+    assert baseline, "no boot-and-delete finished before the first fault (no baseline)"
     windows = []
     for fault, target in (
         (faults["process:kill:nova-conductor"], "localhost:bin/nova-conductor"),

@@ -425,3 +425,39 @@ def test_two_runs_in_one_process_keep_their_own_fault_events(store, tmp_path):
         for _, proc in (first, second):
             proc.kill()
             proc.wait()
+
+
+def test_disruptions_count_from_the_load_start_not_the_contexts(store, tmp_path):
+    """`at` is seconds after the load starts: contexts that take long leave the baseline
+    (iterations before the first fault) intact."""
+    tag, proc = sleeper_tag()
+    try:
+        _, outcome = run(
+            store,
+            f"""
+squall: 1
+title: slow contexts
+resilience:
+  journal: {tmp_path / "faults.jsonl"}
+  disruptions:
+    - process: {{name: {tag}, action: freeze}}
+      at: 1
+      down: 0.5
+subtasks:
+  - title: load
+    workloads:
+      - scenario: Dummy.dummy
+        args: {{sleep: 0.05}}
+        runner: {{type: constant_for_duration, duration: 3, concurrency: 1}}
+        contexts: {{dummy_context: {{setup_sleep: 2}}}}
+""",
+        )
+        assert outcome.status is RunStatus.FINISHED
+        inject = SampleStore(store).events(outcome.run_id)[0]
+        (workload,) = store.get_run(outcome.run_id).workloads
+        first = min(it.timestamp for it in store.iterations(workload.id))
+        assert inject.phase == "inject"
+        assert 1.0 <= inject.at - first <= 1.5
+    finally:
+        proc.kill()
+        proc.wait()
