@@ -45,8 +45,9 @@ class LiveLine:
 class LiveTest:
     """One test repetition while it runs: its clients' parsers and the merged intervals.
 
-    ``clients`` maps each client command's id to its agent; ``add`` takes every
-    non-final report of those commands (others are ignored).
+    ``clients`` maps each client command's id to its agent; ``add`` takes every report
+    of those commands (others are ignored): interim ones are parsed, a final one
+    finishes the client's last interval.
     """
 
     def __init__(
@@ -98,7 +99,8 @@ class LiveTest:
         if parser is None:
             return
         try:
-            done = parser.feed(report.data)
+            # a final report ends the client's last interval (its output is read elsewhere)
+            done = parser.flush() if report.final else parser.feed(report.data)
         except (ToolOutputError, KeyError, ValueError, TypeError):
             return  # an unreadable interim report: the final report decides
         for item in done:

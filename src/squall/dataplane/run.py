@@ -87,7 +87,7 @@ class _Context:
     #: repetitions cut short by Ctrl-C, with what their clients streamed
     interrupted: list[RepetitionSummary] = field(default_factory=list)
 
-    def on_interval(self, report: Report) -> None:
+    def on_report(self, report: Report) -> None:
         test = self.live.get(report.command)
         if test is not None:
             test.add(report)
@@ -247,7 +247,7 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
     context = _Context(
         plan, topology, provider, controller, echo, options.on_started, saver, run_dir
     )
-    controller.on_interval = context.on_interval
+    controller.on_report = context.on_report
     try:
         unix = provider.controller_unix_socket(run_dir)
         host, port = (None, 0) if unix is not None else controller_bind(plan)

@@ -98,3 +98,11 @@ def test_a_tool_without_interim_data_does_not_stream():
     assert not live.streams
     live.add(_report("c", "Running 1s test\n"))
     assert live.lines == []
+
+
+def test_a_final_report_ends_the_clients_last_interval():
+    live, shown = _ping_test(1)
+    live.add(_report("c0", _reply(1, 1.0) + _reply(3, 1.0)))
+    assert len(shown) == 1  # slot 0 is finished by seq 3; slot 1 is still open
+    live.add(Report("c0", "agent", True, "ok", 0.0, {"stdout": "..."}))
+    assert [s.split("t=")[1][:6] for s in shown] == ["  1.0s", "  2.0s"]

@@ -29,7 +29,8 @@ from squall.dataplane.controller.state import AgentRecord, Command, Report, Stat
 log = logging.getLogger("squall.dataplane.controller")
 
 DEFAULT_POLL_WAIT = 10.0
-IntervalCallback = Callable[[Report], None]
+#: Called with every result message, interim or final, as it arrives.
+ReportCallback = Callable[[Report], None]
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Controller:
         self.poll_wait = poll_wait
         self.server = HttpServer(self.handle)
         self.rejected = 0
-        self.on_interval: IntervalCallback | None = None
+        self.on_report: ReportCallback | None = None
         self._guard = protocol.SequenceGuard()
         self._seq = time.time_ns()
         self._wakeups: dict[str, asyncio.Event] = {}
@@ -200,8 +201,8 @@ class Controller:
         await self.state.add_report(report)
         if final:
             self._finished.setdefault(command, asyncio.Event()).set()
-        elif self.on_interval is not None:
-            self.on_interval(report)
+        if self.on_report is not None:
+            self.on_report(report)
         return {"ok": True}
 
     # ---- run side ------------------------------------------------------------------
