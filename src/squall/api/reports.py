@@ -56,15 +56,17 @@ def report_input(store: Store, refs: Sequence[str]) -> ReportInput:
             raise ConfigError(f"run {run_id} is given twice")
         seen.add(run_id)
     stored = SampleStore(store)
-    for run in found.runs:
+    for index, run in enumerate(found.runs):
         run_id = run.record.id
         samples, events = stored.samples(run_id), stored.events(run_id)
         found.markers[run_id] = fault_markers(events)
         if samples or events:
-            analysis = resilience_api.report(store, run_id)
-            found.resilience[run_id] = RunResilience(samples, events, analysis)
+            data = RunResilience(run_id, samples, events)
+            found.resilience[run_id] = data
+            found.runs[index] = RunData(run.record, data.recording(run.record, run.iterations))
+            windows = resilience_api.analyse(run_id, samples, events, {})  # probes only
             until = max([s.at for s in samples] + [e.at for e in events])
-            found.markers[run_id] += downtime_bands(analysis, until)
+            found.markers[run_id] += downtime_bands(windows, until)
     return found
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from squall.api.resilience import analyse
+from squall.reports.exporters.base import RunData
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.report import write_report
 from squall.reports.html.resilience import (
@@ -45,13 +46,15 @@ EVENTS = [
 
 
 def resilience(samples: list[MonitorSample]) -> RunResilience:
-    return RunResilience(samples, EVENTS, analyse(RUN_ID, samples, EVENTS, {}))
+    return RunResilience(RUN_ID, samples, EVENTS)
 
 
 def page(data: RunResilience) -> str:
     out = io.StringIO()
-    bands = fault_markers(EVENTS) + downtime_bands(data.analysis, T0 + 20)
-    write_report([run_data()], out, run_markers={RUN_ID: bands}, resilience={RUN_ID: data})
+    bands = fault_markers(data.events) + downtime_bands(data.analysis(), T0 + 20)
+    run = run_data()
+    recorded = RunData(run.record, data.recording(run.record, run.iterations))
+    write_report([recorded], out, run_markers={RUN_ID: bands}, resilience={RUN_ID: data})
     return out.getvalue()
 
 
@@ -74,16 +77,16 @@ def test_many_probes_are_binned_with_every_failure_counted():
 
 def test_the_view_places_windows_and_faults_on_the_run_clock():
     data = resilience(probes())
-    view = resilience_view(0, "run", T0, data.samples, data.events, data.analysis)
+    view = resilience_view(0, "run", T0, data.samples, data.events, data.analysis())
     assert view is not None
     assert view.origin == T0
     assert [(round(f.start, 3), round(f.end, 3)) for f in view.faults] == [(11.9, 12.8)]
-    (keystone,) = [t for t in data.analysis.targets if t.target == "keystone"]
+    (keystone,) = [t for t in data.analysis().targets if t.target == "keystone"]
     # a probe counts when it ends: the first success (at 13.0 s, 10 ms) closes the window
     assert [(round(w.start - T0, 3), round(w.end - T0, 3)) for w in keystone.windows] == [
         (12.0, 13.01)
     ]
-    assert resilience_view(0, "run", T0, [], [], data.analysis) is None
+    assert resilience_view(0, "run", T0, [], [], data.analysis()) is None
 
 
 def test_the_section_draws_windows_probes_and_the_fault_table():
@@ -127,11 +130,7 @@ def test_a_password_in_a_monitored_url_never_reaches_the_page():
         FaultRecord("kill", secret, "inject", T0 + 12.5),
         FaultRecord("kill", secret, "restore", T0 + 13.5),
     ]
-    data = RunResilience(samples, events, analyse(RUN_ID, samples, events, {}))
-    out = io.StringIO()
-    bands = fault_markers(events) + downtime_bands(data.analysis, T0 + 20)
-    write_report([run_data()], out, run_markers={RUN_ID: bands}, resilience={RUN_ID: data})
-    html = out.getvalue()
+    html = page(RunResilience(RUN_ID, samples, events))
     assert "canary-Pw-77" not in html
     assert "admin:***@keystone" in html
 
@@ -141,10 +140,10 @@ def test_a_flapping_target_draws_its_longest_windows_only():
         MonitorSample("api", "flappy", T0 + i, 0.0, i % 4 >= 2 and not 100 <= i < 150, 0.01)
         for i in range(5000)
     ]
-    analysis = analyse(RUN_ID, flapping, [], {})
-    (target,) = analysis.targets
+    data = RunResilience(RUN_ID, flapping, [])
+    (target,) = data.analysis().targets
     assert len(target.windows) > MAX_WINDOWS
-    html = page(RunResilience(flapping, [], analysis))
+    html = page(data)
     down = next(
         t for c in figures(html) if c["layout"]["title"]["text"] == "Downtime windows"
         for t in c["data"] if t["name"] == "down"
@@ -153,3 +152,14 @@ def test_a_flapping_target_draws_its_longest_windows_only():
     assert max(down["x"]) == pytest.approx(target.longest)  # the long outage is kept
     assert target.longest >= 50
     assert f"The {MAX_WINDOWS} longest downtime windows" in html
+
+
+def test_the_iterations_read_for_the_report_feed_the_analysis():
+    data = resilience(probes())
+    page(data)
+    assert list(data.points) == ["0.0 NovaServers.boot_and_delete_server", "1.0 Dummy.dummy"]
+    points = data.points["0.0 NovaServers.boot_and_delete_server"]
+    assert [p.ok for p in points] == [True, True, False, True, True]
+    expected = analyse(RUN_ID, data.samples, data.events, {"all": points})
+    assert data.analysis().success == expected.success == 0.8
+    assert data.analysis().faults[0].iterations == expected.faults[0].iterations

@@ -27,7 +27,8 @@ def write_report(
     """One self-contained HTML page about ``runs`` (overlaid when there are several).
 
     ``run_markers``: per run id, bands in wall-clock seconds (faults) for the time charts;
-    ``resilience``: per run id, its monitor samples, fault events and their analysis;
+    ``resilience``: per run id, its monitor samples and fault events (analysed once the
+    iterations have been read: give the run a ``RunResilience.recording`` source);
     ``dataplane``: stored data-plane runs (``squall.dataplane.run/1`` documents).
     """
     report = collect(runs, bins, run_markers)
@@ -48,7 +49,7 @@ def _resilience(report: Report, found: Mapping[str, RunResilience]) -> list[Resi
         if data is None:
             continue
         view = resilience_view(
-            run.index, run.label, run.record.created_at, data.samples, data.events, data.analysis
+            run.index, run.label, run.record.created_at, data.samples, data.events, data.analysis()
         )
         if view is not None:
             views.append(view)
