@@ -46,6 +46,8 @@ class Service(_Model):
     scripts: list[str] = Field(default_factory=list)
     api_ref: list[str] = Field(default_factory=list)
     admin: bool = False
+    devstack_plugin: bool = False
+    """DevStack deploys it only through its plugin, which the job must enable."""
     operations: list[Operation] = Field(default_factory=list)
     missing: str = ""
     """What a project would add, for services squall has no (or few) scenarios for."""

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from squall.jobs import docs, playbooks, zuul
-from squall.jobs.catalogue import Catalogue, load_catalogue
+from squall.jobs.catalogue import Catalogue, Service, load_catalogue
 from squall.jobs.detect import Detection, detect
 from squall.jobs.files import Action, PlannedFile, plan, write_all
 from squall.jobs.task_text import TaskFormat, render_task
 
 JOBS_DIR = Path("rally-jobs")
-RALLY_OPENSTACK = "https://opendev.org/openstack/rally-openstack"
+OPENDEV = "https://opendev.org/openstack"
+RALLY_OPENSTACK = f"{OPENDEV}/rally-openstack"
 #: What the squall job's playbook installs with pip (a requirement, path or URL).
 SQUALL_INSTALL = "squall[openstack]"
 
@@ -69,19 +70,26 @@ def init_jobs(root: Path, options: InitOptions, catalogue: Catalogue | None = No
     return result
 
 
+def devstack_plugins(service: Service, fmt: TaskFormat) -> dict[str, str]:
+    """The devstack plugins the job enables: rally-openstack for Rally, and the
+    service's own when DevStack does not deploy it by default."""
+    plugins = {"rally-openstack": RALLY_OPENSTACK} if fmt == "rally" else {}
+    if service.devstack_plugin:
+        plugins[service.name] = f"{OPENDEV}/{service.name}"
+    return plugins
+
+
 def zuul_job(detection: Detection, job: str, task: str, fmt: TaskFormat) -> zuul.ZuulJob:
     service = detection.service
     what = f"{service.title} core operations under concurrency ({task})"
+    plugins = devstack_plugins(service, fmt)
     if fmt == "rally":
         return zuul.ZuulJob(
             name=job,
             parent="rally-task-at-devstack",
             description=f"Measure {what} with Rally on DevStack.",
             required_projects=["openstack/rally", "openstack/rally-openstack"],
-            vars={
-                "rally_task": task,
-                "devstack_plugins": {"rally-openstack": RALLY_OPENSTACK},
-            },
+            vars={"rally_task": task, "devstack_plugins": plugins},
         )
     return zuul.ZuulJob(
         name=job,
@@ -94,6 +102,7 @@ def zuul_job(detection: Detection, job: str, task: str, fmt: TaskFormat) -> zuul
             "squall_task": task,
             "squall_plugin_path": str(JOBS_DIR / "plugins"),
             "squall_install": SQUALL_INSTALL,
+            **({"devstack_plugins": plugins} if plugins else {}),
         },
     )
 

@@ -158,3 +158,33 @@ def test_a_project_with_only_templates_gets_a_check_pipeline(repo: Repo) -> None
     assert "- project:\n    check:\n      jobs:\n        - keystone-squall-task\n" in text
     remaining = iter(text.splitlines())
     assert all(any(line == new for new in remaining) for line in old)  # every line, in order
+
+
+def job_vars(root: Path, job: str) -> dict[str, object]:
+    from squall.jobs.zuul import parse
+
+    data = parse((root / ".zuul.yaml").read_text(), ".zuul.yaml")
+    return dict(next(i["job"]["vars"] for i in data if "job" in i and i["job"]["name"] == job))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "plugins"),
+    [
+        ("rally", {"rally-openstack", "heat"}),
+        ("squall", {"heat"}),
+    ],
+)
+def test_a_service_outside_devstacks_defaults_enables_its_plugin(
+    repo: Repo, fmt: str, plugins: set[str]
+) -> None:
+    root = repo("oslo.cache")
+    result = init_jobs(root, InitOptions(service="heat", fmt=fmt))  # type: ignore[arg-type]
+    enabled = job_vars(root, result.job)["devstack_plugins"]
+    assert isinstance(enabled, dict) and set(enabled) == plugins
+    assert enabled["heat"] == "https://opendev.org/openstack/heat"
+
+
+def test_devstacks_default_services_need_no_plugin(repo: Repo) -> None:
+    root = repo("nova")
+    init_jobs(root, InitOptions(fmt="squall"))
+    assert "devstack_plugins" not in job_vars(root, "nova-squall-task")
