@@ -75,6 +75,7 @@ class LiveTest:
         self._merged: dict[int, IntervalMeasurement] = {}
         self._from: dict[int, set[str]] = {}
         self._shown: set[int] = set()
+        self._newest = -1  # the latest interval any client finished
 
     def progress(self, last: int = 5) -> dict[str, Any]:
         """Where this repetition is, with its last lines (``progress.json``)."""
@@ -105,6 +106,9 @@ class LiveTest:
             return  # an unreadable interim report: the final report decides
         for item in done:
             key = self._key(item)
+            self._newest = max(self._newest, key)
+            if key in self._shown:
+                continue  # a straggler's share of a line already shown
             into = self._merged.setdefault(key, IntervalMeasurement(item.start, item.end))
             into.start, into.end = min(into.start, item.start), max(into.end, item.end)
             merge_counters(into.counters, item.counters)
@@ -129,6 +133,7 @@ class LiveTest:
             parser = self.tool.interim(self.args, self.timing)
             if parser is None:
                 return None
+            parser.keep_interval_histograms = False  # kept for the whole test, per client
             self._parsers[command] = parser
         return self._parsers[command]
 
@@ -137,13 +142,12 @@ class LiveTest:
         return round(item.start / step) if step > 0 else round(item.start * 1000)
 
     def _show_ready(self) -> None:
-        newest = max(self._merged)
-        for key in sorted(set(self._merged) - self._shown):
+        for key in sorted(self._merged):
             complete = len(self._from[key]) >= len(self.clients)
-            if not complete and key >= newest - 1:
+            if not complete and key >= self._newest - 1:
                 return  # shown in order: wait for the slower clients
             self._shown.add(key)
-            self._show(self._merged[key], len(self._from[key]))
+            self._show(self._merged.pop(key), len(self._from.pop(key)))
 
     def _show(self, item: IntervalMeasurement, clients: int) -> None:
         seconds = item.end - item.start

@@ -66,6 +66,9 @@ def test_a_lost_clients_partial_result_is_what_it_streamed():
     assert partial is not None
     assert partial.counters == {"transmitted": 4.0, "received": 3.0, "loss_percent": 25.0}
     assert [i.counters["received"] for i in partial.intervals] == [2.0, 1.0]
+    # one histogram per client for the whole test, not one per interval (~200 KB each)
+    assert partial.histograms["rtt"].count == 3
+    assert all(not i.histograms for i in partial.intervals)
     assert live.partial("c0") is None  # it sent nothing
 
 
@@ -106,3 +109,12 @@ def test_a_final_report_ends_the_clients_last_interval():
     assert len(shown) == 1  # slot 0 is finished by seq 3; slot 1 is still open
     live.add(Report("c0", "agent", True, "ok", 0.0, {"stdout": "..."}))
     assert [s.split("t=")[1][:6] for s in shown] == ["  1.0s", "  2.0s"]
+
+
+def test_a_stragglers_share_of_a_line_already_shown_is_not_shown_again():
+    live, shown = _ping_test()
+    live.add(_report("c0", "".join(_reply(seq, 1.0) for seq in (1, 3, 5, 7))))
+    assert len(shown) == 1  # t=1 shown with c0 alone (c1 is two intervals behind)
+    live.add(_report("c1", _reply(1, 1.0) + _reply(3, 1.0)))  # c1's t=1, late
+    assert len(shown) == 1
+    assert shown[0].endswith("(1/2)")

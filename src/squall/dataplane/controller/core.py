@@ -7,7 +7,9 @@ clock offset, and names the request it answers (``re``).
 
 Run side (Python): ``wait_for_agents`` (quorum), ``submit`` (queue commands, one
 shared ``start_at``), ``collect`` (final reports; agents silent for ``loss_timeout``
-are marked lost and their commands come back as missing, partial results kept).
+are marked lost and their commands come back as missing), ``on_report`` (every result
+message as it arrives: the run parses interim ones into live intervals and a lost
+agent's partial result; only final ones are kept in the state).
 """
 
 from __future__ import annotations
@@ -198,8 +200,10 @@ class Controller:
             data=body,
         )
         self._last_seen[message.agent] = report.received_at
-        await self.state.add_report(report)
         if final:
+            # Interim reports are not kept: the run's parsers keep what they say (a fio
+            # status report is ~32 KB a second per client); the final one has it all.
+            await self.state.add_report(report)
             self._finished.setdefault(command, asyncio.Event()).set()
         if self.on_report is not None:
             self.on_report(report)
@@ -275,9 +279,6 @@ class Controller:
             if report.final:
                 return report
         return None
-
-    async def interim(self, command: str) -> list[Report]:
-        return [r for r in await self.state.reports(command) if not r.final]
 
     def lost_agents(self, among: set[str]) -> set[str]:
         now = time.time()

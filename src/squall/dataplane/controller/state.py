@@ -1,7 +1,7 @@
 """What a controller remembers, and where: in memory (default) or in Redis.
 
 The backend holds registered agents, each agent's queue of commands not yet fetched,
-and every report received. With Redis, a controller restarted with the same run id and
+and every final report received. With Redis, a controller restarted with the same run id and
 URL finds all of it again. The asyncio events that wake long polls stay in the process.
 """
 

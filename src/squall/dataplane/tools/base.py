@@ -86,19 +86,29 @@ class IntervalParser(ABC):
     ``interval``: the generator's snapshot) and returns the intervals it completed;
     ``flush`` returns the last, unfinished one; ``measurement`` is what everything fed
     so far adds up to (the partial result of an agent lost mid-test).
+
+    An HdrHistogram takes some 200 KB: a parser that only follows a run (one per client,
+    for the whole test) sets ``keep_interval_histograms`` to False and keeps their sum,
+    and each interval's counters.
     """
 
     def __init__(self) -> None:
         self.intervals: list[IntervalMeasurement] = []
+        self.keep_interval_histograms = True
+        self._histograms: dict[str, Histogram] = {}
 
     def feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]:
-        done = self._feed(data)
-        self.intervals.extend(done)
-        return done
+        return self._keep(self._feed(data))
 
     def flush(self) -> list[IntervalMeasurement]:
-        done = self._flush()
-        self.intervals.extend(done)
+        return self._keep(self._flush())
+
+    def _keep(self, done: list[IntervalMeasurement]) -> list[IntervalMeasurement]:
+        for item in done:
+            merge_histograms(self._histograms, item.histograms)
+            if not self.keep_interval_histograms:
+                item = IntervalMeasurement(item.start, item.end, item.counters)
+            self.intervals.append(item)
         return done
 
     @abstractmethod
@@ -108,10 +118,7 @@ class IntervalParser(ABC):
         return []
 
     def measurement(self) -> Measurement:
-        histograms: dict[str, Histogram] = {}
-        for item in self.intervals:
-            merge_histograms(histograms, item.histograms)
-        return Measurement(self.totals(), histograms, list(self.intervals))
+        return Measurement(self.totals(), dict(self._histograms), list(self.intervals))
 
     def totals(self) -> dict[str, float]:
         """Counters for the whole of what was fed; none unless the tool knows how."""
