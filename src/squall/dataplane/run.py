@@ -254,6 +254,8 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
         await controller.start(host=host, port=port, unix=unix)
         saver.save(record)
         await _stage(context, run, secret_file, run_dir)
+        record.agents = list((await controller.agents()).values())
+        saver.save(record)  # status shows the agents while the tests run
         await _run_tests(context, record, run_dir)
         record.status = "partial" if any(t.partial for t in record.tests) else "finished"
     except asyncio.CancelledError:

@@ -186,6 +186,9 @@ tests:
             saved = json.loads(progress.read_text())
             texts = [x["text"] for t in saved["tests"] for x in t["lines"]]
             seen_in_progress.append(any(text in line for text in texts))
+            running = json.loads((workdir / run_id / RESULTS_FILE).read_text())
+            assert running["status"] == "running"
+            assert len(running["agents"]) == 4  # registered agents saved before the tests
 
     record = asyncio.run(run_plan(plan, RunOptions(workdir, echo=echo, run_id=run_id)))
     assert record.status == "finished", record.error
