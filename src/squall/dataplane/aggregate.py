@@ -85,8 +85,13 @@ def summarize(
     averaged: frozenset[str] = frozenset(),
     headline: str = "",
     step: float = 1.0,
+    intervals: IntervalMerger | None = None,
 ) -> RepetitionSummary:
-    """Fill ``summary`` (identity and pairs set) with totals, intervals, hosts and matrix."""
+    """Fill ``summary`` (identity and pairs set) with totals, intervals, hosts and matrix.
+
+    ``intervals``: the pairs' intervals already merged (their measurements' own then go
+    unread), so that a caller can drop each pair's as soon as it is merged.
+    """
     pairs = summary.pairs
     measured = [p for p in pairs if p.measurement is not None and p.measurement.error is None]
     sums: dict[str, float] = {}
@@ -101,9 +106,12 @@ def summarize(
             _failed(summary.sources, pair.client_host)
             _failed(summary.destinations, pair.server_host)
     summary.counters = _finish_counters(sums, len(measured), averaged)
-    summary.intervals = merge_intervals(
-        [p.measurement for p in measured if p.measurement], step, averaged
-    )
+    if intervals is None:
+        intervals = IntervalMerger(step, averaged)
+        for pair in measured:
+            assert pair.measurement is not None
+            intervals.add(pair.measurement)
+    summary.intervals = intervals.result()
     _skew(summary, pairs)
     if headline:
         summary.matrix = _matrix(pairs, headline)
@@ -129,24 +137,31 @@ def _finish_counters(sums: dict[str, float], n: int, averaged: frozenset[str]) -
     return {k: (v / n if k in averaged and n else v) for k, v in sums.items()}
 
 
-def merge_intervals(
-    measurements: list[Measurement], step: float = 1.0, averaged: frozenset[str] = frozenset()
-) -> list[IntervalMeasurement]:
+class IntervalMerger:
     """Intervals of many agents merged by their number (start / report interval)."""
-    merged: dict[int, IntervalMeasurement] = {}
-    counts: dict[int, int] = {}
-    for measurement in measurements:
+
+    def __init__(self, step: float = 1.0, averaged: frozenset[str] = frozenset()) -> None:
+        self.step = step
+        self.averaged = averaged
+        self._merged: dict[int, IntervalMeasurement] = {}
+        self._counts: dict[int, int] = {}
+
+    def add(self, measurement: Measurement) -> None:
         for item in measurement.intervals:
+            step = self.step
             key = round(item.start / step) if step > 0 else round(item.start * 1000)
-            into = merged.setdefault(key, IntervalMeasurement(item.start, item.end))
+            into = self._merged.setdefault(key, IntervalMeasurement(item.start, item.end))
             into.start = min(into.start, item.start)
             into.end = max(into.end, item.end)
-            counts[key] = counts.get(key, 0) + 1
+            self._counts[key] = self._counts.get(key, 0) + 1
             merge_counters(into.counters, item.counters)
             merge_histograms(into.histograms, item.histograms)
-    for key, item in merged.items():
-        item.counters = _finish_counters(item.counters, counts[key], averaged)
-    return [merged[k] for k in sorted(merged)]
+
+    def result(self) -> list[IntervalMeasurement]:
+        merged = [self._merged[k] for k in sorted(self._merged)]
+        for key, item in zip(sorted(self._merged), merged, strict=True):
+            item.counters = _finish_counters(item.counters, self._counts[key], self.averaged)
+        return merged
 
 
 def _skew(summary: RepetitionSummary, pairs: list[PairOutcome]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from squall.dataplane.aggregate import PairOutcome, RepetitionSummary, summarize
+from squall.dataplane.aggregate import IntervalMerger, PairOutcome, RepetitionSummary, summarize
 from squall.dataplane.tools.base import IntervalMeasurement, Measurement
 from squall.stats.histogram import Histogram
 
@@ -69,6 +69,27 @@ def test_intervals_merge_by_number_across_agents():
     assert summary.intervals[0].counters["bits_per_second"] == 40.0
     assert summary.intervals[0].histograms["latency"].count == 2
     assert summary.intervals[1].counters["bits_per_second"] == 40.0
+
+
+def test_intervals_merged_pair_by_pair_give_the_same_figures():
+    """The run merges each pair's intervals as it parses it and drops them."""
+    pairs = [_pair("c1", "s1", 10.0, [0.001]), _pair("c2", "s2", 30.0, [0.002])]
+    merger = IntervalMerger(1.0, frozenset({"lost_percent"}))
+    for pair in pairs:
+        assert pair.measurement is not None
+        merger.add(pair.measurement)
+        pair.measurement.intervals = []
+    summary = summarize(
+        RepetitionSummary("t", "iperf3", 0, 100.0, pairs),
+        averaged=frozenset({"lost_percent"}),
+        headline="bits_per_second",
+        intervals=merger,
+    )
+    whole = _summary([_pair("c1", "s1", 10.0, [0.001]), _pair("c2", "s2", 30.0, [0.002])])
+    assert [(i.start, i.end, i.counters) for i in summary.intervals] == [
+        (i.start, i.end, i.counters) for i in whole.intervals
+    ]
+    assert summary.intervals[0].histograms["latency"].count == 2
 
 
 def test_failed_pairs_make_the_run_partial_and_flag_their_hosts():
