@@ -258,6 +258,28 @@ def test_full_mode_floating_ips_volumes_and_placement(tmp_path, conn, cloud, sta
     assert _steady(lambda: cloud.leaked(before, staged.run)) == []
 
 
+def test_servers_and_clients_in_two_clouds(tmp_path, conn, cloud, staging):
+    """Two clouds.yaml entries (the admin's project and demo's, on one devcloud): the
+    server side stages in the first, the client side in the second, in ``full`` mode."""
+    before = _steady(cloud.snapshot)
+    plan = _plan("full", clouds={"client": "devcloud-demo"}, openstack={"tenancy": "existing"})
+    staged = _stage(tmp_path, plan)
+    staging.append(staged)
+    admin, demo = (conn.identity.find_project(n).id for n in ("admin", "demo"))
+    pair = staged.topology.pairs[0]
+    assert staged.server(conn, pair.server).project_id == admin
+    assert staged.server(conn, pair.client).project_id == demo
+    labels = {e.kind: set() for e in staged.journal.entries(staged.run)}
+    for entry in staged.journal.entries(staged.run):
+        labels[entry.kind].add(entry.cloud)
+    assert labels[K.ROUTER] == labels[K.SERVER] == {"devcloud/RegionOne", "devcloud-demo/RegionOne"}
+    assert labels[K.FLOATING_IP] == {"devcloud/RegionOne"}
+    assert str(pair.target) != str(staged.topology.instances[pair.server].address)
+    staged.provider.teardown()
+    assert _live(staged.journal, staged.run) == []
+    assert _steady(lambda: cloud.leaked(before, staged.run)) == []
+
+
 def test_ctrl_c_during_staging_removes_what_was_staged(tmp_path, conn, cloud):
     before = _steady(cloud.snapshot)
     plan = _plan("single-router")
