@@ -94,6 +94,13 @@ def test_the_ui_lists_data_plane_runs_with_their_reports(served, stored):
             ".map(r => [r.dataset.id, r.querySelector('a').href])"
         )
         assert [run["run"], f"{served}/api/v1/dataplane/runs/{run['run']}/report"] in rows
+        driver.execute_script(
+            "document.querySelector(`#dataplane-runs tr[data-id='${arguments[0]}']`).click()",
+            run["run"],
+        )
+        assert wait_for(driver, "dataplane", ("finished",)) == "finished"
+        facts = driver.find_element("id", "dp-facts").text
+        assert facts.startswith("finished") and "1 test repetitions stored" in facts
         assert console_errors(driver) == []
         driver.get(f"{served}/api/v1/dataplane/runs/{run['run']}/report")
         assert wait_rendered(driver) == "rendered"

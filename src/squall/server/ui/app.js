@@ -62,10 +62,37 @@ async function loadDataplane() {
     cell(row, run.provider + ", " + run.network_mode);
     cell(row, run.status + (run.running_here ? " (here)" : ""), run.status === "finished" ? "ok" : run.status === "running" ? "" : "bad");
     cell(row, run.agents);
-    cell(row, reportLink("/dataplane/runs/" + run.id));
+    const link = reportLink("/dataplane/runs/" + run.id);
+    link.addEventListener("click", (e) => e.stopPropagation());
+    cell(row, link);
+    row.addEventListener("click", () => followDataplane(run.id));
   }
   document.getElementById("dataplane").hidden = runs.length === 0;
   return runs;
+}
+
+let dpSource = null;
+
+function followDataplane(id) {
+  if (dpSource) dpSource.close();
+  document.getElementById("dp-detail").hidden = false;
+  document.body.dataset.dataplane = "";
+  dpSource = new EventSource("/api/v1/dataplane/runs/" + id + "/events");
+  const onEvent = (event) => {
+    const p = JSON.parse(event.data);
+    document.getElementById("dp-title").textContent = p.title + " (" + p.run_id.slice(0, 8) + ")";
+    document.getElementById("dp-facts").textContent = p.status + (p.running_here ? " here" : "") +
+      (p.current_test ? " · " + p.current_test : "") + " · " + p.tests_stored + " test repetitions stored" +
+      (p.error ? " · " + p.error : "");
+    document.getElementById("dp-log").textContent = p.log.join("\n");
+    if (event.type === "end") {
+      dpSource.close();
+      loadDataplane().catch(() => {});
+    }
+    document.body.dataset.dataplane = event.type === "end" ? p.status : "running";
+  };
+  dpSource.addEventListener("progress", onEvent);
+  dpSource.addEventListener("end", onEvent);
 }
 
 async function showRun(id) {
