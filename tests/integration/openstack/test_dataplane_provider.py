@@ -275,6 +275,11 @@ def test_servers_and_clients_in_two_clouds(tmp_path, conn, cloud, staging):
     assert labels[K.ROUTER] == labels[K.SERVER] == {"devcloud/RegionOne", "devcloud-demo/RegionOne"}
     assert labels[K.FLOATING_IP] == {"devcloud/RegionOne"}
     assert str(pair.target) != str(staged.topology.instances[pair.server].address)
+    staged.provider.kill_agent(pair.client)  # in the client's cloud, as its own user
+    deadline = time.monotonic() + 120
+    while staged.server(conn, pair.client).status != "SHUTOFF":
+        assert time.monotonic() < deadline, "the killed agent's server never stopped"
+        time.sleep(1)
     staged.provider.teardown()
     assert _live(staged.journal, staged.run) == []
     assert _steady(lambda: cloud.leaked(before, staged.run)) == []
