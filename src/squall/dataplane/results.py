@@ -138,6 +138,23 @@ def _rendered(record: RunRecord, summary: RepetitionSummary) -> dict[str, Any]:
     return record.rendered[key]
 
 
+def release(record: RunRecord) -> None:
+    """Drop the histograms of the tests already rendered: their dicts hold them encoded.
+
+    An HdrHistogram takes ~200 KB; a test keeps one per interval, pair, host and name,
+    and a run keeps its tests to its end.
+    """
+    for summary in record.tests:
+        if id(summary) not in record.rendered:
+            continue
+        summary.histograms, summary.intervals = {}, []
+        for pair in summary.pairs:
+            if pair.measurement is not None:
+                pair.measurement.histograms, pair.measurement.intervals = {}, []
+        for figures in (*summary.sources.values(), *summary.destinations.values()):
+            figures.histograms = {}
+
+
 def run_dict(record: RunRecord) -> dict[str, Any]:
     return {
         "schema": SCHEMA,

@@ -36,6 +36,7 @@ from squall.dataplane.results import (
     PROGRESS_FILE,
     RunRecord,
     progress_dict,
+    release,
     run_dict,
     write_progress,
     write_results,
@@ -124,6 +125,7 @@ class _Saver:
 
     def save(self, record: RunRecord) -> None:
         write_results(record, self.run_dir)
+        release(record)  # written once, rendered tests need no histogram objects
         if self.db is None:
             return
         from squall.dataplane.store import DataplaneStore
