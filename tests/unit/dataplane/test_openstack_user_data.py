@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from squall.dataplane import topology
 from squall.dataplane.bundle import build_bundle, bundle_signature_bytes
 from squall.dataplane.plan import Plan
 from squall.dataplane.providers.base import AgentLaunch
@@ -74,3 +75,22 @@ def test_a_controller_address_without_port_is_refused():
     )
     with pytest.raises(ConfigError, match="not host:port"):
         controller_bind(plan)
+
+
+def test_preflight_refuses_custom_tests_too_large_for_user_data_before_any_cloud(tmp_path):
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    noise = base64.b64encode(os.urandom(60_000)).decode()
+    (custom / "big.py").write_text(
+        f"BLOB = {noise!r}\n\ndef run(target, args, duration):\n    return {{}}\n"
+    )
+    provider = _provider(
+        tmp_path,
+        custom_tests=str(custom),
+        clouds={"server": "no-such-cloud"},  # never reached: the size check comes first
+        controller={"listen": "192.0.2.7:7780"},
+    )
+    plan = provider.plan
+
+    with pytest.raises(ConfigError, match="does not fit in Nova's user-data"):
+        provider.preflight(topology.build(plan), set())

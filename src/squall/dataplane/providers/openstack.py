@@ -94,6 +94,7 @@ class OpenStackProvider(Provider):
                 hint="set controller: {listen: 'ADDRESS:PORT'} with an address the "
                 "tenant networks can reach through their routers (or use openstack.proxy)",
             )
+        self._check_user_data_size()
         self.clouds = resolve_clouds(self.plan, self.journal, self.run, self._given)
         try:
             check(self.plan, topology, self.clouds)
@@ -101,6 +102,18 @@ class OpenStackProvider(Provider):
             self.close()
             raise
         self.stager = Stager(self.plan, self.run, self.clouds, self._cancel)
+
+    def _check_user_data_size(self) -> None:
+        """The bundle (with the custom tests) must fit in Nova's user-data."""
+        import tempfile
+
+        from squall.dataplane.bundle import build_bundle
+
+        custom = Path(self.plan.custom_tests) if self.plan.custom_tests else None
+        with tempfile.TemporaryDirectory(prefix="squall-bundle-") as tmp:
+            bundle = build_bundle(Path(tmp) / "agent.pyz", custom).read_bytes()
+        launch = AgentLaunch("http://192.0.2.1:1", self.run, Path(tmp), Path(tmp), 1.0)
+        self.user_data("t0r0n0s0", "server", "t0r0n0", launch, bundle, "x" * 43)
 
     # ---- staging -------------------------------------------------------------------
     def stage(self, topology: Topology) -> None:
