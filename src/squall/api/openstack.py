@@ -289,12 +289,22 @@ def leak_check(env: OpenStackEnv, run_id: str) -> list[Leftover]:
 
 
 def finish(items: list[object], run_id: str) -> list[Leftover]:
-    """After a run: check its clouds for leaks, then close their sessions."""
+    """After a run: check its clouds for leaks, then close their sessions.
+
+    A cloud that fails the check (a service answering 5xx) raises ``CloudError``
+    saying the run itself is stored and how to check for leaks later."""
     leftovers: list[Leftover] = []
     for item in items:
         if isinstance(item, OpenStackEnv):
             try:
                 leftovers += leak_check(item, run_id)
+            except CloudError as exc:
+                raise CloudError(
+                    f"run {run_id} is stored, but the leak check after it failed: {exc.message}",
+                    hint=f"once the cloud answers: squall cleanup --run {run_id} --dry-run",
+                    status=exc.status,
+                    request_id=exc.request_id,
+                ) from exc
             finally:
                 item.close()
     return leftovers

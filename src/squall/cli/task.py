@@ -19,7 +19,7 @@ from squall.cli.faults import print_report as print_resilience
 from squall.cli.options import DbOption, PluginPathOption, open_store, registry
 from squall.cli.render import TerminalProgress, summary_block, terminal
 from squall.cli.task_reports import register as register_report_commands
-from squall.errors import SLAFailed
+from squall.errors import CloudError, SLAFailed
 from squall.openstack.cleanup import Leftover
 from squall.results.journal import StoreJournal
 from squall.results.records import RunRecord, RunStatus
@@ -103,12 +103,18 @@ def start(  # noqa: PLR0913 - Rally's option set, plus the cloud
         )
         run = store.get_run(outcome.run_id)
         resilience = resilience_api.report(store, outcome.run_id)
-        leaks = openstack_api.finish(items, outcome.run_id)
+        leak_error: CloudError | None = None
+        try:
+            leaks = openstack_api.finish(items, outcome.run_id)
+        except CloudError as exc:  # the run is stored: show it, then the error
+            leaks, leak_error = [], exc
     finally:
         store.close()
     _print_run(run)
     _print_resilience(resilience)
     _print_leaks(run.id, leaks)
+    if leak_error is not None:
+        raise leak_error
     _verdict(run)
 
 

@@ -75,6 +75,9 @@ class CloudSpec(BaseModel):
     users: tuple[Credential, ...] = ()
     #: service -> API version from Rally's ``api_info`` (e.g. ``{"cinder": "3"}``)
     api_versions: dict[str, str] = Field(default_factory=dict)
+    #: service type -> URL used instead of the catalog's (clouds.yaml
+    #: ``<service>_endpoint_override``, e.g. ``compute_endpoint_override``)
+    endpoint_overrides: dict[str, str] = Field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -250,7 +253,19 @@ def from_cloud_config(name: str, cfg: Mapping[str, Any]) -> CloudSpec:
         key=cfg.get("key") or None,
         identity_api_version=str(cfg.get("identity_api_version") or "3"),
         admin=credential,
+        endpoint_overrides=_endpoint_overrides(cfg),
     )
+
+
+_OVERRIDE = "_endpoint_override"
+
+
+def _endpoint_overrides(cfg: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        key.removesuffix(_OVERRIDE): str(value)
+        for key, value in cfg.items()
+        if key.endswith(_OVERRIDE) and value
+    }
 
 
 def _openstack_config(config: Any) -> Any:

@@ -223,6 +223,7 @@ def connect(spec: CloudSpec, credential: Credential) -> Any:
                 api_timeout=HTTP_TIMEOUT,
                 app_name="squall",
                 app_version=__version__,
+                **{f"{svc}_endpoint_override": url for svc, url in spec.endpoint_overrides.items()},
             )
     except Exception as exc:  # bad options are reported by the SDK as its own exceptions
         raise CloudError(

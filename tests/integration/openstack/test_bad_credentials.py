@@ -39,14 +39,14 @@ def _deployment(tmp_path, auth_url: str, password: str) -> str:
     return str(path)
 
 
-def _check(result, *words: str) -> None:
+def _check(result, *words: str, started: bool = False) -> None:
     assert result.code == 1, result.out + result.err
     assert "Traceback" not in result.err and "Traceback" not in result.out
     lines = [line for line in result.err.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, result.err
     for word in words:
         assert word in result.err, result.err
-    assert "started" not in result.out
+    assert ("started" in result.out) is started
 
 
 def test_wrong_password(squall, tmp_path):
@@ -190,3 +190,31 @@ def test_a_keystone_answering_503_is_one_message(squall, tmp_path):
         dep = _deployment(tmp_path, failing.url + "/v3", "secret")
         result = squall("task", "start", task, "--deployment", dep)
     _check(result, "503", "hint:")
+
+
+def test_a_service_answering_503_mid_run_fails_its_iterations_and_the_run_is_kept(squall):
+    """nova behind a proxy answering 503 (clouds.yaml ``compute_endpoint_override``):
+    every iteration fails with the API's status, the run is stored and shown, and
+    the leak check that cannot list servers is the one error, exit 1."""
+    from squall.results.store import Store
+    from squall.testing.proxy import HttpProxy
+
+    task = squall.task_file(
+        "list.yaml",
+        "NovaServers.list_servers:\n  - runner: {type: constant, times: 3, concurrency: 1}\n",
+    )
+    with HttpProxy(None, status=503) as nova:
+        override = {"compute_endpoint_override": nova.url + "/v2.1"}
+        env = _clouds_yaml(squall, "http://127.0.0.1:5000/v3", **override)
+        result = squall("task", "start", task, "--cloud", "tls", env=env)
+        assert nova.count("GET", "/v2.1/servers/detail") == 3 + 1  # iterations, leak check
+    _check(result, "503", "leak check", f"squall cleanup --run {result.run_id}", started=True)
+    assert "iterations=3 failed=3" in result.out
+    store = Store.open(str(squall.db))
+    try:
+        (workload,) = store.get_run(result.run_id).workloads
+        errors = [i.error for i in store.iterations(workload.id)]
+    finally:
+        store.close()
+    assert len(errors) == 3
+    assert all(e is not None and "HTTP 503" in e.message for e in errors), errors

@@ -138,3 +138,13 @@ def test_os_client_config_file_names_the_clouds_yaml_to_read(tmp_path, monkeypat
     with pytest.raises(ConfigError) as missing:
         from_clouds_yaml("nowhere")
     assert missing.value.hint and "only-here" in missing.value.hint
+
+
+def test_endpoint_overrides_of_a_clouds_yaml_entry_are_kept():
+    cfg = {
+        "auth": {"auth_url": "https://k/v3", "username": "u", "password": "p"},
+        "compute_endpoint_override": "http://127.0.0.1:9999/v2.1",
+        "block_storage_endpoint_override": None,
+    }
+    spec = from_cloud_config("c", cfg)
+    assert spec.endpoint_overrides == {"compute": "http://127.0.0.1:9999/v2.1"}
