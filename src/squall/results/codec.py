@@ -25,11 +25,13 @@ Layout::
 
 from __future__ import annotations
 
+import gc
 import json
 import struct
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +152,7 @@ def encode_chunk(batch: Sequence[IterationResult]) -> bytes:
         pack_residual(timestamps, timestamp_predictors(timestamps, starts)),
         xor_chain([it.duration for it in batch]),
         shuffle(le(array("d", (it.idle_duration for it in batch)))),
-        tree.residuals([*timestamps, *actions.starts, *actions.ends]),
+        tree.residuals(timestamps, [*actions.starts, *actions.ends]),
     ]
     header = _HEADER.pack(len(batch), len(actions.names), *(len(s) for s in sections))
     body = zlib.compress(header + b"".join(sections), _LEVEL)
@@ -181,9 +183,29 @@ def decode_chunk(data: bytes) -> list[IterationResult]:
     """Decode one chunk made by ``encode_chunk``, exactly."""
     n, m, sec = _split(data)
     try:
-        return _decode(n, m, sec, data[3])
+        with _collector_paused():
+            return _decode(n, m, sec, data[3])
     except (IndexError, KeyError, TypeError, ValueError, struct.error) as exc:
         raise ChunkFormatError(f"iteration chunk is damaged: {exc}") from exc
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a chunk's records are built.
+
+    They are tens of thousands of new containers with no reference cycles among
+    them: the collector, triggered every few hundred allocations, would only walk
+    them (and every older object) again and again, more than doubling the time
+    a chunk takes to read. Only ever re-enabled, never disabled, on the way out,
+    so threads decoding at once cannot leave it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _decode(n: int, m: int, sec: list[bytes], version: int) -> list[IterationResult]:
@@ -202,50 +224,37 @@ def _decode(n: int, m: int, sec: list[bytes], version: int) -> list[IterationRes
     timestamps = _decode_timestamps(sec[10], starts)
     durations = unxor_chain(sec[11])
     idles = from_le("d", unshuffle(sec[12])).tolist()
-    cols = ActionColumns(
-        counts=unpack_ints(sec[4]),
-        names=unpack_ints(sec[5]),
-        depths=unpack_ints(sec[6]),
-        flags=unpack_ints(sec[7]),
-    )
-    tree = Tree.build(cols.counts, cols.depths)
+    tree = Tree.build(unpack_ints(sec[4]), unpack_ints(sec[6]))
     times = tree.decode(timestamps, sec[13])
-    cols.starts, cols.ends = times[:m], times[m:]
-    actions = decode_actions(tree, cols, meta["names"], cols.counts)
-    if len(numbers) != n:
+    actions = decode_actions(tree, meta["names"], unpack_ints(sec[5]), unpack_ints(sec[7]), times)
+    columns = (numbers, scheduled, starts, timestamps, durations, idles, error_ids, workers)
+    if any(len(column) != n for column in (*columns, actions)) or len(times) != 2 * m:
         raise ChunkFormatError("columns of different lengths")
     by_id: list[ErrorInfo | None] = [None, *errors]
-    columns = zip(
-        numbers,
-        scheduled,
-        starts,
-        timestamps,
-        durations,
-        idles,
-        error_ids,
-        actions,
-        workers,
-        strict=True,
+    # one call per column, none per iteration: a chunk holds thousands of them
+    return list(
+        map(
+            IterationResult,
+            numbers,
+            scheduled,
+            starts,
+            timestamps,
+            durations,
+            idles,
+            map(by_id.__getitem__, error_ids),
+            actions,
+            _outputs(outputs, n),
+            workers,
+        )
     )
-    # positional arguments: this runs once per stored iteration
+
+
+def _outputs(stored: dict[str, dict[str, Any]], n: int) -> list[ScenarioOutput]:
+    if not stored:
+        return [ScenarioOutput() for _ in range(n)]
     return [
-        IterationResult(
-            number,
-            sched,
-            start,
-            stamp,
-            duration,
-            idle,
-            by_id[error],
-            acts,
-            _output_from_json(outputs[str(i)])
-            if outputs and str(i) in outputs
-            else ScenarioOutput(),
-            worker,
-        )
-        for i, (number, sched, start, stamp, duration, idle, error, acts, worker) in enumerate(
-            columns
-        )
+        _output_from_json(stored[str(i)]) if str(i) in stored else ScenarioOutput()
+        for i in range(n)
     ]
 
 
