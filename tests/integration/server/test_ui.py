@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from selenium.webdriver.support.ui import WebDriverWait
 
 from squall.dataplane.store import DataplaneStore
@@ -19,7 +16,7 @@ from squall.testing.browser import (
     wait_rendered,
 )
 
-from .conftest import ARTIFACTS, SAMPLES, TOKEN
+from .conftest import ARTIFACTS, SAMPLES, TOKEN, serve
 from .test_dataplane import stored_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -27,19 +24,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def served(app) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serve(app) as url:
+        yield url
 
 
 def test_the_ui_lists_runs_and_follows_a_started_task(served, stored):

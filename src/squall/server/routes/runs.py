@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import io
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
 from squall.api import exports as exports_api
 from squall.api import reports as reports_api
@@ -16,6 +16,7 @@ from squall.results.records import RunStatus
 from squall.server import events
 from squall.server.deps import ManagerDep, RegistryDep, RunRef, SettingsDep, StoreDep, find_run
 from squall.server.schemas import NOT_FOUND, ProgressOut, RunBrief, RunOut
+from squall.server.textstream import stream_text
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
@@ -83,8 +84,8 @@ async def report(store: StoreDep, ref: RunRef) -> HTMLResponse:
 @router.get(
     "/{ref}/export",
     summary="A run exported for other tools (json, rally-json, junit-xml, csv, opensearch-bulk)",
-    response_class=PlainTextResponse,
-    responses=NOT_FOUND,
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/plain": {}}}, **NOT_FOUND},
 )
 def export(
     store: StoreDep,
@@ -99,9 +100,10 @@ def export(
             "squall.run/1); `squall plugins show TYPE` lists them",
         ),
     ] = None,
-) -> PlainTextResponse:
+) -> StreamingResponse:
+    """Sent while it is written: a large run is never held whole in memory."""
     run_id = find_run(store, ref).id
-    options = exports_api.parse_options(option or [])
-    out = io.StringIO()
-    exports_api.export(store, [run_id], type, out, registry=registry, options=options)
-    return PlainTextResponse(out.getvalue())
+    exporter = exports_api.exporter(type, exports_api.parse_options(option or []), registry)
+    runs = exports_api.run_data(store, [run_id])
+    body = stream_text(partial(exporter.export, runs))
+    return StreamingResponse(body, media_type="text/plain; charset=utf-8")
