@@ -69,6 +69,12 @@ def cleanup(  # noqa: PLR0913 - the command's options
         results = cleanup_api.cleanup(request, store, StoreJournal(store))
     finally:
         store.close()
+    show(results)
+
+
+def show(results: list[cleanup_api.CloudCleanup]) -> None:
+    """Each cloud's table and count (also ``squall dataplane cleanup RUN``'s); CloudError
+    (exit 1) if a resource could not be deleted."""
     failed = 0
     for result in results:
         _print(result.cloud, result.report)

@@ -11,7 +11,7 @@ import os
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from platformdirs import user_data_dir
@@ -27,6 +27,10 @@ from squall.dataplane.results import RESULTS_FILE, read_results
 from squall.dataplane.tools import BUILTIN, get_tool
 from squall.dataplane.tools.custom import Custom
 from squall.errors import ConfigError, SquallError
+
+if TYPE_CHECKING:
+    from squall.api.openstack import CloudOptions
+    from squall.results.store import Store
 
 app = typer.Typer(
     help="Data-plane tests between many instances: HTTP, iperf3, ping, fio.",
@@ -234,30 +238,90 @@ def _when(timestamp: float | None) -> str:
 
 
 @app.command()
-def cleanup(
-    run_id: Annotated[
-        str | None, typer.Option("--run", help="Only this run (id or prefix).")
+def cleanup(  # noqa: PLR0913 - the command's options
+    run_arg: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="RUN",
+            help="Only this run (id or prefix); for an openstack run, its cloud leftovers.",
+            show_default=False,
+        ),
     ] = None,
+    run_id: Annotated[str | None, typer.Option("--run", help="The same as RUN.")] = None,
     all_orphans: Annotated[
         bool, typer.Option("--all", help="Also namespaces named like squall's with no run file.")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would go.")] = False,
     workdir: WorkdirOption = None,
+    db: DbOption = None,
+    cloud: CloudOption = None,
+    deployment: DeploymentOption = None,
+    rate: Annotated[
+        float, typer.Option("--rate", help="OpenStack API calls per second at most.")
+    ] = 20.0,
 ) -> None:
-    """Remove what data-plane runs left behind (namespaces, processes), from their journals."""
-    from squall.dataplane.providers.netns import (
-        JOURNAL,
-        Journal,
-        orphan_namespaces,
-        teardown_journal,
-    )
-
+    """Remove what data-plane runs left behind, from their journals: namespaces and
+    processes (netns); with RUN of the openstack provider, its servers, networks,
+    projects and the rest in the cloud, as `squall cleanup --run RUN` does (--cloud or
+    --deployment: where to look; default: the clouds the run's journal names)."""
+    if run_arg is not None and run_id is not None and run_arg != run_id:
+        raise typer.BadParameter("give RUN or --run, not both")
+    ref = run_arg if run_arg is not None else run_id
     base = _workdir(workdir)
-    journals = [
-        Journal.load(p)
-        for p in sorted(base.glob(f"*/{JOURNAL}"))
-        if run_id is None or p.parent.name.startswith(run_id)
-    ]
+    if ref is not None and not _netns_journals(base, ref):
+        store = open_store(db, existing=True)
+        try:
+            view = _known_run(ref, base, store)
+            if view.data.get("provider") == "openstack":
+                if all_orphans:
+                    raise typer.BadParameter("--all is for namespaces, not an openstack run")
+                _clean_cloud(view, store, dry_run, rate, cloud_options(cloud, deployment))
+                return
+        finally:
+            store.close()
+    _clean_netns(base, ref, all_orphans=all_orphans, dry_run=dry_run)
+
+
+def _netns_journals(base: Path, ref: str | None) -> list[Path]:
+    from squall.dataplane.providers.netns import JOURNAL
+
+    paths = sorted(base.glob(f"*/{JOURNAL}"))
+    return [p for p in paths if ref is None or p.parent.name.startswith(ref)]
+
+
+def _known_run(ref: str, base: Path, store: Store) -> api_dataplane.RunView:
+    from squall.api.dataplane_cleanup import find_run
+
+    view = find_run(ref, base, store)
+    if view is None:
+        raise ConfigError(
+            f"no data-plane run matches {ref!r} in {base} or the results store",
+            hint="squall dataplane status lists the runs (--workdir, --db: where to look)",
+        )
+    return view
+
+
+def _clean_cloud(
+    view: api_dataplane.RunView,
+    store: Store,
+    dry_run: bool,
+    rate: float,
+    clouds: CloudOptions,
+) -> None:
+    from squall.api.dataplane_cleanup import CloudRunCleanup, clean_openstack_run
+    from squall.cli.cleanup import show
+    from squall.results.journal import StoreJournal
+
+    given = clouds if clouds.clouds or clouds.deployment else None
+    how = CloudRunCleanup(dry_run=dry_run, rate=rate, clouds=given)
+    out.print(f"run {view.run}: openstack, {view.status}", highlight=False)
+    show(clean_openstack_run(view, store, StoreJournal(store), how))
+
+
+def _clean_netns(base: Path, ref: str | None, *, all_orphans: bool, dry_run: bool) -> None:
+    from squall.dataplane.providers.netns import Journal, orphan_namespaces, teardown_journal
+
+    journals = [Journal.load(p) for p in _netns_journals(base, ref)]
     existing = set(orphan_namespaces()) if os.geteuid() == 0 else set()
     removed = 0
     for journal in journals:

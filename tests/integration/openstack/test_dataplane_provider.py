@@ -341,6 +341,124 @@ def test_the_cli_run_fails_when_no_agent_registers_and_leaves_nothing(squall, co
     assert _steady(lambda: cloud.leaked(before, run)) == []
 
 
+def _crashed_record(staged: Staged, workdir: Path) -> Any:
+    """The run document a squall process killed mid-run leaves: ``running``, a dead pid."""
+    import subprocess
+
+    from squall.dataplane.results import RunRecord, write_results
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    plan = staged.provider.plan
+    record = RunRecord(
+        staged.run,
+        "crashed",
+        "openstack",
+        plan.network_mode,
+        plan.model_dump(mode="json"),
+        time.time(),
+        pid=child.pid,
+    )
+    record.environment = {"host": socket.gethostname()}
+    (workdir / staged.run).mkdir(parents=True, exist_ok=True)
+    write_results(record, workdir / staged.run)
+    return record
+
+
+def _crash(workdir: Path, db: Path, journaled: str) -> tuple[Staged, int]:
+    """A run staged, its process "dead" (no teardown), its document left as a killed run
+    leaves it; the number of live journal rows (journaled in ``db``, or in memory)."""
+    from squall.dataplane.results import run_dict
+    from squall.dataplane.store import DataplaneStore
+    from squall.results.journal import StoreJournal
+    from squall.results.store import Store
+
+    workdir.mkdir()
+    store = Store.open(f"sqlite:///{db}")
+    try:
+        journal: Journal = StoreJournal(store) if journaled == "store" else MemoryJournal()
+        staged = _stage(workdir, _plan("single-router", scale={"users_per_tenant": 2}), journal)
+        staged.provider.close()
+        try:
+            record = _crashed_record(staged, workdir)
+            if journaled == "store":
+                DataplaneStore(store).save(run_dict(record))
+        except BaseException:
+            _sweep(staged.run)
+            raise
+        return staged, len(_live(journal, staged.run))
+    finally:
+        store.close()
+
+
+def _stored_rows(db: Path, run: str) -> int:
+    from squall.results.journal import StoreJournal
+    from squall.results.store import Store
+
+    store = Store.open(f"sqlite:///{db}")
+    try:
+        return len(_live(StoreJournal(store), run))
+    finally:
+        store.close()
+
+
+def _sweep(run: str) -> None:
+    from squall.api.cleanup import CleanupRequest, cleanup
+    from squall.api.openstack import CloudOptions
+
+    request = CleanupRequest(run=run, clouds=CloudOptions(clouds=("devcloud",)))
+    _steady(lambda: cleanup(request, None, None))
+
+
+def _clean_with_the_cli(
+    squall: Any, cloud: Any, before: Any, run: str, workdir: Path, journaled: str, rows: int
+) -> None:
+    args = ("--workdir", str(workdir))
+    shown = squall("dataplane", "status", run[:12], *args)
+    assert "abandoned" in shown.out, shown.out + shown.err
+
+    dry = squall("dataplane", "cleanup", run[:12], "--dry-run", *args)
+    assert dry.code == 0, dry.out + dry.err
+    assert f"run {run}: openstack, abandoned" in dry.out
+    assert "devcloud/RegionOne: would delete" in dry.out
+    if journaled == "store":
+        assert _stored_rows(squall.db, run) == rows  # nothing went
+    assert _steady(lambda: cloud.leaked(before, run)) != []
+
+    done = squall("dataplane", "cleanup", run[:12], *args)
+    for _ in range(3):  # a devcloud service restarted by another test: cleanup is idempotent
+        if done.code == 0:
+            break
+        time.sleep(10)
+        done = squall("dataplane", "cleanup", run[:12], *args)
+    assert done.code == 0, done.out + done.err
+    assert "devcloud/RegionOne: deleted" in done.out
+    again = squall("dataplane", "cleanup", "--run", run, *args)
+    assert again.code == 0, again.out + again.err
+    assert "devcloud/RegionOne: nothing to clean." in again.out
+    if journaled == "store":
+        assert _stored_rows(squall.db, run) == 0
+    assert _steady(lambda: cloud.leaked(before, run)) == []
+
+    unknown = squall("dataplane", "cleanup", "0000dead", *args)
+    assert unknown.code == 1
+    assert "error: no data-plane run matches '0000dead'" in unknown.err
+    assert "Traceback" not in unknown.err
+
+
+@pytest.mark.parametrize("journaled", ["store", "memory"])
+def test_dataplane_cleanup_of_a_crashed_run(squall, conn, cloud, journaled):
+    """``squall dataplane cleanup RUN`` after a crash: ``squall cleanup``'s code path, from
+    the results store's journal, or (a run with ``--no-store``) by name in the plan's cloud."""
+    before = _steady(cloud.snapshot)
+    workdir = squall.workdir / "work"
+    staged, rows = _crash(workdir, squall.db, journaled)
+    try:
+        _clean_with_the_cli(squall, cloud, before, staged.run, workdir, journaled, rows)
+    finally:  # whatever failed above, nothing stays in the shared devcloud
+        _sweep(staged.run)
+
+
 # ---- preflight: a clear error before anything is created -------------------------------
 
 
