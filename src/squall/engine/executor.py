@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -58,8 +59,22 @@ class _Started:
         self.at = 0.0
 
 
+class Backpressure(Protocol):
+    """Results not stored yet: a closed loop waits for room before its next iteration."""
+
+    @property
+    def full(self) -> bool: ...
+
+    async def room(self) -> None: ...
+
+
 class Executor:
-    """Runs one workload's iterations along a schedule."""
+    """Runs one workload's iterations along a schedule.
+
+    A closed loop runs no faster than its results are stored (``backpressure``), so
+    memory stays bounded however fast the scenario is. An open loop is never held
+    back: its schedule is the measurement.
+    """
 
     def __init__(  # noqa: PLR0913 - each collaborator is distinct and required
         self,
@@ -72,6 +87,7 @@ class Executor:
         abort: AbortSignal,
         sink: Callable[[IterationResult], None],
         on_start: Callable[[int, float], None] = lambda number, offset: None,
+        backpressure: Backpressure | None = None,
     ) -> None:
         self.call = call
         self.schedule = schedule
@@ -81,6 +97,7 @@ class Executor:
         self.abort = abort
         self.sink = sink
         self.on_start = on_start
+        self.backpressure = backpressure
         self.window = LoadWindow.now()
         self._inflight: set[asyncio.Task[None]] = set()
 
@@ -111,7 +128,10 @@ class Executor:
                 self._inflight.add(task)
 
     async def _worker(self) -> None:
+        backpressure = self.backpressure
         while not self.abort.requested:
+            if backpressure is not None and backpressure.full:
+                await backpressure.room()
             slot = self.schedule.next(self.offset())
             if slot is None:
                 return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from squall.results.store import Store
 
 BATCH = 1000
+#: batches handed to the store's writer and not stored yet before a closed loop waits
+UNSTORED_BATCHES = 8
 P = TypeVar("P", bound=Plugin)
 
 
@@ -79,6 +82,7 @@ class _Consumer:
         self.counters = Counters()
         self.batch: list[IterationResult] = []
         self.writes: list[Future[None]] = []
+        self.unstored: deque[Future[None]] = deque()
         self.first_start: float | None = None
         self.first_timestamp: float | None = None
         self.last_start = 0.0
@@ -112,7 +116,22 @@ class _Consumer:
         if self.batch:
             batch, self.batch = self.batch, []
             store, wid = self.env.store, self.workload_id
-            self.writes.append(self.env.writer.submit(store.add_iterations, wid, batch))
+            write = self.env.writer.submit(store.add_iterations, wid, batch)
+            self.writes.append(write)
+            self.unstored.append(write)
+
+    @property
+    def full(self) -> bool:
+        """Too many batches wait for the writer (each holds ``BATCH`` iterations)."""
+        unstored = self.unstored
+        while unstored and unstored[0].done():
+            unstored.popleft()
+        return len(unstored) >= UNSTORED_BATCHES
+
+    async def room(self) -> None:
+        """Wait until the writer caught up; its errors surface in ``drain``."""
+        while self.full:
+            await asyncio.wait([asyncio.wrap_future(self.unstored[0])])
 
     async def drain(self) -> None:
         self.flush()
@@ -176,6 +195,7 @@ class WorkloadRun:
                     abort=env.abort,
                     sink=consumer,
                     on_start=hooks.on_iteration if hooks.active else lambda n, o: None,
+                    backpressure=consumer,
                 )
                 env.on_load_start()
                 env.progress.workload_started(self._start_info(runner, schedule), consumer.counters)

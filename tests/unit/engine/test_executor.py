@@ -16,7 +16,7 @@ from squall.scenarios.dummy import Dummy, DummyException
 from squall.testing.scenarios import BlockingSleep
 
 
-def run(scenario, args, runner_cls, runner_args, *, abort_after=None):
+def run(scenario, args, runner_cls, runner_args, *, abort_after=None, backpressure=None):
     results = []
     runner = runner_cls(runner_cls.parse_config(runner_args))
 
@@ -31,6 +31,7 @@ def run(scenario, args, runner_cls, runner_args, *, abort_after=None):
             pool=pool,
             abort=abort,
             sink=results.append,
+            backpressure=backpressure,
         )
         if abort_after is not None:
             asyncio.get_running_loop().call_later(abort_after, abort.request)
@@ -103,3 +104,51 @@ def test_soft_abort_stops_scheduling_and_lets_in_flight_finish():
     )
     assert 2 <= len(results) < 20
     assert all(r.error is None for r in results)  # in-flight iterations were not cut
+
+
+class _Writer:
+    """A store writer that lets ``lag`` results wait at most: the closed loop must wait."""
+
+    def __init__(self, lag: int) -> None:
+        self.lag = lag
+        self.received: list[object] = []
+        self.stored = 0
+        self.waits = 0
+        self.most_unstored = 0
+
+    def sink(self, result: object) -> None:
+        self.received.append(result)
+        self.most_unstored = max(self.most_unstored, len(self.received) - self.stored)
+
+    @property
+    def full(self) -> bool:
+        return len(self.received) - self.stored >= self.lag
+
+    async def room(self) -> None:
+        self.waits += 1
+        await asyncio.sleep(0)
+        self.stored = len(self.received)  # the writer caught up
+
+
+def test_a_closed_loop_waits_for_the_store_to_catch_up():
+    writer = _Writer(lag=5)
+    runner = ConstantRunner(ConstantRunner.parse_config({"times": 60, "concurrency": 3}))
+
+    async def go() -> None:
+        pool = ThreadPoolExecutor(max_workers=3)
+        await Executor(
+            ScenarioCall(Dummy, Dummy.parse_config({"sleep": 0}), ScenarioContext()),
+            runner.plan(),
+            workers=3,
+            timeout=None,
+            pool=pool,
+            abort=AbortSignal(),
+            sink=writer.sink,
+            backpressure=writer,
+        ).run()
+        pool.shutdown(wait=True)
+
+    asyncio.run(go())
+    assert len(writer.received) == 60
+    assert writer.waits >= 60 // (5 + 3) - 1
+    assert writer.most_unstored <= 5 + 3  # the lag plus what was in flight
