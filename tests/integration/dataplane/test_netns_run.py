@@ -128,12 +128,12 @@ scale: {servers_per_network: 2}
 controller: {start_lead: 0.3, poll_wait: 2}
 execution: concurrent
 tests:
-  - {name: small, tool: http, duration: 2, report_interval: 0.5,
+  - {name: small, tool: http, duration: 4, report_interval: 0.5,
      args: {connections: 2, rate: 100, size: 512}}
-  - {name: large, tool: http, duration: 2, report_interval: 0.5,
+  - {name: large, tool: http, duration: 4, report_interval: 0.5,
      args: {connections: 2, rate: 100, size: 8192}}
-  - {name: tcp-a, tool: iperf3, duration: 2, report_interval: 0.5}
-  - {name: tcp-b, tool: iperf3, duration: 2, report_interval: 0.5}
+  - {name: tcp-a, tool: iperf3, duration: 4, report_interval: 0.5}
+  - {name: tcp-b, tool: iperf3, duration: 4, report_interval: 0.5}
 """,
         "concurrent.yaml",
     )
