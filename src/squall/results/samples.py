@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     insert,
     select,
 )
@@ -149,19 +150,18 @@ class SampleStore:
 
     def samples(self, run_id: str) -> list[MonitorSample]:
         query = select(SAMPLES).where(SAMPLES.c.run_id == run_id).order_by(SAMPLES.c.id)
-        return [
-            MonitorSample(
-                monitor=str(r["monitor"]),
-                target=str(r["target"]),
-                at=float(r["at"]),
-                lag=float(r["lag"]),
-                ok=bool(r["ok"]),
-                latency=None if r["latency"] is None else float(r["latency"]),
-                value=None if r["value"] is None else float(r["value"]),
-                detail=str(r["detail"] or ""),
-            )
-            for r in self._rows(query, "read monitor samples")
-        ]
+        return [_sample(r) for r in self._rows(query, "read monitor samples")]
+
+    def latest_samples(self, run_id: str) -> list[MonitorSample]:
+        """The newest sample of each (monitor, target) of a run: one row each, however
+        long the run has been probing."""
+        newest = (
+            select(func.max(SAMPLES.c.id))
+            .where(SAMPLES.c.run_id == run_id)
+            .group_by(SAMPLES.c.monitor, SAMPLES.c.target)
+        )
+        query = select(SAMPLES).where(SAMPLES.c.id.in_(newest)).order_by(SAMPLES.c.id)
+        return [_sample(r) for r in self._rows(query, "read monitor samples")]
 
     def events(self, run_id: str) -> list[FaultRecord]:
         query = select(EVENTS).where(EVENTS.c.run_id == run_id).order_by(EVENTS.c.at, EVENTS.c.id)
@@ -176,3 +176,16 @@ class SampleStore:
             )
             for r in self._rows(query, "read fault events")
         ]
+
+
+def _sample(r: RowMapping) -> MonitorSample:
+    return MonitorSample(
+        monitor=str(r["monitor"]),
+        target=str(r["target"]),
+        at=float(r["at"]),
+        lag=float(r["lag"]),
+        ok=bool(r["ok"]),
+        latency=None if r["latency"] is None else float(r["latency"]),
+        value=None if r["value"] is None else float(r["value"]),
+        detail=str(r["detail"] or ""),
+    )

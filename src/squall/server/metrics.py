@@ -14,12 +14,9 @@ from collections.abc import Iterator, Sequence
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
-from squall.errors import StoreError
 from squall.iteration import IterationResult
-from squall.results.samples import SAMPLES, MonitorSample
+from squall.results.samples import SampleStore
 from squall.results.store import Store
 from squall.server.dataplane_live import DataplaneManager
 from squall.server.live import RunManager
@@ -95,41 +92,13 @@ class LiveCollector(Collector):
             labels=labels,
         )
         for run_id in run_ids:
-            for sample in latest_samples(self.store, run_id):
+            for sample in SampleStore(self.store).latest_samples(run_id):
                 key = [run_id, sample.monitor, sample.target]
                 up.add_metric(key, 1.0 if sample.ok else 0.0)
                 age.add_metric(key, sample.at)
                 if sample.latency is not None:
                     latency.add_metric(key, sample.latency)
         yield from (up, latency, age)  # fmt: skip
-
-
-def latest_samples(store: Store, run_id: str) -> list[MonitorSample]:
-    """The newest stored sample of each (monitor, target) of a run: one row each, however
-    long the run has been probing."""
-    newest = (
-        select(func.max(SAMPLES.c.id))
-        .where(SAMPLES.c.run_id == run_id)
-        .group_by(SAMPLES.c.monitor, SAMPLES.c.target)
-    )
-    query = select(SAMPLES).where(SAMPLES.c.id.in_(newest)).order_by(SAMPLES.c.id)
-    reader, _ = store.engines
-    try:
-        with reader.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-    except SQLAlchemyError as exc:
-        raise StoreError(f"cannot read monitor samples: {exc}") from exc
-    return [
-        MonitorSample(
-            monitor=str(r["monitor"]),
-            target=str(r["target"]),
-            at=float(r["at"]),
-            lag=float(r["lag"]),
-            ok=bool(r["ok"]),
-            latency=None if r["latency"] is None else float(r["latency"]),
-        )
-        for r in rows
-    ]
 
 
 class Metrics:

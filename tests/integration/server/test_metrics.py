@@ -6,7 +6,6 @@ import pytest
 
 from squall.results.samples import MonitorSample, SampleStore
 from squall.results.store import Store
-from squall.server.metrics import latest_samples
 from squall.testing.records import make_env, make_task
 
 pytestmark = pytest.mark.integration
@@ -26,7 +25,7 @@ def test_the_newest_sample_of_each_target_wins(tmp_path):
                 ],
             )
         samples.add_samples(other, [MonitorSample("api", "keystone", 200.0, 0.0, True, 0.5)])
-        latest = latest_samples(store, run_id)
+        latest = SampleStore(store).latest_samples(run_id)
     assert [(s.target, s.ok, s.at) for s in latest] == [
         ("keystone", False, 102.0),
         ("nova", True, 102.0),
