@@ -10,12 +10,12 @@ cleanup that removes what it left.
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from squall.dataplane.pids import alive
 from squall.dataplane.results import RESULTS_FILE, read_progress, read_results
 from squall.errors import ConfigError, SquallError
 
@@ -57,17 +57,7 @@ def effective_status(data: dict[str, Any]) -> str:
     host = data.get("environment", {}).get("host")
     if status != "running" or not pid or host != socket.gethostname():
         return status
-    return status if _alive(pid) else ABANDONED
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return status if alive(pid) else ABANDONED
 
 
 def _from_dir(run_dir: Path) -> RunView:

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from squall.dataplane.pids import alive
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.topology import EXTERNAL, Topology
 from squall.errors import AgentError, ConfigError
@@ -385,26 +386,16 @@ def _cmdline_has(pid: int, marker: str) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _kill_all(pids: list[int], grace: float = 5.0) -> None:
     """SIGTERM every pid, wait up to ``grace`` for all, then SIGKILL the rest."""
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    left = [p for p in pids if _alive(p)]
+    left = [p for p in pids if alive(p)]
     while left and time.monotonic() < deadline:
         time.sleep(0.02)
-        left = [p for p in left if _alive(p)]
+        left = [p for p in left if alive(p)]
     for pid in left:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
