@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from squall.errors import ConfigError
 from squall.openstack.credentials import CloudSpec, Credential
 from squall.openstack.journal import Journal, MemoryJournal, Tracker
-from squall.openstack.session import TokenFetch, TokenKeeper, UserSession
+from squall.openstack.session import TokenFetch, TokenKeeper, TokenLog, UserSession
 
 if TYPE_CHECKING:
     from squall.openstack.cleanup import CleanupReport
@@ -52,7 +52,9 @@ class OpenStackEnv:
     keeper: TokenKeeper = field(default_factory=TokenKeeper)
     _sessions: dict[tuple[str, str], UserSession] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _retired: list[TokenFetch] = field(default_factory=list)  # of closed sessions
+    #: token logs of closed sessions, kept whole: a renewal already under way when a
+    #: session is closed still lands in its log and is counted
+    _retired: list[TokenLog] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.clouds:
@@ -100,7 +102,9 @@ class OpenStackEnv:
             found = self._sessions.setdefault(key, opened)
         if found is opened:
             self.keeper.watch(opened)
-        else:
+        else:  # another thread opened it first; the token this one fetched still counts
+            with self._lock:
+                self._retired.append(opened.tokens)
             opened.close()
         return found
 
@@ -109,7 +113,7 @@ class OpenStackEnv:
         with self._lock:  # in place: views from ``for_cloud`` share these
             for key in [k for k, s in self._sessions.items() if s is session]:
                 del self._sessions[key]
-            self._retired.extend(session.tokens.fetches)
+            self._retired.append(session.tokens)
         self.keeper.forget(session)
         session.close()
 
@@ -143,13 +147,14 @@ class OpenStackEnv:
     def token_fetches(self) -> list[TokenFetch]:
         """Every token fetch of this run's sessions (open and closed), oldest first."""
         with self._lock:
-            fetches = self._retired + [f for s in self._sessions.values() for f in s.tokens.fetches]
+            logs = self._retired + [s.tokens for s in self._sessions.values()]
+        fetches = [f for log in logs for f in log.fetches]
         return sorted(fetches, key=lambda f: f.at)
 
     def close(self) -> None:
         self.keeper.stop()
         with self._lock:
             sessions, self._sessions = list(self._sessions.values()), {}
-            self._retired += [f for s in sessions for f in s.tokens.fetches]
+            self._retired += [s.tokens for s in sessions]
         for session in sessions:
             session.close()

@@ -108,6 +108,7 @@ class UserSession:
     #: seconds a token lives (keystone's ``[token] expiration``), read from the first one
     lifetime: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         self.tokens.watch(self.conn.session.auth)
@@ -191,7 +192,7 @@ class UserSession:
             return False
         with self._lock:
             due = self.refresh_due_in(margin)
-            if due is not None and due > 0:
+            if self._closed or (due is not None and due > 0):
                 return False
             auth, session = self.conn.session.auth, self.conn.session
             with cloud_errors(f"re-authenticate {self.credential.label}"):
@@ -199,6 +200,9 @@ class UserSession:
             return True
 
     def close(self) -> None:
+        """Close the connection; a renewal under way finishes first, none starts after."""
+        with self._lock:
+            self._closed = True
         try:
             self.conn.close()
         except Exception:  # closing is best effort: the process may be shutting down

@@ -12,6 +12,7 @@ tokens a run was issued::
     with SideKeystone(load_config(), {"token": {"expiration": 10}}) as keystone:
         keystone.auth_url            # http://127.0.0.1:<port>/v3
         keystone.token_requests()    # POST /v3/auth/tokens answered 201
+        keystone.settled_token_requests()  # the same, once the access log is quiet
 """
 
 from __future__ import annotations
@@ -129,6 +130,20 @@ class SideKeystone:
             for line in self.access_log.read_text().splitlines()
             if '"POST /v3/auth/tokens ' in line and '" 201 ' in line
         )
+
+    def settled_token_requests(self, quiet: float = 0.5, timeout: float = 10) -> int:
+        """``token_requests()`` once it has not changed for ``quiet`` seconds: gunicorn
+        writes an access-log line after the answer is sent, so a count read right
+        after a request may not include it yet."""
+        deadline = time.monotonic() + timeout
+        count = self.token_requests()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.token_requests()
+            if now == count:
+                return count
+            count = now
+        return count
 
     def __enter__(self) -> SideKeystone:
         return self.start()

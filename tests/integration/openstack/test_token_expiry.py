@@ -113,7 +113,7 @@ def test_iterations_succeed_past_expiry_and_only_the_keeper_fetches_tokens(
     )
     registry = load_registry([])
     task = tasks_api.validate(tasks_api.TaskInput(str(task_file)), registry)
-    before = short_keystone.token_requests()
+    before = short_keystone.settled_token_requests()
     store = Store.open(str(tmp_path / "squall.db"))
     try:
         options = openstack_api.CloudOptions(
@@ -145,4 +145,4 @@ def test_iterations_succeed_past_expiry_and_only_the_keeper_fetches_tokens(
     assert not any(f.thread.startswith(("ThreadPoolExecutor", "squall-iter")) for f in opened)
     renewals = [f for f in fetches if f.thread == KEEPER_THREAD]
     assert len(renewals) >= 3 * (DURATION // LIFETIME), "each session renewed past every expiry"
-    assert short_keystone.token_requests() - before == len(fetches)
+    assert short_keystone.settled_token_requests() - before == len(fetches)

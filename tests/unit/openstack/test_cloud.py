@@ -1,11 +1,14 @@
 """OpenStackEnv views: a workload that names its cloud acts on it, sharing the rest."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from squall.errors import ConfigError
 from squall.openstack.cloud import OpenStackEnv
-from squall.openstack.credentials import CloudSpec
+from squall.openstack.credentials import CloudSpec, Credential
 from squall.openstack.journal import MemoryJournal
+from squall.openstack.session import UserSession
 
 EAST = CloudSpec(name="east", auth_url="http://east/v3", region_name="One")
 WEST = CloudSpec(name="west", auth_url="http://west/v3", region_name="Two")
@@ -28,3 +31,17 @@ def test_a_cloud_the_run_does_not_have_is_named_with_the_ones_it_has():
         env.for_cloud("north")
     assert "unknown cloud 'north'" in info.value.message
     assert "east/One, west/Two" in (info.value.hint or "")
+
+
+def test_a_token_that_lands_after_its_session_was_forgotten_is_still_counted():
+    """The keeper may be mid-renewal when a user's session is dropped: keystone issued
+    that token, so the run's count includes it."""
+    auth = SimpleNamespace(get_auth_ref=lambda session: SimpleNamespace())
+    conn = SimpleNamespace(session=SimpleNamespace(auth=auth), close=lambda: None)
+    session = UserSession(spec=EAST, credential=Credential(username="u"), conn=conn)
+    env = OpenStackEnv(clouds=[EAST])
+    env._sessions[(EAST.label, "u")] = session
+    env.forget(session)
+    session.conn.session.auth.get_auth_ref(None)  # the renewal that was under way
+    assert env.tokens_issued == 1
+    env.close()

@@ -75,6 +75,15 @@ def test_a_token_near_expiry_is_replaced_in_one_assignment():
     assert session.tokens_issued == 2
 
 
+def test_a_closed_session_is_not_renewed():
+    """The keeper may still hold a session whose user is being deleted."""
+    auth = FakeAuth(lifetime=300)
+    session = session_with(auth)
+    session.close()
+    assert session.refresh_if_expiring(margin=600) is False
+    assert auth.issued == 1
+
+
 def test_every_fetch_is_recorded_with_its_thread():
     auth = FakeAuth(lifetime=300)
     session = session_with(auth)
