@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
 import pytest
 
 from squall.api.resilience import analyse
+from squall.iteration import IterationResult
 from squall.reports.exporters.base import RunData
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.report import write_report
@@ -163,3 +165,86 @@ def test_the_iterations_read_for_the_report_feed_the_analysis():
     expected = analyse(RUN_ID, data.samples, data.events, {"all": points})
     assert data.analysis().success == expected.success == 0.8
     assert data.analysis().faults[0].iterations == expected.faults[0].iterations
+
+
+OTHER_ID = "fedcba9876543210fedcba9876543210"
+SHIFT = 1005.0  # run B starts its load 15 s after its creation, run A 10 s after
+
+
+def shifted(it: IterationResult) -> IterationResult:
+    return dataclasses.replace(it, timestamp=it.timestamp + SHIFT)
+
+
+def two_runs_page(samples_b: list[MonitorSample]) -> str:
+    """Runs A and B with the same fault at the same point of their load."""
+    data_a = resilience(probes())
+    events_b = [dataclasses.replace(e, at=e.at + SHIFT) for e in EVENTS]
+    data_b = RunResilience(OTHER_ID, samples_b, events_b)
+    run_a = run_data()
+    record_b = dataclasses.replace(run_a.record, id=OTHER_ID, created_at=T0 + 1000)
+    run_b = RunData(record_b, lambda wid: [shifted(it) for it in run_a.iterations(wid)])
+    runs = [
+        RunData(run_a.record, data_a.recording(run_a.record, run_a.iterations)),
+        RunData(record_b, data_b.recording(record_b, run_b.iterations)),
+    ]
+    out = io.StringIO()
+    write_report(runs, out, resilience={RUN_ID: data_a, OTHER_ID: data_b})
+    return out.getvalue()
+
+
+def later(samples: list[MonitorSample]) -> list[MonitorSample]:
+    return [dataclasses.replace(s, at=s.at + SHIFT) for s in samples]
+
+
+def test_two_runs_share_one_clock_aligned_at_their_load_start():
+    html = two_runs_page(later(probes()))
+    charts = {c["layout"]["title"]["text"]: c for c in figures(html)}
+    states = charts["Downtime windows"]
+    a, b = RUN_ID[:8], OTHER_ID[:8]
+    rows = states["layout"]["yaxis"]["categoryarray"]
+    assert rows == [f"api:keystone · {a}", f"api:keystone · {b}", f"api:nova · {a}",
+                    f"api:nova · {b}"]  # fmt: skip
+    down = {t["name"]: t for t in states["data"] if t["name"].endswith(" down")}
+    assert set(down) == {f"{a} down", f"{b} down"}
+    # the same outage at the same point of the load: the same place on the shared clock
+    assert down[f"{a} down"]["base"] == down[f"{b} down"]["base"] == [round(12.0 - 9.99, 3)]
+    assert down[f"{a} down"]["marker"]["color"] != down[f"{b} down"]["marker"]["color"]
+    faults = [s["x0"] for s in states["layout"]["shapes"]]
+    assert [round(x, 3) for x in faults] == [round(11.9 - 9.99, 3)] * 2
+    assert "Monitor probes" not in charts  # one chart per target instead, runs overlaid
+    keystone = charts["Probes of api:keystone"]
+    lines = [t for t in keystone["data"] if t["mode"] == "lines+markers"]
+    assert [t["name"] for t in lines] == [a, b]
+    assert lines[0]["x"] == lines[1]["x"]
+    crosses = [t for t in keystone["data"] if t["name"].endswith("failed")]
+    assert [len(t["x"]) for t in crosses] == [len(DOWN)] * 2
+
+
+def test_two_runs_have_a_score_each_and_tables_with_a_run_column():
+    calmer = [s for s in later(probes()) if s.target == "nova"]  # B: keystone never probed
+    html = two_runs_page(calmer)
+    section = html[html.index('id="report-resilience"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<th>run</th>") == 3  # scores, downtime per target, faults
+    assert "resilience score" in section
+    scores = section[: section.index("</table>")]
+    assert RUN_ID[:8] in scores and OTHER_ID[:8] in scores
+    faults = section[section.rindex("<table") :]
+    assert faults.count(f"<td>{RUN_ID[:8]}</td>") == 2  # the fault, per target of run A
+    assert faults.count(f"<td>{OTHER_ID[:8]}</td>") == 1  # run B probed nova only
+    rows = next(c for c in figures(html) if c["layout"]["title"]["text"] == "Downtime windows")[
+        "layout"
+    ]["yaxis"]["categoryarray"]
+    assert f"api:keystone · {OTHER_ID[:8]}" not in rows
+    assert "Probes of api:keystone" in html and "Probes of api:nova" in html
+
+
+def test_one_run_of_several_keeps_the_single_run_section():
+    data = resilience(probes())
+    run = run_data()
+    other = RunData(dataclasses.replace(run.record, id=OTHER_ID), run.iterations)
+    out = io.StringIO()
+    write_report([RunData(run.record, data.recording(run.record, run.iterations)), other], out,
+                 resilience={RUN_ID: data})  # fmt: skip
+    titles = [c["layout"]["title"]["text"] for c in figures(out.getvalue())]
+    assert "Monitor probes" in titles and "Probes of api:keystone" not in titles

@@ -99,6 +99,9 @@ class ResilienceView:
     series: list[MonitorSeries]
     faults: list[Marker]  # seconds since origin
     analysis: ResilienceReport
+    load_start: float = 0.0
+    """Seconds since origin of the run's load start (its first workload's), where the
+    charts of several runs are aligned; 0 for a run without load."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,8 +49,25 @@ def _resilience(report: Report, found: Mapping[str, RunResilience]) -> list[Resi
         if data is None:
             continue
         view = resilience_view(
-            run.index, run.label, run.record.created_at, data.samples, data.events, data.analysis()
+            run.index,
+            run.label,
+            run.record.created_at,
+            data.samples,
+            data.events,
+            data.analysis(),
+            _load_start(report, run.index),
         )
         if view is not None:
             views.append(view)
     return views
+
+
+def _load_start(report: Report, run_index: int) -> float | None:
+    """Wall-clock time the run's first workload started its load (None: no load)."""
+    starts = [
+        view.wall_start
+        for group in report.groups
+        for view in group.views
+        if view.run_index == run_index and view.wall_start > 0
+    ]
+    return min(starts, default=None)

@@ -69,8 +69,12 @@ def resilience_view(
     samples: Sequence[MonitorSample],
     events: Sequence[FaultRecord],
     analysis: ResilienceReport,
+    load_start: float | None = None,
 ) -> ResilienceView | None:
-    """The view of one run, or None when it has neither probes nor faults."""
+    """The view of one run, or None when it has neither probes nor faults.
+
+    ``load_start``: wall-clock time of the run's load start, if it had load.
+    """
     if not samples and not events:
         return None
     times = [s.at for s in samples] + [e.at for e in events]
@@ -91,6 +95,7 @@ def resilience_view(
         series=series,
         faults=faults,
         analysis=analysis,
+        load_start=0.0 if load_start is None else load_start - origin,
     )
 
 

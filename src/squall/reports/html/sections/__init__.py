@@ -24,7 +24,7 @@ from squall.reports.html.sections import (
     load,
     output,
     overview,
-    resilience,
+    resilience_runs,
     runs,
     sla,
 )
@@ -36,7 +36,7 @@ DataplaneSection = Callable[[DataplaneGroup, Charts], str | None]
 REPORT_SECTIONS: list[tuple[str, ReportSection]] = [
     ("Runs", runs.render),
     ("Environment", environment.render),
-    ("Resilience", resilience.render),
+    ("Resilience", resilience_runs.render),
     ("Data-plane runs", dataplane.runs),
 ]
 

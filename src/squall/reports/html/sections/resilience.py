@@ -1,5 +1,8 @@
 """Per run with monitors or faults: score, downtime windows per target, probe timelines,
-and each fault's impact (detect, downtime, recovery, failed iterations)."""
+and each fault's impact (detect, downtime, recovery, failed iterations).
+
+Several such runs are drawn together by ``resilience_runs``, which uses the tables here.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 from squall.api.resilience import FaultImpact, ResilienceReport
 from squall.reports.html.charts import Charts, Trace, colour, time_layout
-from squall.reports.html.model import Report, ResilienceView
+from squall.reports.html.model import MonitorSeries, Report, ResilienceView
 from squall.reports.html.resilience import downtime_markers
 from squall.reports.html.text import esc, number, seconds, table
 from squall.reports.redact import redact_text
@@ -33,13 +36,14 @@ def _one(view: ResilienceView, charts: Charts, labelled: bool) -> str:
     html = head + _score(view.analysis)
     if view.series:
         html += _states(view, charts) + _probes(view, charts)
-        html += "<h4>Downtime per target</h4>" + _targets(view.analysis)
+        html += "<h4>Downtime per target</h4>" + table(TARGET_HEAD, target_rows(view.analysis))
     if view.analysis.faults:
-        html += "<h4>Faults</h4>" + _faults(view.analysis.faults, view.origin)
+        rows = fault_rows(view.analysis.faults, view.origin)
+        html += "<h4>Faults</h4>" + table(FAULT_HEAD, rows)
     return html
 
 
-def _text(value: str) -> str:
+def text(value: str) -> str:
     """A name from a monitor or a fault (URLs may carry passwords), masked and escaped."""
     return esc(redact_text(value))
 
@@ -61,7 +65,7 @@ def _states(view: ResilienceView, charts: Charts) -> str:
     """One row per target: observed span (green) with its downtime windows (red)."""
     rows = [s.name for s in view.series]
     spans = {s.name: (s.time[0], s.time[-1]) for s in view.series if s.time}
-    observed = _bars([(name, start, end) for name, (start, end) in spans.items()], "probed", UP)
+    observed = bars([(name, start, end) for name, (start, end) in spans.items()], "probed", UP)
     windows = []
     for target in view.analysis.targets:
         for w in target.windows:
@@ -72,7 +76,7 @@ def _states(view: ResilienceView, charts: Charts) -> str:
     if len(windows) > MAX_WINDOWS:  # a flapping target: its longest windows, counted below
         windows = sorted(windows, key=lambda w: w[1] - w[2])[:MAX_WINDOWS]
         note = f"<p>The {MAX_WINDOWS} longest downtime windows are drawn.</p>"
-    traces = [observed, _bars(windows, "down", DOWN)] if windows else [observed]
+    traces = [observed, bars(windows, "down", DOWN)] if windows else [observed]
     layout = time_layout("Downtime windows", "", view.faults)
     layout["xaxis"]["title"]["text"] = X_TITLE
     layout["barmode"] = "overlay"
@@ -81,7 +85,8 @@ def _states(view: ResilienceView, charts: Charts) -> str:
     return charts.add(traces, layout, 120 + 28 * len(rows)) + note
 
 
-def _bars(spans: list[tuple[str, float, float]], name: str, fill: str) -> Trace:
+def bars(spans: list[tuple[str, float, float]], name: str, fill: str) -> Trace:
+    """Horizontal bars, one per (row, start, end) span."""
     return {
         "type": "bar",
         "orientation": "h",
@@ -110,26 +115,38 @@ def _probes(view: ResilienceView, charts: Charts) -> str:
                 "line": {"color": tint, "width": 1.5},
             }
         )
-        failed = [(t, n) for t, n in zip(series.time, series.failed, strict=True) if n]
-        if failed:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "x": [t for t, _ in failed],
-                    "y": [0] * len(failed),
-                    "text": [f"{n} failed" for _, n in failed],
-                    "name": f"{series.name} failed",
-                    "marker": {"symbol": "x", "color": DOWN, "size": 8},
-                }
-            )
+        traces += failed_probes(series, f"{series.name} failed", DOWN)
     markers = view.faults + downtime_markers(view)
     layout: dict[str, Any] = time_layout("Monitor probes", "seconds", markers)
     layout["xaxis"]["title"]["text"] = X_TITLE
     return charts.add(traces, layout, 340)
 
 
-def _targets(analysis: ResilienceReport) -> str:
+def failed_probes(series: MonitorSeries, name: str, tint: str, shift: float = 0.0) -> list[Trace]:
+    """The failed probes of ``series`` as crosses on the axis (none: no trace)."""
+    failed = [(t, n) for t, n in zip(series.time, series.failed, strict=True) if n]
+    if not failed:
+        return []
+    trace = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [round(t - shift, 3) for t, _ in failed],
+        "y": [0] * len(failed),
+        "text": [f"{n} failed" for _, n in failed],
+        "name": name,
+        "marker": {"symbol": "x", "color": tint, "size": 8},
+    }
+    return [trace]
+
+
+TARGET_HEAD = ["monitor", "target", "probes", "", "windows", "downtime", "longest", "baseline",
+               "window lengths"]  # fmt: skip
+FAULT_HEAD = ["fault", "on", "injected", "restored", "recovered", "failed iterations", "target",
+              "detect", "downtime", "after restore", "MTTR", "latency ×"]  # fmt: skip
+
+
+def target_rows(analysis: ResilienceReport) -> list[list[str]]:
+    """Per monitored target: probes, state, windows, downtime (cells escaped)."""
     rows = []
     for t in analysis.targets[:MAX_ROWS]:
         windows = ", ".join(
@@ -138,8 +155,8 @@ def _targets(analysis: ResilienceReport) -> str:
         state = '<span class="bad">down</span>' if t.windows else '<span class="ok">up</span>'
         rows.append(
             [
-                _text(t.monitor),
-                _text(t.target),
+                text(t.monitor),
+                text(t.target),
                 f"{t.samples:,}",
                 state,
                 str(len(t.windows)),
@@ -149,11 +166,11 @@ def _targets(analysis: ResilienceReport) -> str:
                 esc(windows or "-"),
             ]
         )
-    head = ["monitor", "target", "probes", "", "windows", "downtime", "longest", "baseline"]
-    return table([*head, "window lengths"], rows)
+    return rows
 
 
-def _faults(faults: list[FaultImpact], origin: float) -> str:
+def fault_rows(faults: list[FaultImpact], origin: float) -> list[list[str]]:
+    """Per fault and target its impact; times in seconds since ``origin`` (wall clock)."""
     rows = []
     for fault in faults:
         span = fault.fault
@@ -164,13 +181,13 @@ def _faults(faults: list[FaultImpact], origin: float) -> str:
         for name, imp in impacts or [("-", None)]:
             rows.append(
                 [
-                    _text(span.label),
-                    _text(fault.target),
+                    text(span.label),
+                    text(fault.target),
                     f"{span.injected - origin:.1f} s",
                     restored,
                     state,
                     f"{failed:,} / {total:,}",
-                    _text(name),
+                    text(name),
                     seconds(imp.detect) if imp else "-",
                     seconds(imp.downtime) if imp else "-",
                     seconds(imp.recover_after_restore) if imp else "-",
@@ -178,5 +195,4 @@ def _faults(faults: list[FaultImpact], origin: float) -> str:
                     number(imp.degradation) if imp and imp.degradation is not None else "-",
                 ]
             )
-    head = ["fault", "on", "injected", "restored", "recovered", "failed iterations", "target"]
-    return table([*head, "detect", "downtime", "after restore", "MTTR", "latency ×"], rows)
+    return rows
