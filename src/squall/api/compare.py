@@ -21,7 +21,9 @@ from squall.stats.histogram import Histogram
 from squall.stats.summary import TOTAL, TOTAL_DURATION, TOTAL_IDLE
 from squall.stats.trends import Trend, TrendPoint
 
-WorkloadKey = tuple[int, int, str]
+#: (subtask index, workload index, scenario, cloud): a workload of a run written for
+#: several clouds is matched on each cloud, never one cloud's against another's
+WorkloadKey = tuple[int, int, str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,9 @@ def trends(store: Store, tag: str, options: CompareOptions | None = None) -> Tre
 
 
 def label(key: WorkloadKey) -> str:
-    subtask, position, scenario = key
-    return f"[{subtask}.{position}] {scenario}"
+    subtask, position, scenario, cloud = key
+    text = f"[{subtask}.{position}] {scenario}"
+    return text if cloud is None else f"{text} @ {cloud}"
 
 
 def _sides(run: RunRecord) -> dict[WorkloadKey, WorkloadSide]:
@@ -99,7 +102,7 @@ def _sides(run: RunRecord) -> dict[WorkloadKey, WorkloadSide]:
 
 
 def _key(workload: WorkloadRecord, summary: WorkloadSummary) -> WorkloadKey:
-    return (workload.subtask_index, workload.workload_index, summary.scenario)
+    return (workload.subtask_index, workload.workload_index, summary.scenario, workload.cloud)
 
 
 def workload_side(summary: WorkloadSummary) -> WorkloadSide:

@@ -29,6 +29,7 @@ from squall.openstack.journal import Journal, MemoryJournal
 from squall.openstack.lookup import ResourceSpec, find_flavor, find_image
 from squall.openstack.session import UserSession
 from squall.openstack.sweep import find_leftovers
+from squall.task.clouds import expand_clouds
 from squall.task.validate import ValidatedTask, ValidatedWorkload
 
 
@@ -75,15 +76,22 @@ def uses_openstack(task: ValidatedTask) -> bool:
     return False
 
 
-def open_env(options: CloudOptions, journal: Journal | None = None) -> OpenStackEnv:
-    """Authenticate to every cloud now, as the admin and as every existing user of the
-    spec; raise CloudError/ConfigError if one fails."""
+def _given_specs(options: CloudOptions) -> list[CloudSpec]:
     specs = cloud_specs(options)
     if not specs:
         raise ConfigError(
             "this task needs an OpenStack cloud and none was given",
             hint="pass --cloud NAME (clouds.yaml), --deployment FILE, or set OS_CLOUD / OS_*",
         )
+    return specs
+
+
+def open_env(
+    options: CloudOptions, journal: Journal | None = None, specs: list[CloudSpec] | None = None
+) -> OpenStackEnv:
+    """Authenticate to every cloud now, as the admin and as every existing user of the
+    spec; raise CloudError/ConfigError if one fails."""
+    specs = specs or _given_specs(options)
     env = OpenStackEnv(clouds=specs, journal=journal or MemoryJournal())
     try:
         for spec in specs:
@@ -122,13 +130,17 @@ class Prepared:
 def prepare(task: ValidatedTask, options: CloudOptions, journal: Journal | None = None) -> Prepared:
     """Authenticate and preflight when ``task`` uses OpenStack (else nothing to do).
 
-    Workloads whose scenario needs a service the catalog lacks are skipped with the
-    reason; any other preflight problem (image or flavor not found, no admin) stops
-    the run before anything is created.
+    A workload written for several clouds (``cloud: all``, ``cloud: [east, west]``)
+    becomes one workload per cloud first (``task.clouds``); a cloud the run lacks is
+    an error before any cloud is contacted. Workloads whose scenario needs a service
+    the catalog lacks are skipped with the reason; any other preflight problem (image
+    or flavor not found, no admin) stops the run before anything is created.
     """
     if not uses_openstack(task):
         return Prepared(task)
-    env = open_env(options, journal)
+    specs = _given_specs(options)
+    task = expand_clouds(task, [spec.label for spec in specs])
+    env = open_env(options, journal, specs)
     try:
         skipped = preflight(task, env)
     except BaseException:
@@ -177,7 +189,7 @@ def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
         try:
             cloud = _workload_env(vw, env)
         except ConfigError as exc:
-            problems.append(Problem(f"{_where(vw)}.contexts.cloud", exc.message, exc.hint))
+            problems.append(Problem(f"{vw.path}.contexts.cloud", exc.message, exc.hint))
             continue
         session = _probe_session(cloud)
         reason = _missing(vw, session, cloud.primary.label)
@@ -187,9 +199,25 @@ def preflight(task: ValidatedTask, env: OpenStackEnv) -> list[Skipped]:
             )
             continue
         problems += _workload_problems(vw, cloud, session)
+    problems += _monitor_problems(task, env)
     if problems:
         raise TaskError(problems, source=f"preflight on {env.primary.label}")
     return skipped
+
+
+def _monitor_problems(task: ValidatedTask, env: OpenStackEnv) -> list[Problem]:
+    """A monitor's ``cloud`` must be one of the run's clouds (checked before the run)."""
+    problems: list[Problem] = []
+    spec = task.resilience
+    for i, (_, config) in enumerate(spec.monitors if spec is not None else []):
+        cloud = getattr(config, "cloud", None)
+        if isinstance(cloud, str):
+            try:
+                env.cloud(cloud)
+            except ConfigError as exc:
+                at = f"resilience.monitors[{i}].cloud"
+                problems.append(Problem(at, f"{exc.message} (a monitor's cloud)", exc.hint))
+    return problems
 
 
 def _workload_env(vw: ValidatedWorkload, env: OpenStackEnv) -> OpenStackEnv:
@@ -207,7 +235,8 @@ def _probe_session(env: OpenStackEnv) -> UserSession:
 
 
 def _where(vw: ValidatedWorkload) -> str:
-    return f"subtasks[{vw.subtask_index}].workloads[{vw.workload_index}]"
+    """The workload's path in the file; a per-cloud copy's says its cloud."""
+    return vw.path if vw.cloud is None else f"{vw.path}[cloud {vw.cloud}]"
 
 
 def _missing(vw: ValidatedWorkload, session: UserSession, label: str) -> str | None:

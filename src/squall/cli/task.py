@@ -131,11 +131,10 @@ def _print_run(run: RunRecord) -> None:
     for w in run.workloads:
         if w.summary is not None:
             out.print()
-            out.print(
-                summary_block(
-                    w.summary, f"[{w.subtask_index}.{w.workload_index}] {w.subtask_title}"
-                )
-            )
+            title = f"[{w.subtask_index}.{w.workload_index}] {w.subtask_title}"
+            if w.cloud is not None:
+                title += f" @ {w.cloud}"
+            out.print(summary_block(w.summary, title))
 
 
 def _print_resilience(report: resilience_api.ResilienceReport) -> None:

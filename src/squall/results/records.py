@@ -117,6 +117,15 @@ class WorkloadRecord:
     config: dict[str, Any]  # task.model.Workload.model_dump(mode="json")
     summary: WorkloadSummary | None
 
+    @property
+    def cloud(self) -> str | None:
+        """The cloud its ``cloud`` context named (``None``: the run's first cloud)."""
+        contexts = self.config.get("contexts")
+        choice = contexts.get("cloud") if isinstance(contexts, dict) else None
+        if isinstance(choice, dict):
+            choice = choice.get("name")
+        return choice if isinstance(choice, str) else None
+
 
 @dataclass(frozen=True, slots=True)
 class RunRecord:

@@ -53,6 +53,17 @@ class ValidatedWorkload:
     sla_configs: dict[str, BaseModel]
     hooks: list[ValidatedHook]
     sla_classes: dict[str, type[Plugin]] = field(default_factory=dict)
+    #: after ``task.clouds.expand_clouds``: the workload's index in the file
+    #: (``workload_index`` is then its place in the run) and, for a copy of one
+    #: written for several clouds, the cloud the copy acts on
+    origin: int | None = None
+    cloud: str | None = None
+
+    @property
+    def path(self) -> str:
+        """Its field path as written in the file (a copy's: the workload it was made from)."""
+        index = self.workload_index if self.origin is None else self.origin
+        return f"subtasks[{self.subtask_index}].workloads[{index}]"
 
 
 @dataclass(frozen=True)
