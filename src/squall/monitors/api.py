@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from squall.errors import CloudError
-from squall.monitors._openstack import open_session
+from squall.monitors._openstack import CLOUD_HELP, open_session
 from squall.monitors.base import Monitor, MonitorConfig, Probe, timed
 from squall.openstack.session import UserSession
 
@@ -30,7 +30,7 @@ CALLS: dict[str, tuple[str, str]] = {
 class ApiConfig(MonitorConfig):
     period: float = Field(0.5, ge=0.05, description="seconds between samples (0.2-1 s)")
     endpoints: list[Endpoint] = Field(default_factory=lambda: list(ALL))
-    cloud: str | None = Field(None, description="clouds.yaml entry (default: the run's cloud)")
+    cloud: str | None = Field(None, description=CLOUD_HELP)
     timeout: float = Field(5.0, gt=0, description="a call without an answer by then fails")
 
 

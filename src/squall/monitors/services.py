@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from squall.monitors._openstack import open_session
+from squall.monitors._openstack import CLOUD_HELP, open_session
 from squall.monitors.base import Monitor, MonitorConfig, Probe
 from squall.openstack.session import UserSession
 
@@ -17,7 +17,7 @@ SOURCES: tuple[Source, ...] = ("nova", "neutron", "cinder")
 class ServicesConfig(MonitorConfig):
     period: float = Field(2.0, ge=0.5)
     sources: list[Source] = Field(default_factory=lambda: list(SOURCES))
-    cloud: str | None = None
+    cloud: str | None = Field(None, description=CLOUD_HELP)
 
 
 def service_probe(source: str, item: Any) -> Probe:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from squall.task.model import SourceFormat
-from squall.task.source import Origins, Path
+from squall.task.source import Origins, Path, Reader
 
 
 def workload_path(subtask: int, workload: int) -> Path:
@@ -33,3 +33,22 @@ class Draft:
         self.origins.add((*model_path, "name"), name_at)
         self.origins.add((*model_path, "args"), args_at)
         return {"name": name, "args": args}
+
+
+def mapped_hook(
+    data: dict[Any, Any], path: Path, model: Path, reader: Reader, draft: Draft
+) -> dict[str, Any]:
+    """A hook written ``{description, action: {name: args}, trigger: {name: args}}`` (squall's
+    format and Rally's v2), in model shape; the caller has checked its keys."""
+    hook: dict[str, Any] = {}
+    if "description" in data:
+        hook["description"] = data["description"]
+    for part in ("action", "trigger"):
+        if part not in data:
+            continue
+        entry = reader.single_entry(data[part], (*path, part), what=f"hook {part}")
+        if entry is not None:
+            name, args = entry
+            at = (*path, part, name)
+            hook[part] = draft.plugin((*model, part), name, args, name_at=at, args_at=at)
+    return hook

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from squall.task import resilience
-from squall.task.draft import Draft, workload_path
+from squall.task.draft import Draft, mapped_hook, workload_path
 from squall.task.source import Path, Reader
 
 VERSION = 1
@@ -122,19 +122,8 @@ def _runner(raw: Any, path: Path, reader: Reader, draft: Draft) -> dict[str, Any
 
 
 def _hook(raw: Any, path: Path, reader: Reader, draft: Draft) -> dict[str, Any]:
-    result: dict[str, Any] = {}
     data = reader.mapping(raw, path)
     if data is None:
-        return result
+        return {}
     reader.check_keys(data, path, allowed=HOOK_KEYS, required=("action", "trigger"))
-    if "description" in data:
-        result["description"] = data["description"]
-    for part in ("action", "trigger"):
-        if part not in data:
-            continue
-        entry = reader.single_entry(data[part], (*path, part), what=f"hook {part}")
-        if entry is not None:
-            name, args = entry
-            at = (*path, part, name)
-            result[part] = draft.plugin((*path, part), name, args, name_at=at, args_at=at)
-    return result
+    return mapped_hook(data, path, path, reader, draft)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from squall.task.draft import Draft, workload_path
+from squall.task.draft import Draft, mapped_hook, workload_path
 from squall.task.source import Path, Reader
 
 V2_TOP_KEYS = ("title", "version", "description", "tags", "subtasks")
@@ -351,15 +351,4 @@ def _new_hook(
 ) -> dict[str, Any]:
     """``{description, action: {name: args}, trigger: {name: args}}``."""
     reader.check_keys(data, path, allowed=NEW_HOOK_KEYS, required=("action", "trigger"))
-    hook: dict[str, Any] = {}
-    if "description" in data:
-        hook["description"] = data["description"]
-    for part in ("action", "trigger"):
-        if part not in data:
-            continue
-        entry = reader.single_entry(data[part], (*path, part), what=f"hook {part}")
-        if entry is not None:
-            name, args = entry
-            at = (*path, part, name)
-            hook[part] = draft.plugin((*model, part), name, args, name_at=at, args_at=at)
-    return hook
+    return mapped_hook(data, path, model, reader, draft)
