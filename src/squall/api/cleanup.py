@@ -84,6 +84,12 @@ def _specs(request: CleanupRequest, journal: Journal | None, run_id: str | None)
     )
 
 
+def journaled_nothing(request: CleanupRequest, journal: Journal, run_id: str) -> bool:
+    """True when no cloud is given and run ``run_id`` journaled nothing in any cloud:
+    there is nothing of it to clean in a cloud (a task that used none)."""
+    return not cloud_specs(request.clouds) and not journal.entries(run_id)
+
+
 def _split(label: str) -> tuple[str, str | None]:
     name, _, region = label.partition("/")
     return name, region or None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from squall.api import fault_journals
 from squall.api.environment import current_environment
 from squall.engine.abort import AbortReason, AbortSignal
 from squall.engine.loop import new_loop
@@ -73,7 +74,7 @@ def start(
     engine = TaskEngine(
         task,
         store,
-        current_environment(),
+        current_environment(extra=fault_journals.environment_extra(task)),
         registry=registry,
         options=RunOptions(
             tags=opts.tags,

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from squall.api import cleanup as cleanup_api
+from squall.api import fault_journals
 from squall.cli.cloud_options import CloudOption, DeploymentOption, cloud_options
 from squall.cli.faults import undo as undo_faults
 from squall.cli.options import DbOption, open_store
@@ -17,6 +18,7 @@ from squall.disruptors.journal import FaultJournal
 from squall.errors import CloudError
 from squall.openstack.cleanup import CleanupReport
 from squall.results.journal import StoreJournal
+from squall.results.store import Store
 
 app = typer.Typer(help="Delete what squall left in a cloud.", invoke_without_command=True)
 out = Console(highlight=False)
@@ -62,14 +64,27 @@ def cleanup(  # noqa: PLR0913 - the command's options
     )
     store = open_store(db)
     try:
-        if run is not None:  # faults the run left active (squall killed mid-fault) first:
-            # the cloud may need them undone; the journal is $SQUALL_FAULT_JOURNAL or squall's
-            run_id = cleanup_api.resolve_run(store, run)
-            undo_faults(FaultJournal(), run_id, dry_run, again=f"squall cleanup --run {run}")
-        results = cleanup_api.cleanup(request, store, StoreJournal(store))
+        # faults the run left active (squall killed mid-fault) first: the cloud may need them
+        run_id = _undo_faults(store, run, dry_run) if run is not None else None
+        journal = StoreJournal(store)
+        idle = run_id is not None and cleanup_api.journaled_nothing(request, journal, run_id)
+        results = [] if idle else cleanup_api.cleanup(request, store, journal)
     finally:
         store.close()
+    if idle:
+        out.print(
+            f"run {run}: this store journaled no resource of it in any cloud (pass --cloud "
+            "NAME to look for its resources by name, or --db for the store it ran with)."
+        )
     show(results)
+
+
+def _undo_faults(store: Store, run: str, dry_run: bool) -> str:
+    """Undo the faults run ``run`` left active, from the journals it recorded; its id."""
+    run_id = cleanup_api.resolve_run(store, run)
+    for path in fault_journals.journals_of(store, run_id):
+        undo_faults(FaultJournal(path), run_id, dry_run, again=f"squall cleanup --run {run}")
+    return run_id
 
 
 def show(results: list[cleanup_api.CloudCleanup]) -> None:
