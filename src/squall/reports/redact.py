@@ -16,7 +16,10 @@ _SECRET_KEY = re.compile(
     r"|^key$|_key$|cookie|session)",
     re.IGNORECASE,
 )
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<pw>[^@\s/]+)(?=@)", re.I)
+# the scheme is bounded: unbounded, a long run of letters (a base64 histogram) costs n²
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:)(?P<pw>[^@\s/]+)(?=@)", re.I
+)
 
 
 def is_secret_key(key: str) -> bool:
@@ -39,4 +42,6 @@ def redact(value: Any) -> Any:
 
 def redact_text(text: str) -> str:
     """``text`` with passwords inside URLs masked."""
+    if "@" not in text:
+        return text
     return _URL_PASSWORD.sub(lambda m: m["head"] + MASK, text)

@@ -42,3 +42,11 @@ def test_bulk_bodies_keep_action_and_source_together():
     for body, _ in batches:
         text = body.decode().splitlines()
         assert len(text) % 2 == 0 and text[0].startswith("action")
+
+
+def test_a_url_after_a_long_run_of_letters_is_masked():
+    # an encoded histogram is a long base64 word: the scan over it must stay linear
+    blob = "QUJD" * 250_000
+    text = f"{blob} then http://admin:pw@host/ and {blob}@"
+    assert redact_text(text) == f"{blob} then http://admin:{MASK}@host/ and {blob}@"
+    assert redact_text(blob) == blob
