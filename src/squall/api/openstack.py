@@ -107,6 +107,12 @@ def open_env(
     return env
 
 
+def expand(task: ValidatedTask, options: CloudOptions) -> ValidatedTask:
+    """``task`` with each workload written for several clouds made one per cloud of
+    ``options`` (their clouds.yaml entries are read; no cloud is contacted)."""
+    return expand_clouds(task, [spec.label for spec in _given_specs(options)])
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A workload preflight took out of the run, and why."""

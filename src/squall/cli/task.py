@@ -55,13 +55,22 @@ def validate(
     task_args: TaskArgs = None,
     task_args_file: TaskArgsFile = None,
     plugin_path: PluginPathOption = None,
+    cloud: CloudOption = None,
+    deployment: DeploymentOption = None,
 ) -> None:
-    """Check a task file; report every problem at once with its file:line."""
+    """Check a task file; report every problem at once with its file:line. With
+    --cloud/--deployment, also the clouds its workloads name (none is contacted)."""
     task = tasks_api.validate(_input(task_file, task_args, task_args_file), registry(plugin_path))
+    where = ""
+    if cloud or deployment is not None:
+        options = cloud_options(cloud, deployment)
+        task = openstack_api.expand(task, options)
+        labels = [spec.label for spec in openstack_api.cloud_specs(options)]
+        where = f" on {', '.join(labels)}"
     count = len(task.workloads)
     out.print(
         f"Task is valid: {task.task.title!r}, {len(task.task.subtasks)} subtask(s), "
-        f"{count} workload(s) ({task.task.source_format} format)."
+        f"{count} workload(s){where} ({task.task.source_format} format)."
     )
 
 
