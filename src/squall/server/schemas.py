@@ -282,3 +282,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: error_response("A missing or wrong bearer token"),
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: error_response("No such run")}
+EXPORT_FAILED: dict[int | str, dict[str, Any]] = {
+    500: error_response("The export failed while it was written (none of it is sent)")
+}

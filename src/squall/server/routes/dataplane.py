@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from squall.api import dataplane_export
 from squall.api import reports as reports_api
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.loader import load_plan_text
 from squall.dataplane.plan import Plan
 from squall.dataplane.store import DataplaneStore
 from squall.errors import ConfigError, StoreError
-from squall.reports.redact import redact
 from squall.server.dataplane_live import DataplaneManager
 from squall.server.dataplane_schemas import (
     DataplaneProgressOut,
@@ -28,7 +29,8 @@ from squall.server.dataplane_schemas import (
     PlanValidOut,
 )
 from squall.server.deps import RunRef, SettingsDep, StoreDep
-from squall.server.schemas import error_response
+from squall.server.schemas import EXPORT_FAILED, error_response
+from squall.server.spool import spooled_response
 from squall.task.template import parse_task_args, render
 
 router = APIRouter(prefix="/api/v1/dataplane", tags=["dataplane"])
@@ -157,14 +159,27 @@ async def report(store: StoreDep, run: StoredRun) -> HTMLResponse:
     return HTMLResponse(html)
 
 
+def find_dataplane_id(store: StoreDep, ref: RunRef) -> str:
+    """The id of the stored run ``ref`` (its tests not read), or 404."""
+    try:
+        return dataplane_export.resolve(store, ref)
+    except StoreError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.message) from exc
+
+
 @router.get(
     "/runs/{ref}/export",
     summary="The whole stored run (squall.dataplane.run/1: encoded histograms, intervals, pairs)",
-    responses=NOT_FOUND,
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}, **NOT_FOUND, **EXPORT_FAILED},
 )
-def export(run: StoredRun) -> dict[str, Any]:
-    found: dict[str, Any] = redact(run)
-    return found
+async def export(
+    request: Request, store: StoreDep, run_id: Annotated[str, Depends(find_dataplane_id)]
+) -> Response:
+    """Secrets masked; sent once whole (a complete file or an error status), its tests
+    read and written one at a time and spooled to disk when large."""
+    write = partial(dataplane_export.write_run, store, run_id)
+    return await spooled_response(write, request, "application/json")
 
 
 def progress_of(run: dict[str, Any], runs: DataplaneManager) -> DataplaneProgressOut:

@@ -6,8 +6,8 @@ import asyncio
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from squall.api import exports as exports_api
 from squall.api import reports as reports_api
@@ -15,8 +15,8 @@ from squall.api import tasks as tasks_api
 from squall.results.records import RunStatus
 from squall.server import events
 from squall.server.deps import ManagerDep, RegistryDep, RunRef, SettingsDep, StoreDep, find_run
-from squall.server.schemas import NOT_FOUND, ProgressOut, RunBrief, RunOut
-from squall.server.textstream import stream_text
+from squall.server.schemas import EXPORT_FAILED, NOT_FOUND, ProgressOut, RunBrief, RunOut
+from squall.server.spool import spooled_response
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
@@ -84,10 +84,11 @@ async def report(store: StoreDep, ref: RunRef) -> HTMLResponse:
 @router.get(
     "/{ref}/export",
     summary="A run exported for other tools (json, rally-json, junit-xml, csv, opensearch-bulk)",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/plain": {}}}, **NOT_FOUND},
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}, **NOT_FOUND, **EXPORT_FAILED},
 )
-def export(
+async def export(
+    request: Request,
     store: StoreDep,
     registry: RegistryDep,
     ref: RunRef,
@@ -100,10 +101,12 @@ def export(
             "squall.run/1); `squall plugins show TYPE` lists them",
         ),
     ] = None,
-) -> StreamingResponse:
-    """Sent while it is written: a large run is never held whole in memory."""
-    run_id = find_run(store, ref).id
+) -> Response:
+    """Sent once it is whole (a complete file or an error status), spooled to disk when
+    large: a large run is never held whole in memory."""
+    run_id = (await asyncio.to_thread(find_run, store, ref)).id
     exporter = exports_api.exporter(type, exports_api.parse_options(option or []), registry)
     runs = exports_api.run_data(store, [run_id])
-    body = stream_text(partial(exporter.export, runs))
-    return StreamingResponse(body, media_type="text/plain; charset=utf-8")
+    return await spooled_response(
+        partial(exporter.export, runs), request, "text/plain; charset=utf-8"
+    )
