@@ -1,9 +1,10 @@
 """A real, small OpenStack on this machine, bound to 127.0.0.1, for tests and demos.
 
-``up`` installs MariaDB and RabbitMQ from Debian and OpenStack from PyPI into its own
-virtualenv (pinned by ``constraints.txt``), then runs keystone, glance, placement, nova
-(fake virt driver, several computes), neutron (ML2 with squall's no-op mechanism driver)
-and cinder (fake volume driver) as plain processes that ``down`` stops by PID.
+``up`` installs MariaDB, RabbitMQ and qemu-img from Debian and OpenStack from PyPI into
+its own virtualenv (pinned by ``constraints.txt``, with squall's drivers from
+``drivers/``), then runs keystone, glance, placement, nova (fake virt driver that
+snapshots, several computes), neutron (ML2 with squall's no-op mechanism driver, trunks)
+and cinder (sparse-file volumes, backups) as plain processes that ``down`` stops by PID.
 """
 
 from squall.devcloud.config import CLOUD_NAME, DevcloudConfig, Ports, load_config

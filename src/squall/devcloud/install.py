@@ -14,7 +14,8 @@ from pathlib import Path
 from squall.devcloud.config import EXTRA_PACKAGES, OPENSTACK_RELEASES, DevcloudConfig
 from squall.errors import DevcloudError
 
-DEBIAN_PACKAGES = ("mariadb-server", "mariadb-client", "rabbitmq-server")
+# qemu-utils: cinder probes every image with qemu-img before writing it to a volume
+DEBIAN_PACKAGES = ("mariadb-server", "mariadb-client", "rabbitmq-server", "qemu-utils")
 REQUIRED_BINARIES = (
     "/usr/sbin/mariadbd",
     "/usr/bin/mariadb",
@@ -22,9 +23,11 @@ REQUIRED_BINARIES = (
     "/usr/bin/epmd",
     "/usr/lib/rabbitmq/bin/rabbitmq-server",
     "/usr/lib/rabbitmq/bin/rabbitmqctl",
+    "/usr/bin/qemu-img",
 )
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
-ML2_SOURCE = Path(__file__).with_name("ml2")
+DRIVERS_SOURCE = Path(__file__).with_name("drivers")
+"""The devcloud's own neutron, cinder and nova drivers: a package pip installs."""
 MARKER = ".squall-devcloud"
 
 
@@ -63,7 +66,7 @@ def missing_binaries() -> list[str]:
 
 
 def ensure_debian_packages(log: Path) -> None:
-    """apt-get install MariaDB and RabbitMQ unless they are there; never start them."""
+    """apt-get install MariaDB, RabbitMQ and qemu-img unless they are there; never start them."""
     if not missing_binaries():
         return
     created_policy = not POLICY_RC_D.exists()
@@ -90,15 +93,21 @@ def ensure_debian_packages(log: Path) -> None:
 
 
 def venv_fingerprint(config: DevcloudConfig) -> str:
-    """Changes whenever the pins (not the comments), the releases or the ML2 driver change."""
+    """Changes whenever the pins (not the comments), the releases or the drivers change."""
     digest = hashlib.sha256()
     pins = [line.split("#")[0].strip() for line in config.constraints.read_text().splitlines()]
     digest.update("\n".join(pin for pin in pins if pin).encode())
     digest.update("\n".join((*OPENSTACK_RELEASES, *EXTRA_PACKAGES)).encode())
-    for path in sorted(ML2_SOURCE.iterdir()):
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for path in _driver_files():
+        digest.update(str(path.relative_to(DRIVERS_SOURCE)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _driver_files() -> list[Path]:
+    """The drivers' sources (no caches or build leftovers), in a stable order."""
+    files = [DRIVERS_SOURCE / "pyproject.toml", *DRIVERS_SOURCE.rglob("*.py")]
+    return sorted(path for path in files if path.is_file())
 
 
 def venv_ready(config: DevcloudConfig) -> bool:
@@ -126,10 +135,10 @@ def ensure_venv(config: DevcloudConfig, log: Path, report: Callable[[str], None]
         [pip, "install", "-q", "-c", str(config.constraints), *OPENSTACK_RELEASES, *EXTRA_PACKAGES],
         log,
     )
-    with tempfile.TemporaryDirectory(prefix="squall-ml2-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="squall-drivers-") as tmp:
         # pip builds in a copy: the installed squall package may be read-only
-        source = Path(tmp) / "ml2"
-        shutil.copytree(ML2_SOURCE, source)
+        source = Path(tmp) / "drivers"
+        shutil.copytree(DRIVERS_SOURCE, source, ignore=shutil.ignore_patterns("__pycache__"))
         ok = ok and run_logged([pip, "install", "-q", "--no-deps", str(source)], log)
     if not ok:
         raise DevcloudError(

@@ -143,6 +143,7 @@ def openstack_services(config: DevcloudConfig) -> list[Service]:
         _gunicorn(config, "cinder-api", "cinder", ports.cinder),
         _oslo(config, "cinder-scheduler", "cinder-scheduler", cinder),
         _oslo(config, "cinder-volume", "cinder-volume", cinder),
+        _oslo(config, "cinder-backup", "cinder-backup", cinder),
         _gunicorn(config, "nova-api", "nova", ports.nova),
         _oslo(config, "nova-conductor", "nova-conductor", nova),
         _oslo(config, "nova-scheduler", "nova-scheduler", nova),

@@ -41,6 +41,8 @@ from squall.errors import DevcloudError
 
 Reporter = Callable[[str], None]
 SEED_SCRIPT = Path(__file__).with_name("seed.py")
+RETIRED_VOLUME_HOSTS = ("devcloud-volume1@fake",)
+"""cinder-volume hosts of earlier devclouds (cinder's fake driver, before the file one)."""
 API_TIMEOUT = 180.0
 COMPUTE_TIMEOUT = 240.0
 
@@ -142,6 +144,7 @@ class _Bringup:
             self.wait_for_apis()
             self.seed("resources")
             self.discover_hosts()
+            self.forget_retired_backends()
         except DevcloudError:
             self.say("bring-up failed: stopping what it started")
             stop(self.state)
@@ -178,7 +181,9 @@ class _Bringup:
         config = self.config
         for path in (config.logs, config.run, config.etc, config.data / "locks"):
             path.mkdir(parents=True, exist_ok=True)
-        for sub in ("images", "glance-staging", "glance-tasks", "cinder", "nova", "rabbitmq"):
+        for sub in ("images", "glance-staging", "glance-tasks", "nova", "rabbitmq"):
+            (config.data / sub).mkdir(parents=True, exist_ok=True)
+        for sub in ("cinder/volumes", "cinder-backups"):
             (config.data / sub).mkdir(parents=True, exist_ok=True)
         for host in config.compute_hosts():
             (config.data / "nova" / host).mkdir(exist_ok=True)
@@ -427,6 +432,22 @@ class _Bringup:
                 f"nova could not map its compute hosts; last lines of {log}:\n{install.tail(log)}",
                 hint="every process was stopped; run `squall devcloud up` again",
             )
+
+    def forget_retired_backends(self) -> None:
+        """Drop the service rows of volume backends this devcloud no longer runs, which
+        cinder would list as down forever (idempotent: cinder-manage accepts a missing
+        host)."""
+        manage = str(self.config.venv / "bin" / "cinder-manage")
+        conf = str(self.config.etc / "cinder" / "cinder.conf")
+        log = self.config.logs / "cinder-manage.out"
+        for host in RETIRED_VOLUME_HOSTS:
+            argv = [manage, "--config-file", conf, "service", "remove", "cinder-volume", host]
+            if not install.run_logged(argv, log, env=self.env):
+                raise DevcloudError(
+                    f"cinder could not forget the retired backend {host}; last lines of "
+                    f"{log}:\n{install.tail(log)}",
+                    hint="every process was stopped; run `squall devcloud up` again",
+                )
 
 
 def _run_code(argv: list[str], log: Path, env: dict[str, str]) -> int:

@@ -43,3 +43,20 @@ def test_tail_skips_blank_lines_and_names_missing_files(tmp_path):
     log.write_text("a\n\n" + "\n".join(str(i) for i in range(40)) + "\n\n")
     assert install.tail(log, 3) == "37\n38\n39"
     assert "does not exist" in install.tail(tmp_path / "none.log")
+
+
+def test_venv_fingerprint_follows_the_drivers_but_not_their_caches(tmp_path, monkeypatch):
+    import shutil
+
+    drivers = tmp_path / "drivers"
+    shutil.copytree(install.DRIVERS_SOURCE, drivers, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(install, "DRIVERS_SOURCE", drivers)
+    config = DevcloudConfig(directory=tmp_path)
+    before = install.venv_fingerprint(config)
+    cache = drivers / "squall_devcloud_drivers" / "__pycache__"
+    cache.mkdir()
+    (cache / "volume.cpython-311.pyc").write_bytes(b"\0")
+    assert install.venv_fingerprint(config) == before
+    shim = drivers / "nova" / "virt" / "squall_devcloud.py"
+    shim.write_text(shim.read_text() + "# changed\n")
+    assert install.venv_fingerprint(config) != before

@@ -75,10 +75,51 @@ def test_quotas_are_unlimited(tmp_path):
     assert _parse(render.cinder_conf(config))["DEFAULT"]["quota_volumes"] == "-1"
 
 
-def test_neutron_uses_the_shipped_noop_driver():
+DRIVERS = Path(render.__file__).with_name("drivers")
+
+
+def test_neutron_uses_the_shipped_noop_driver_and_serves_trunks(tmp_path):
     assert _parse(render.ml2_conf())["ml2"]["mechanism_drivers"] == "squall_noop"
-    ml2 = Path(render.__file__).with_name("ml2") / "pyproject.toml"
-    assert 'squall_noop = "squall_devcloud_ml2:NoopMechanismDriver"' in ml2.read_text()
+    project = (DRIVERS / "pyproject.toml").read_text()
+    assert 'squall_noop = "squall_devcloud_drivers.ml2:NoopMechanismDriver"' in project
+    plugins = _parse(render.neutron_conf(_config(tmp_path)))["DEFAULT"]["service_plugins"]
+    assert plugins.split(",") == ["router", "trunk"]
+
+
+def test_cinder_keeps_volumes_and_backups_in_the_devcloud_directory(tmp_path):
+    cinder = _parse(render.cinder_conf(_config(tmp_path)))
+    backend = cinder[cinder["DEFAULT"]["enabled_backends"]]
+    module, _, cls = backend["volume_driver"].rpartition(".")
+    assert (DRIVERS / (module.replace(".", "/") + ".py")).is_file()
+    assert f"class {cls}(" in (DRIVERS / (module.replace(".", "/") + ".py")).read_text()
+    assert Path(backend["file_volume_directory"]).is_relative_to(tmp_path / "data")
+    assert cinder["DEFAULT"]["backup_driver"].endswith("PosixBackupDriver")
+    assert Path(cinder["DEFAULT"]["backup_posix_path"]).is_relative_to(tmp_path / "data")
+    assert int(cinder["DEFAULT"]["backup_file_size"]) % (32 * 1024) == 0  # whole sha blocks
+
+
+def test_cinder_privsep_starts_its_helper_without_sudo(tmp_path):
+    config = _config(tmp_path)
+    cinder = _parse(render.cinder_conf(config))
+    for section in ("cinder_sys_admin", "privsep_osbrick"):
+        argv = cinder[section]["helper_command"].split()
+        assert argv[0] == str(config.venv / "bin" / "privsep-helper")
+        assert argv[1:] == ["--config-file", str(config.etc / "cinder" / "cinder.conf")]
+
+
+def test_nova_loads_the_shipped_virt_driver_from_nova_virt(tmp_path):
+    nova = _parse(render.nova_conf(_config(tmp_path)))
+    module, _, cls = nova["DEFAULT"]["compute_driver"].rpartition(".")
+    # nova imports "nova.virt.<compute_driver>": the package installs a module there
+    shim = DRIVERS / "nova" / "virt" / f"{module}.py"
+    assert f"import {cls}" in shim.read_text()
+    assert f"nova.virt.{module}" in (DRIVERS / "pyproject.toml").read_text()
+
+
+def test_nova_issues_vnc_consoles_on_loopback(tmp_path):
+    vnc = _parse(render.nova_conf(_config(tmp_path)))["vnc"]
+    assert vnc["enabled"] == "true"
+    assert vnc["novncproxy_base_url"].startswith("http://127.0.0.1:")
 
 
 def test_wsgi_wrappers_hide_gunicorn_arguments(tmp_path):

@@ -3,6 +3,9 @@
 For control-plane testing only: neutron reports each port bound (``vif_type=ovs``) and
 ACTIVE at once, and nova's boots never wait for a ``network-vif-plugged`` event. Without
 it, ML2 with no agents leaves ports ``binding_failed`` and nova puts servers in ERROR.
+
+It also creates the agentless trunk driver (``trunk.py``), which serves trunks when
+neutron loads the ``trunk`` service plugin.
 """
 
 from typing import Any
@@ -11,12 +14,15 @@ from neutron_lib import constants  # type: ignore[import-not-found]
 from neutron_lib.api.definitions import portbindings  # type: ignore[import-not-found]
 from neutron_lib.plugins.ml2 import api  # type: ignore[import-not-found]
 
+from . import trunk
+
 
 class NoopMechanismDriver(api.MechanismDriver):  # type: ignore[misc]
     """Accepts every ``normal`` vNIC port on the first segment offered."""
 
     def initialize(self) -> None:
-        pass
+        # subscribes itself to the trunk plugin's start; nothing happens without the plugin
+        self.trunk_driver = trunk.create()
 
     @property
     def connectivity(self) -> str:
