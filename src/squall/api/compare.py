@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from squall.errors import ConfigError
+from squall.api.dataplane_compare import DataplaneComparison, compare_dataplane, dataplane_trends
+from squall.dataplane.store import DataplaneStore
+from squall.errors import ConfigError, StoreError
 from squall.results.records import RunRecord, WorkloadRecord, WorkloadSummary
 from squall.results.store import Store
 from squall.stats.compare import (
@@ -19,7 +22,7 @@ from squall.stats.compare import (
 from squall.stats.distribution import Distribution
 from squall.stats.histogram import Histogram
 from squall.stats.summary import TOTAL, TOTAL_DURATION, TOTAL_IDLE
-from squall.stats.trends import Trend, TrendPoint
+from squall.stats.trends import RunBrief, Trend, TrendPoint
 
 #: (subtask index, workload index, scenario, cloud): a workload of a run written for
 #: several clouds is matched on each cloud, never one cloud's against another's
@@ -40,9 +43,51 @@ class RunComparison:
 
 @dataclass(frozen=True, slots=True)
 class Trends:
-    tag: str
-    runs: list[RunRecord]  # oldest first
-    workloads: list[Trend]
+    tag: str  # or the plan title followed
+    runs: list[RunBrief]  # oldest first
+    workloads: list[Trend]  # per workload, or per data-plane test
+
+
+def find_any(store: Store, ref: str) -> RunRecord | dict[str, Any]:
+    """The task run ``ref``, else the data-plane run ``ref`` (its stored document)."""
+    try:
+        return store.get_run(ref)
+    except StoreError as task_error:
+        try:
+            return DataplaneStore(store).get(ref.strip().lower())
+        except StoreError:
+            raise StoreError(
+                task_error.message,
+                hint="`squall task list` shows the stored runs, `squall dataplane status` "
+                "the data-plane runs",
+            ) from None
+
+
+def compare_any(
+    store: Store, before_ref: str, after_ref: str, options: CompareOptions | None = None
+) -> RunComparison | DataplaneComparison:
+    """Two task runs, or two data-plane runs (each ref looked up among both kinds)."""
+    return compare_found(store, find_any(store, before_ref), find_any(store, after_ref), options)
+
+
+def compare_found(
+    store: Store,
+    first: RunRecord | dict[str, Any],
+    second: RunRecord | dict[str, Any],
+    options: CompareOptions | None = None,
+) -> RunComparison | DataplaneComparison:
+    """Two runs ``find_any`` found; a task run and a data-plane run are refused."""
+    if isinstance(first, RunRecord) and isinstance(second, RunRecord):
+        return compare_runs(store, first.id, second.id, options)
+    if isinstance(first, dict) and isinstance(second, dict):
+        return compare_dataplane(first, second, options or CompareOptions())
+    task, plane = (first, second) if isinstance(first, RunRecord) else (second, first)
+    assert isinstance(task, RunRecord) and isinstance(plane, dict)
+    raise ConfigError(
+        f"run {task.id[:8]} ({task.title!r}) is a task run and {str(plane['run'])[:8]} "
+        f"({plane.get('title')!r}) a data-plane run: they measure different things",
+        hint="compare two task runs, or two data-plane runs of the same plan",
+    )
 
 
 def compare_runs(
@@ -84,7 +129,13 @@ def trends(store: Store, tag: str, options: CompareOptions | None = None) -> Tre
             series.setdefault(task_key, []).append(_point(run, side, verdict))
             previous[task_key] = side
     found = [Trend(f"{title}: {label(key)}", points) for (title, key), points in series.items()]
-    return Trends(tag, runs, found)
+    return Trends(tag, [RunBrief(r.id, r.title, r.created_at) for r in runs], found)
+
+
+def plan_trends(store: Store, title: str, options: CompareOptions | None = None) -> Trends:
+    """The data-plane runs of the plan titled ``title``, oldest first, per test."""
+    runs, found = dataplane_trends(store, title, options or CompareOptions(resamples=300))
+    return Trends(title, runs, found)
 
 
 def label(key: WorkloadKey) -> str:

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from squall.api import resilience as resilience_api
-from squall.api.compare import Trends
-from squall.dataplane.store import DataplaneStore
-from squall.errors import ConfigError, StoreError
+from squall.api.compare import Trends, find_any
+from squall.errors import ConfigError
 from squall.reports.exporters.base import RunData
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.model import Marker
@@ -72,21 +71,12 @@ def report_input(store: Store, refs: Sequence[str]) -> ReportInput:
 
 def _add(store: Store, ref: str, found: ReportInput) -> str:
     """Find ``ref`` among the task runs, else among the data-plane runs."""
-    try:
-        record = store.get_run(ref)
-    except StoreError as task_error:
-        try:
-            data = DataplaneStore(store).get(ref.strip().lower())
-        except StoreError:
-            raise StoreError(
-                task_error.message,
-                hint="`squall task list` shows the stored runs, `squall dataplane status` "
-                "the data-plane runs",
-            ) from None
-        found.dataplane.append(data)
-        return str(data["run"])
-    found.runs.append(RunData(record, store.iterations))
-    return record.id
+    run = find_any(store, ref)
+    if isinstance(run, dict):
+        found.dataplane.append(run)
+        return str(run["run"])
+    found.runs.append(RunData(run, store.iterations))
+    return run.id
 
 
 def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:

@@ -67,7 +67,11 @@ def compare(
     resamples: Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")] = 1000,
     db: DbOption = None,
 ) -> None:
-    """Compare two runs per workload and action; exit 2 if one is worse beyond the threshold."""
+    """Compare two runs per workload and action; exit 2 if one is worse beyond the threshold.
+
+    Two data-plane runs are compared per test: throughput and latency percentiles, each
+    judged on per-interval samples.
+    """
     from squall.api import compare as compare_api
     from squall.stats.compare import CompareOptions, Verdict
 
@@ -79,14 +83,15 @@ def compare(
     )
     store = open_store(db)
     try:
-        result = compare_api.compare_runs(store, before, after, options)
+        result = compare_api.compare_any(store, before, after, options)
     finally:
         store.close()
     out.print(Text(f"{result.before.id[:8]} ({result.before.title}) → "
                    f"{result.after.id[:8]} ({result.after.title})", style="bold"))  # fmt: skip
+    whole = "workload" if isinstance(result, compare_api.RunComparison) else "test"
     for workload in result.workloads:
         out.print()
-        out.print(_workload_table(workload))
+        out.print(_workload_table(workload, whole))
     for name in result.unmatched:
         out.print(Text(f"{name}: in one run only, not compared", style="yellow"))
     out.print()
@@ -96,13 +101,14 @@ def compare(
         raise typer.Exit(2)
 
 
-def _workload_table(workload: WorkloadComparison) -> Table:
+def _workload_table(workload: WorkloadComparison, whole: str) -> Table:
+    """One workload's (or data-plane test's) changes; ``whole`` names its own rows."""
     table = Table(title=f"{workload.label}: {workload.verdict}", title_justify="left",
                   show_edge=False, header_style="bold")  # fmt: skip
     for col in ("row", "metric", "before", "after", "change", "interval", "p", "verdict"):
         table.add_column(col, justify="left" if col in ("row", "metric", "verdict") else "right")
-    table.add_row(*_cells("workload", workload.throughput))
-    table.add_row(*_cells("workload", workload.failure_rate))
+    table.add_row(*_cells(whole, workload.throughput))
+    table.add_row(*_cells(whole, workload.failure_rate))
     for series in workload.series:
         for change in series.changes:
             table.add_row(*_cells(series.name, change))
@@ -137,28 +143,41 @@ def _delta(value: float | None, relative: bool) -> str:
 
 
 def trends(
-    tag: Annotated[str, typer.Option("--tag", help="Follow the runs with this tag.")],
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Follow the task runs with this tag.")
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", help="Follow the data-plane runs of the plan with this title."),
+    ] = None,
     out_path: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the trends as an HTML page.")
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Show how each workload's p50/p95/p99, throughput and failure rate moved over a tag's runs."""
+    """Show how p50/p95/p99, throughput and failure rate moved over a tag's runs (per
+    workload), or over a data-plane plan's runs (per test)."""
     from squall.api import compare as compare_api
     from squall.api import reports as reports_api
 
+    if (tag is None) == (plan is None):
+        raise ConfigError("give --tag (task runs) or --plan (data-plane runs), not both or none")
     store = open_store(db)
     try:
-        result = compare_api.trends(store, tag)
+        result = (
+            compare_api.trends(store, tag) if tag else compare_api.plan_trends(store, plan or "")
+        )
     finally:
         store.close()
     if out_path is not None:
         written = reports_api.write_trends_page(result, out_path)
         out.print(f"Trends of {len(result.runs)} run(s) written to {written}")
-    out.print(Text(f"{len(result.runs)} run(s) tagged {tag!r}, oldest first", style="bold"))
+    which = f"tagged {tag!r}" if tag else f"of plan {plan!r}"
+    out.print(Text(f"{len(result.runs)} run(s) {which}, oldest first", style="bold"))
     for trend in result.workloads:
         table = Table(title=trend.label, title_justify="left", show_edge=False, header_style="bold")
-        for col in ("run", "created", "p50", "p95", "p99", "iter/s", "failures", "vs previous"):
+        rate = "iter/s" if tag else "rate"  # a data-plane test's headline, per second
+        for col in ("run", "created", "p50", "p95", "p99", rate, "failures", "vs previous"):
             table.add_column(col, justify="right" if col not in ("run", "created") else "left")
         for point in trend.points:
             created = datetime.fromtimestamp(point.created_at, UTC).strftime("%Y-%m-%d %H:%M")

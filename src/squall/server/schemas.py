@@ -218,6 +218,7 @@ class WorkloadCompareOut(Model):
 
 
 class CompareOut(Model):
+    kind: str = Field(description="task: per workload; dataplane: per data-plane test")
     before: str
     after: str
     verdict: str
@@ -242,7 +243,7 @@ class TrendOut(Model):
 
 
 class TrendsOut(Model):
-    tag: str
+    tag: str = Field(description="The tag followed, or the data-plane plan's title")
     runs: list[str]
     workloads: list[TrendOut]
 

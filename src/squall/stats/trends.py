@@ -8,6 +8,15 @@ from squall.stats.compare import Verdict
 
 
 @dataclass(frozen=True, slots=True)
+class RunBrief:
+    """What a comparison or a trend says of a run (a task run or a data-plane run)."""
+
+    id: str
+    title: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class TrendPoint:
     run_id: str
     created_at: float

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 
 from squall.api import compare as compare_api
-from squall.server.deps import StoreDep, find_run
+from squall.errors import ConfigError, StoreError
+from squall.results.records import RunRecord
+from squall.server.deps import StoreDep
 from squall.server.schemas import (
     NOT_FOUND,
     ChangeOut,
@@ -24,8 +26,18 @@ router = APIRouter(prefix="/api/v1", tags=["analysis"])
 Ref = Annotated[str, Query(min_length=1, max_length=64)]
 
 
+def _find(store: StoreDep, ref: str) -> RunRecord | dict[str, Any]:
+    """The task or data-plane run ``ref``, or 404."""
+    try:
+        return compare_api.find_any(store, ref)
+    except StoreError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.message) from exc
+
+
 @router.get(
-    "/compare", summary="Compare two runs: change and verdict per figure", responses=NOT_FOUND
+    "/compare",
+    summary="Compare two task runs (per workload) or two data-plane runs (per test)",
+    responses=NOT_FOUND,
 )
 def compare(
     store: StoreDep,
@@ -37,9 +49,10 @@ def compare(
 ) -> CompareOut:
     options = CompareOptions(alpha=alpha, threshold=threshold / 100,
                              failure_threshold=failure_threshold)  # fmt: skip
-    first, second = find_run(store, before).id, find_run(store, after).id
-    result = compare_api.compare_runs(store, first, second, options)
+    first, second = _find(store, before), _find(store, after)
+    result = compare_api.compare_found(store, first, second, options)
     return CompareOut(
+        kind="task" if isinstance(result, compare_api.RunComparison) else "dataplane",
         before=result.before.id,
         after=result.after.id,
         verdict=str(result.verdict),
@@ -60,9 +73,20 @@ def compare(
     )
 
 
-@router.get("/trends", summary="A tag's runs over time, per workload")
-def trends(store: StoreDep, tag: Annotated[str, Query(min_length=1, max_length=255)]) -> TrendsOut:
-    result = compare_api.trends(store, tag)
+@router.get(
+    "/trends",
+    summary="A tag's runs (per workload) or a data-plane plan's runs (per test) over time",
+)
+def trends(
+    store: StoreDep,
+    tag: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
+    plan: Annotated[
+        str | None, Query(min_length=1, max_length=255, description="A data-plane plan's title")
+    ] = None,
+) -> TrendsOut:
+    if (tag is None) == (plan is None):
+        raise ConfigError("give tag (task runs) or plan (data-plane runs), not both or none")
+    result = compare_api.trends(store, tag) if tag else compare_api.plan_trends(store, plan or "")
     return TrendsOut(
         tag=result.tag,
         runs=[r.id for r in result.runs],

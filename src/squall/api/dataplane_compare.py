@@ -1,0 +1,168 @@
+"""Stored data-plane runs compared test by test, and followed over time.
+
+A run's tests are matched by name; a test's repetitions are pooled (intervals
+together, HdrHistograms merged). What is compared, and how, is in
+``squall.stats.dataplane_compare``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from squall.dataplane.store import DataplaneStore
+from squall.errors import ConfigError
+from squall.reports.html.dataplane import RATE_SUFFIXES, rate, throughput_metric
+from squall.stats.compare import CompareOptions, Verdict, WorkloadComparison, worst
+from squall.stats.dataplane_compare import (
+    PERCENTILES,
+    DataplaneSide,
+    LatencySeries,
+    RateSeries,
+    compare_test,
+)
+from squall.stats.histogram import Histogram
+from squall.stats.trends import RunBrief, Trend, TrendPoint
+
+if TYPE_CHECKING:
+    from squall.results.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DataplaneComparison:
+    before: RunBrief
+    after: RunBrief
+    workloads: list[WorkloadComparison]  # one per test
+    unmatched: list[str]  # tests in one run only
+
+    @property
+    def verdict(self) -> Verdict:
+        return worst(self.workloads)
+
+
+def brief(run: dict[str, Any]) -> RunBrief:
+    return RunBrief(str(run["run"]), str(run.get("title", "")), float(run["started_at"]))
+
+
+def compare_dataplane(
+    before: dict[str, Any], after: dict[str, Any], options: CompareOptions
+) -> DataplaneComparison:
+    """Two stored runs (``squall.dataplane.run/1`` documents), test by test."""
+    if before["run"] == after["run"]:
+        raise ConfigError(f"run {before['run']} is compared with itself", hint="give two runs")
+    sides_a, sides_b = sides_of(before), sides_of(after)
+    common = [name for name in sides_a if name in sides_b]
+    if not common:
+        raise ConfigError(
+            f"data-plane runs {before['run'][:8]} ({before.get('title')!r}) and "
+            f"{after['run'][:8]} ({after.get('title')!r}) have no test in common",
+            hint="compare two runs of the same plan",
+        )
+    unmatched = [n for n in sides_a if n not in sides_b] + [n for n in sides_b if n not in sides_a]
+    tests = [compare_test(name, sides_a[name], sides_b[name], options) for name in common]
+    return DataplaneComparison(brief(before), brief(after), tests, unmatched)
+
+
+def dataplane_trends(
+    store: Store, title: str, options: CompareOptions
+) -> tuple[list[RunBrief], list[Trend]]:
+    """The stored runs of the plan titled ``title``, oldest first, and per test its
+    figures run after run (each judged against the run before)."""
+    stored = DataplaneStore(store)
+    runs = [stored.get(r["run"]) for r in stored.runs() if r["title"] == title]
+    if not runs:
+        raise ConfigError(
+            f"no data-plane run of a plan titled {title!r}",
+            hint="`squall dataplane status` lists the runs and their titles",
+        )
+    series: dict[str, list[TrendPoint]] = {}
+    previous: dict[str, DataplaneSide] = {}
+    for run in runs:
+        for name, side in sides_of(run).items():
+            verdict = None
+            if name in previous:
+                verdict = compare_test(name, previous[name], side, options).verdict
+            series.setdefault(name, []).append(trend_point(brief(run), side, verdict))
+            previous[name] = side
+    return [brief(r) for r in runs], [Trend(name, points) for name, points in series.items()]
+
+
+def trend_point(run: RunBrief, side: DataplaneSide, verdict: Verdict | None) -> TrendPoint:
+    """The headline rate, the first histogram's percentiles, the failed pairs' share."""
+    rates = side.rates.get(side.headline)
+    whole = next(iter(side.latency.values())).whole if side.latency else {}
+    failed = 100 * side.failed_pairs / side.pairs if side.pairs else None
+    throughput = rates.total if rates else None
+    p50, p95, p99 = whole.get("p50"), whole.get("p95"), whole.get("p99")
+    return TrendPoint(run.id, run.created_at, p50, p95, p99, throughput, failed, verdict)
+
+
+def sides_of(run: dict[str, Any]) -> dict[str, DataplaneSide]:
+    """Each test of ``run`` (by name, repetitions pooled), as compared."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for test in run.get("tests") or []:
+        by_name.setdefault(str(test["test"]), []).append(test)
+    return {name: side_of(repetitions) for name, repetitions in by_name.items()}
+
+
+def side_of(repetitions: list[dict[str, Any]]) -> DataplaneSide:
+    intervals = [i for t in repetitions for i in t.get("intervals") or []]
+    matrix = repetitions[0].get("matrix") or {}
+    pairs = [p for t in repetitions for p in t.get("pairs") or []]
+    return DataplaneSide(
+        headline=throughput_metric(intervals, str(matrix.get("metric", ""))),
+        rates={name: _rates(intervals, name) for name in _rate_names(intervals)},
+        latency=_latency(repetitions, intervals),
+        pairs=len(pairs),
+        failed_pairs=sum(1 for p in pairs if p.get("status") != "ok"),
+    )
+
+
+def _rate_names(intervals: Iterable[dict[str, Any]]) -> list[str]:
+    """The throughput counters: rates (per second, IOPS) and counts the headline may be."""
+    names: dict[str, None] = {}
+    for item in intervals:
+        for name in item["counters"]:
+            names.setdefault(name, None)
+    rates = [n for n in names if n.endswith(RATE_SUFFIXES)]
+    return rates or list(names)
+
+
+def _rates(intervals: list[dict[str, Any]], metric: str) -> RateSeries:
+    samples, weighted, width = [], 0.0, 0.0
+    for item in intervals:
+        value = rate(item, metric)
+        span = float(item["end"]) - float(item["start"])
+        if value is None or span <= 0:
+            continue
+        samples.append(value)
+        weighted += value * span
+        width += span
+    return RateSeries(weighted / width if width > 0 else None, samples)
+
+
+def _latency(
+    repetitions: list[dict[str, Any]], intervals: list[dict[str, Any]]
+) -> dict[str, LatencySeries]:
+    merged: dict[str, Histogram] = {}
+    for test in repetitions:
+        for name, data in (test.get("histograms") or {}).items():
+            if data.get("encoded"):
+                with contextlib.suppress(ValueError):  # a damaged blob: left out
+                    merged.setdefault(name, Histogram()).merge_encoded(data["encoded"])
+    found = {}
+    for name, hist in merged.items():
+        if not hist.count:
+            continue
+        whole = {label: hist.value_at(p) for label, p in PERCENTILES}
+        samples: dict[str, list[float]] = {label: [] for label, _ in PERCENTILES}
+        for item in intervals:
+            stored = ((item["histograms"].get(name) or {}).get("percentiles")) or {}
+            for label, p in PERCENTILES:
+                value = stored.get(f"{p:g}")
+                if value is not None:
+                    samples[label].append(float(value))
+        found[name] = LatencySeries(whole, samples)
+    return found

@@ -1,0 +1,148 @@
+"""Before/after comparison of one data-plane test, with a statistical verdict per figure.
+
+**Figures** describe the whole test (its repetitions pooled): each throughput counter
+as a rate over all its report intervals (width-weighted), and latency p50/p95/p99 read
+from the test's HdrHistograms merged across agents, intervals and repetitions — never
+an average of percentiles.
+
+**Verdicts** come from per-interval samples. Within one run, successive requests (and
+successive seconds) are not independent draws: a test over a million latencies would
+call any wobble significant. Each report interval gives one sample of each figure (its
+rate; the p50/p95/p99 of its own histogram), and the two runs' samples are compared
+with the Mann–Whitney U test (scipy: exact for small samples without ties). A figure
+is ``better`` or ``worse`` when p < ``alpha``, in the direction of the shift (higher
+throughput is better, higher latency worse); with fewer than ``MIN_INTERVALS``
+samples on a side it gets no verdict. As for task runs, a figure is a regression when
+it is worse *and* its whole-test change is at least the threshold in that direction.
+Pairs that did not end ok are compared as a failure rate (Fisher's exact test).
+
+Per pair there is nothing to test on: a stored pair carries totals, not intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from scipy import stats as scipy_stats
+
+from squall.stats.compare import (
+    Change,
+    CompareOptions,
+    SeriesComparison,
+    Verdict,
+    WorkloadComparison,
+    compare_failures,
+)
+
+MIN_INTERVALS = 3
+PERCENTILES: tuple[tuple[str, float], ...] = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))
+
+
+@dataclass(frozen=True, slots=True)
+class RateSeries:
+    """One throughput counter of a test: its whole-test rate and each interval's."""
+
+    total: float | None
+    samples: list[float]
+
+
+@dataclass(frozen=True, slots=True)
+class LatencySeries:
+    """One histogram of a test: percentiles of the merged histogram (``"p50"`` ... in
+    seconds) and the same percentiles of each interval's own histogram."""
+
+    whole: dict[str, float]
+    samples: dict[str, list[float]]
+
+
+@dataclass(frozen=True, slots=True)
+class DataplaneSide:
+    """One data-plane test of one run, as compared."""
+
+    headline: str  # the throughput counter that stands for the test
+    rates: dict[str, RateSeries] = field(default_factory=dict)
+    latency: dict[str, LatencySeries] = field(default_factory=dict)
+    pairs: int = 0
+    failed_pairs: int = 0
+
+
+def compare_test(
+    label: str, before: DataplaneSide, after: DataplaneSide, options: CompareOptions
+) -> WorkloadComparison:
+    """Throughput (the headline), failed pairs, then every other rate and every histogram."""
+    series = [
+        SeriesComparison(name, [compare_rate(before.rates[name], after.rates[name], options)])
+        for name in before.rates
+        if name in after.rates and name != before.headline
+    ]
+    series += [
+        SeriesComparison(name, compare_latency(side, after.latency[name], options))
+        for name, side in before.latency.items()
+        if name in after.latency
+    ]
+    headline = before.headline
+    if headline in before.rates and headline in after.rates:
+        throughput = compare_rate(before.rates[headline], after.rates[headline], options)
+    else:
+        throughput = _unknown("throughput", None, None)
+    failures = compare_failures("failure_rate", before.pairs, before.failed_pairs,
+                                after.pairs, after.failed_pairs, options)  # fmt: skip
+    return WorkloadComparison(label, throughput, failures, series)
+
+
+def compare_rate(before: RateSeries, after: RateSeries, options: CompareOptions) -> Change:
+    """A rate: relative change of the whole-test figure; higher is better."""
+    return _judge("throughput", before.total, after.total, before.samples, after.samples,
+                  options, higher_is_worse=False)  # fmt: skip
+
+
+def compare_latency(
+    before: LatencySeries, after: LatencySeries, options: CompareOptions
+) -> list[Change]:
+    """p50/p95/p99 of one histogram: merged-histogram figures, per-interval verdicts."""
+    return [
+        _judge(
+            name,
+            before.whole.get(name),
+            after.whole.get(name),
+            before.samples.get(name, []),
+            after.samples.get(name, []),
+            options,
+            higher_is_worse=True,
+        )
+        for name, _ in PERCENTILES
+    ]
+
+
+def _judge(
+    metric: str,
+    before: float | None,
+    after: float | None,
+    samples_a: list[float],
+    samples_b: list[float],
+    options: CompareOptions,
+    *,
+    higher_is_worse: bool,
+) -> Change:
+    if before is None or after is None or before <= 0:
+        return _unknown(metric, before, after)
+    change = after / before - 1
+    if min(len(samples_a), len(samples_b)) < MIN_INTERVALS:
+        return Change(metric, before, after, change, None, None, None, Verdict.NO_EVIDENCE,
+                      False)  # fmt: skip
+    test = scipy_stats.mannwhitneyu(samples_b, samples_a, alternative="two-sided")
+    p_value = float(test.pvalue)
+    verdict = Verdict.NO_EVIDENCE
+    if not math.isnan(p_value) and p_value < options.alpha:
+        # U of the second sample above half the pairs: the second is larger
+        larger = float(test.statistic) > len(samples_a) * len(samples_b) / 2
+        verdict = Verdict.WORSE if larger == higher_is_worse else Verdict.BETTER
+    worse_way = change > 0 if higher_is_worse else change < 0
+    agrees = verdict is Verdict.NO_EVIDENCE or worse_way == (verdict is Verdict.WORSE)
+    beyond = agrees and abs(change) >= options.threshold
+    return Change(metric, before, after, change, None, None, p_value, verdict, beyond)
+
+
+def _unknown(metric: str, before: float | None, after: float | None) -> Change:
+    return Change(metric, before, after, None, None, None, None, Verdict.NO_EVIDENCE, False)

@@ -1,0 +1,90 @@
+"""Stored data-plane runs read as compared: merged histograms, pooled repetitions, directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from squall.api.dataplane_compare import compare_dataplane, sides_of, trend_point
+from squall.errors import ConfigError
+from squall.stats.compare import CompareOptions, Verdict
+from squall.stats.histogram import Histogram
+from squall.stats.trends import RunBrief
+from squall.testing.dataplane_runs import SyntheticTest, synthetic_run
+
+OPTIONS = CompareOptions()
+FIO = SyntheticTest(
+    name="disk",
+    tool="fio",
+    headline="read_iops",
+    counters={"read_iops": 5000.0, "write_iops": 2000.0},
+    histograms={"read_clat": 0.002, "write_clat": 0.004},
+)
+
+
+def run(run_id: str, seed: int, *tests: SyntheticTest) -> dict:
+    return synthetic_run(run_id.ljust(32, "0"), list(tests) or [SyntheticTest()], seed=seed)
+
+
+def test_percentiles_come_from_the_merged_histograms_not_averaged():
+    stored = run("a1", 1)
+    (test,) = stored["tests"]
+    merged = Histogram()
+    for interval in test["intervals"]:
+        merged.merge_encoded(interval["histograms"]["latency"]["encoded"])
+    latency = sides_of(stored)["web"].latency["latency"]
+    assert latency.whole["p99"] == merged.value_at(99.0)
+    per_interval = latency.samples["p99"]
+    assert len(per_interval) == 30
+    assert latency.whole["p99"] != pytest.approx(sum(per_interval) / len(per_interval), rel=1e-6)
+
+
+def test_repetitions_are_pooled_and_rates_read_per_second():
+    stored = run("a2", 2, SyntheticTest(repetitions=2, failed_pairs=1))
+    side = sides_of(stored)["web"]
+    assert side.headline == "requests"
+    assert len(side.rates["requests"].samples) == 60
+    assert side.rates["requests"].total == pytest.approx(1000.0, rel=0.03)
+    assert (side.pairs, side.failed_pairs) == (8, 2)
+
+
+def test_a_10_percent_slower_p95_is_found_and_an_aa_pair_is_not():
+    before = run("b1", 3)
+    slower = run("b2", 4, SyntheticTest(histograms={"latency": 0.011}))
+    same = run("b3", 5)
+    worse = compare_dataplane(before, slower, OPTIONS)
+    (test,) = worse.workloads
+    (latency,) = test.series
+    p95 = next(c for c in latency.changes if c.metric == "p95")
+    assert p95.verdict is Verdict.WORSE and p95.regression
+    assert worse.verdict is Verdict.WORSE
+    assert compare_dataplane(before, same, OPTIONS).verdict is not Verdict.WORSE
+
+
+def test_each_direction_is_judged_on_its_own():
+    before = run("c1", 6, FIO)
+    after_spec = SyntheticTest(**{**FIO.__dict__, "counters": {"read_iops": 5000.0,
+                                                               "write_iops": 1700.0}})  # fmt: skip
+    (test,) = compare_dataplane(before, run("c2", 7, after_spec), OPTIONS).workloads
+    assert test.label == "disk"
+    assert test.throughput.metric == "throughput" and test.throughput.before is not None
+    assert test.throughput.before == pytest.approx(5000.0, rel=0.03)  # the headline: reads
+    assert test.throughput.verdict is not Verdict.WORSE
+    series = {s.name: s.changes for s in test.series}
+    assert list(series) == ["write_iops", "read_clat", "write_clat"]
+    (write,) = series["write_iops"]
+    assert write.verdict is Verdict.WORSE and write.change == pytest.approx(-0.15, abs=0.03)
+
+
+def test_runs_without_a_test_in_common_or_the_same_run_are_refused():
+    with pytest.raises(ConfigError, match="no test in common"):
+        compare_dataplane(run("d1", 8), run("d2", 9, FIO), OPTIONS)
+    with pytest.raises(ConfigError, match="compared with itself"):
+        compare_dataplane(run("d1", 8), run("d1", 8), OPTIONS)
+
+
+def test_a_trend_point_carries_the_headline_and_the_first_histogram():
+    side = sides_of(run("e1", 10, FIO))["disk"]
+    point = trend_point(RunBrief("e1", "t", 1.0), side, Verdict.BETTER)
+    assert point.throughput == side.rates["read_iops"].total
+    assert point.p95 == side.latency["read_clat"].whole["p95"]
+    assert point.failure_rate == 0.0 and point.versus_previous is Verdict.BETTER
