@@ -42,8 +42,10 @@ def test_compare_and_trends_of_dataplane_runs(squall):
     assert same.code == 0, same.out + same.err
     assert "Verdict: worse" not in same.out
 
-    trends = squall("task", "trends", "--plan", PLAN)
+    page = squall.workdir / "trends.html"
+    trends = squall("task", "trends", "--plan", PLAN, "--out", str(page))
     assert trends.code == 0, trends.err
+    assert "requests/s" in page.read_text() and "failed pairs %" in page.read_text()
     assert "3 run(s) of plan" in trends.out
     assert all(r[:8] in trends.out for r in (BEFORE, SAME, SLOWER))
     assert "worse" in trends.out  # the slower run against the one before it

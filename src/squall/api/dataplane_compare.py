@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from squall.dataplane.store import DataplaneStore
 from squall.errors import ConfigError
-from squall.reports.html.dataplane import RATE_SUFFIXES, rate, throughput_metric
+from squall.reports.html.dataplane import RATE_SUFFIXES, rate, throughput_metric, unit
 from squall.stats.compare import CompareOptions, Verdict, WorkloadComparison, worst
 from squall.stats.dataplane_compare import (
     PERCENTILES,
@@ -86,7 +86,11 @@ def dataplane_trends(
                 verdict = compare_test(name, previous[name], side, options).verdict
             series.setdefault(name, []).append(trend_point(brief(run), side, verdict))
             previous[name] = side
-    return [brief(r) for r in runs], [Trend(name, points) for name, points in series.items()]
+    found = [
+        Trend(name, points, unit(previous[name].headline), "failed pairs")
+        for name, points in series.items()
+    ]
+    return [brief(r) for r in runs], found
 
 
 def trend_point(run: RunBrief, side: DataplaneSide, verdict: Verdict | None) -> TrendPoint:

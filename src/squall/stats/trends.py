@@ -32,3 +32,5 @@ class TrendPoint:
 class Trend:
     label: str
     points: list[TrendPoint]
+    unit: str = "iterations/s"  # of ``throughput``: a data-plane test's headline rate
+    failures: str = "failed iterations"  # what ``failure_rate`` counts

@@ -1,4 +1,5 @@
-"""The trends page: each workload's percentiles, throughput and failures over a tag's runs."""
+"""The trends page: each workload's (or data-plane test's) percentiles, throughput and failures
+over a series of runs."""
 
 from __future__ import annotations
 
@@ -44,18 +45,18 @@ def _block(index: int, trend: Trend, charts: Charts) -> str:
     for i, name in enumerate(("p50", "p95", "p99")):
         values = [getattr(p, name) for p in trend.points]
         latency.append(_line(labels, values, name, colour(0, i), verdicts))
+    failed = [p.failure_rate for p in trend.points]
     rates = [
-        _line(labels, [p.throughput for p in trend.points], "iterations/s", colour(2), verdicts),
-        _line(labels, [p.failure_rate for p in trend.points], "failure %", colour(1), verdicts)
-        | {"yaxis": "y2"},
+        _line(labels, [p.throughput for p in trend.points], trend.unit, colour(2), verdicts),
+        _line(labels, failed, f"{trend.failures} %", colour(1), verdicts) | {"yaxis": "y2"},
     ]
     axis = {"type": "category", "title": {"text": "run (oldest first)"}}
     return (
         f'<section class="block" id="trend-{index}"><h2>{esc(trend.label)}</h2>'
-        + charts.add(latency, {"title": {"text": "Duration percentiles", "font": {"size": 14}},
+        + charts.add(latency, {"title": {"text": "Percentiles", "font": {"size": 14}},
                                "xaxis": axis, "yaxis": {"title": {"text": "seconds"}}})
         + charts.add(rates, {"title": {"text": "Throughput and failures", "font": {"size": 14}},
-                             "xaxis": axis, "yaxis": {"title": {"text": "iterations/s"}},
+                             "xaxis": axis, "yaxis": {"title": {"text": trend.unit}},
                              "yaxis2": {"title": {"text": "failed %"}, "overlaying": "y",
                                         "side": "right", "rangemode": "tozero"}})
         + "</section>"
