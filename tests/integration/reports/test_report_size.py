@@ -90,3 +90,39 @@ def test_a_million_iterations_make_a_report_under_5_mb(tmp_path, capsys):
         assert wait_rendered(driver, timeout=120) == "rendered"
         assert console_errors(driver) == []
         full_page_screenshot(driver, ARTIFACTS / "report-million.png")
+
+
+def store_small(store: Store, iterations: int = 10_000) -> str:
+    """A finished run of ``iterations`` iterations (no summary: the report reads them)."""
+    task = make_task("before and after", workloads=1)
+    run_id = store.create_run(task, make_env(), [])
+    wid = store.add_workload(run_id, 0, 0, "load", task.subtasks[0].workloads[0])
+    for batch in stream(iterations, batch=5000):
+        store.add_iterations(wid, batch)
+    store.set_run_status(run_id, RunStatus.FINISHED, finished=True)
+    return run_id
+
+
+def test_two_runs_with_an_hour_of_probes_each_stay_small_side_by_side(tmp_path, capsys):
+    with Store.open(f"sqlite:///{tmp_path / 'two.db'}") as store:
+        runs = [store_small(store), store_small(store)]
+        for run_id in runs:
+            store_monitors(store, run_id, targets=30)
+        path = reports_api.write_html_report(store, runs, tmp_path / "two.html")
+    size = path.stat().st_size
+    with capsys.disabled():
+        print(f"\nreport of 2 runs, 30 targets probed for an hour each: {size:,} bytes")
+    assert size <= LIMIT
+    with chromium() as driver:
+        driver.get(path.as_uri())
+        assert wait_rendered(driver, timeout=120) == "rendered"
+        assert console_errors(driver) == []
+        probes = driver.execute_script(
+            "return [...document.querySelectorAll('#report-resilience .chart')]"
+            ".map(c => c.data.map(t => t.x.length))"
+        )
+        full_page_screenshot(driver, ARTIFACTS / "report-two-runs-probes.png")
+    windows, *per_target = probes
+    assert windows == [60, 30, 30]  # a row per target and run; each run's outage per target
+    assert len(per_target) == 24  # the first targets drawn, every one in the tables
+    assert max(n for chart in per_target for n in chart) <= 240  # binned per run
