@@ -106,7 +106,7 @@ async def export(
     large: a large run is never held whole in memory."""
     run_id = (await asyncio.to_thread(find_run, store, ref)).id
     exporter = exports_api.exporter(type, exports_api.parse_options(option or []), registry)
-    runs = exports_api.run_data(store, [run_id])
+    runs = await asyncio.to_thread(exports_api.run_data, store, [run_id])
     return await spooled_response(
         partial(exporter.export, runs), request, "text/plain; charset=utf-8"
     )
