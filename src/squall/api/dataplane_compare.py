@@ -29,6 +29,8 @@ from squall.stats.trends import RunBrief, Trend, TrendPoint
 if TYPE_CHECKING:
     from squall.results.store import Store
 
+ERROR_COUNTERS = ("errors", "timeouts")  # requests that failed, besides those counted ok
+
 
 @dataclass(frozen=True, slots=True)
 class DataplaneComparison:
@@ -115,23 +117,42 @@ def side_of(repetitions: list[dict[str, Any]]) -> DataplaneSide:
     intervals = [i for t in repetitions for i in t.get("intervals") or []]
     matrix = repetitions[0].get("matrix") or {}
     pairs = [p for t in repetitions for p in t.get("pairs") or []]
+    headline = throughput_metric(intervals, str(matrix.get("metric", "")))
     return DataplaneSide(
-        headline=throughput_metric(intervals, str(matrix.get("metric", ""))),
-        rates={name: _rates(intervals, name) for name in _rate_names(intervals)},
+        headline=headline,
+        rates={name: _rates(intervals, name) for name in _rate_names(intervals, headline)},
         latency=_latency(repetitions, intervals),
         pairs=len(pairs),
         failed_pairs=sum(1 for p in pairs if p.get("status") != "ok"),
+        errors=_errors(intervals, headline),
     )
 
 
-def _rate_names(intervals: Iterable[dict[str, Any]]) -> list[str]:
-    """The throughput counters: rates (per second, IOPS) and counts the headline may be."""
-    names: dict[str, None] = {}
+def _rate_names(intervals: Iterable[dict[str, Any]], headline: str) -> list[str]:
+    """The counters where more is better: the headline, every rate (per second, IOPS:
+    each direction) and bytes moved. Error counts are judged apart; the others (status
+    classes, packets sent) follow from the load asked for."""
+    names: dict[str, None] = {headline: None} if headline else {}
     for item in intervals:
         for name in item["counters"]:
-            names.setdefault(name, None)
-    rates = [n for n in names if n.endswith(RATE_SUFFIXES)]
-    return rates or list(names)
+            if name.endswith(RATE_SUFFIXES) or name == "bytes":
+                names.setdefault(name, None)
+    return list(names)
+
+
+def _errors(intervals: list[dict[str, Any]], made: str) -> RateSeries | None:
+    """Failed requests (``errors`` + ``timeouts``) in percent of all requests tried, per
+    interval and whole; None for a tool that does not count them."""
+    if not any(name in i["counters"] for i in intervals for name in ERROR_COUNTERS):
+        return None
+    samples, failed_total, tried_total = [], 0.0, 0.0
+    for item in intervals:
+        failed = sum(float(item["counters"].get(name, 0.0)) for name in ERROR_COUNTERS)
+        tried = failed + float(item["counters"].get(made, 0.0))
+        if tried > 0:
+            samples.append(100 * failed / tried)
+            failed_total, tried_total = failed_total + failed, tried_total + tried
+    return RateSeries(100 * failed_total / tried_total if tried_total else None, samples)
 
 
 def _rates(intervals: list[dict[str, Any]], metric: str) -> RateSeries:

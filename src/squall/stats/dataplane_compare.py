@@ -14,7 +14,9 @@ is ``better`` or ``worse`` when p < ``alpha``, in the direction of the shift (hi
 throughput is better, higher latency worse); with fewer than ``MIN_INTERVALS``
 samples on a side it gets no verdict. As for task runs, a figure is a regression when
 it is worse *and* its whole-test change is at least the threshold in that direction.
-Pairs that did not end ok are compared as a failure rate (Fisher's exact test).
+Pairs that did not end ok are compared as a failure rate (Fisher's exact test); failed
+requests (errors and timeouts, where the tool counts them) as an error rate in points,
+judged on each interval's percentage.
 
 Per pair there is nothing to test on: a stored pair carries totals, not intervals.
 """
@@ -65,6 +67,9 @@ class DataplaneSide:
     latency: dict[str, LatencySeries] = field(default_factory=dict)
     pairs: int = 0
     failed_pairs: int = 0
+    errors: RateSeries | None = None
+    """Requests that failed (errors and timeouts), in percent of those made, whole test
+    and per interval (tools that count them: http)."""
 
 
 def compare_test(
@@ -81,6 +86,9 @@ def compare_test(
         for name, side in before.latency.items()
         if name in after.latency
     ]
+    if before.errors is not None and after.errors is not None:
+        series.append(SeriesComparison("errors", [compare_errors(before.errors, after.errors,
+                                                                 options)]))  # fmt: skip
     headline = before.headline
     if headline in before.rates and headline in after.rates:
         throughput = compare_rate(before.rates[headline], after.rates[headline], options)
@@ -95,6 +103,20 @@ def compare_rate(before: RateSeries, after: RateSeries, options: CompareOptions)
     """A rate: relative change of the whole-test figure; higher is better."""
     return _judge("throughput", before.total, after.total, before.samples, after.samples,
                   options, higher_is_worse=False)  # fmt: skip
+
+
+def compare_errors(before: RateSeries, after: RateSeries, options: CompareOptions) -> Change:
+    """Failed requests in percent: the change in points (``failure_threshold`` gates it),
+    judged on per-interval percentages; higher is worse."""
+    if before.total is None or after.total is None:
+        return _unknown("error_rate", before.total, after.total)
+    diff = after.total - before.total
+    verdict, p_value = _verdict(before.samples, after.samples, options, higher_is_worse=True)
+    worse_way = diff > 0
+    agrees = verdict is Verdict.NO_EVIDENCE or worse_way == (verdict is Verdict.WORSE)
+    beyond = agrees and abs(diff) >= options.failure_threshold
+    return Change("error_rate", before.total, after.total, diff, None, None, p_value, verdict,
+                  beyond)  # fmt: skip
 
 
 def compare_latency(
@@ -128,20 +150,31 @@ def _judge(
     if before is None or after is None or before <= 0:
         return _unknown(metric, before, after)
     change = after / before - 1
-    if min(len(samples_a), len(samples_b)) < MIN_INTERVALS:
-        return Change(metric, before, after, change, None, None, None, Verdict.NO_EVIDENCE,
-                      False)  # fmt: skip
-    test = scipy_stats.mannwhitneyu(samples_b, samples_a, alternative="two-sided")
-    p_value = float(test.pvalue)
-    verdict = Verdict.NO_EVIDENCE
-    if not math.isnan(p_value) and p_value < options.alpha:
-        # U of the second sample above half the pairs: the second is larger
-        larger = float(test.statistic) > len(samples_a) * len(samples_b) / 2
-        verdict = Verdict.WORSE if larger == higher_is_worse else Verdict.BETTER
+    verdict, p_value = _verdict(samples_a, samples_b, options, higher_is_worse=higher_is_worse)
     worse_way = change > 0 if higher_is_worse else change < 0
     agrees = verdict is Verdict.NO_EVIDENCE or worse_way == (verdict is Verdict.WORSE)
     beyond = agrees and abs(change) >= options.threshold
     return Change(metric, before, after, change, None, None, p_value, verdict, beyond)
+
+
+def _verdict(
+    samples_a: list[float],
+    samples_b: list[float],
+    options: CompareOptions,
+    *,
+    higher_is_worse: bool,
+) -> tuple[Verdict, float | None]:
+    """Mann–Whitney on the per-interval samples: the verdict and its p-value (None: too
+    few samples to test)."""
+    if min(len(samples_a), len(samples_b)) < MIN_INTERVALS:
+        return Verdict.NO_EVIDENCE, None
+    test = scipy_stats.mannwhitneyu(samples_b, samples_a, alternative="two-sided")
+    p_value = float(test.pvalue)
+    if math.isnan(p_value) or p_value >= options.alpha:
+        return Verdict.NO_EVIDENCE, None if math.isnan(p_value) else p_value
+    # U of the second sample above half the pairs: the second is larger
+    larger = float(test.statistic) > len(samples_a) * len(samples_b) / 2
+    return (Verdict.WORSE if larger == higher_is_worse else Verdict.BETTER), p_value
 
 
 def _unknown(metric: str, before: float | None, after: float | None) -> Change:

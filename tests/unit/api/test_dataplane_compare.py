@@ -88,3 +88,25 @@ def test_a_trend_point_carries_the_headline_and_the_first_histogram():
     assert point.throughput == side.rates["read_iops"].total
     assert point.p95 == side.latency["read_clat"].whole["p95"]
     assert point.failure_rate == 0.0 and point.versus_previous is Verdict.BETTER
+
+
+def http_test(errors: float) -> SyntheticTest:
+    counters = {"requests": 1000.0, "errors": errors, "timeouts": errors / 2,
+                "bytes": 1e6, "status_2xx": 1000.0}  # fmt: skip
+    return SyntheticTest(counters=counters)
+
+
+def test_more_failed_requests_are_worse_never_more_throughput():
+    before = run("f1", 11, http_test(errors=1.0))  # 0.15 % of requests fail
+    after = run("f2", 12, http_test(errors=20.0))  # 2.9 %
+    (test,) = compare_dataplane(before, after, OPTIONS).workloads
+    series = {s.name: s.changes for s in test.series}
+    assert list(series) == ["bytes", "latency", "errors"]  # status classes are not judged
+    (errors,) = series["errors"]
+    assert errors.metric == "error_rate"
+    assert errors.before == pytest.approx(0.15, abs=0.02)
+    assert errors.change == pytest.approx(2.75, abs=0.2)  # points
+    assert errors.verdict is Verdict.WORSE and errors.regression
+    assert test.verdict is Verdict.WORSE
+    better = compare_dataplane(after, before, OPTIONS).workloads[0]
+    assert next(s for s in better.series if s.name == "errors").changes[0].improvement
