@@ -110,3 +110,20 @@ def test_more_failed_requests_are_worse_never_more_throughput():
     assert test.verdict is Verdict.WORSE
     better = compare_dataplane(after, before, OPTIONS).workloads[0]
     assert next(s for s in better.series if s.name == "errors").changes[0].improvement
+
+
+def test_stored_runs_calibration_aa_pairs_do_not_gate_and_a_10_percent_shift_does():
+    quick = SyntheticTest(samples=60)
+    slower = SyntheticTest(samples=60, histograms={"latency": 0.011})
+    gated = found = 0
+    seeds = 12
+    for seed in range(seeds):
+        before = run(f"g{seed:02d}a", 100 + seed, quick)
+        again = run(f"g{seed:02d}b", 200 + seed, quick)
+        gated += compare_dataplane(before, again, OPTIONS).verdict is Verdict.WORSE
+        shifted = run(f"g{seed:02d}c", 300 + seed, slower)
+        (test,) = compare_dataplane(before, shifted, OPTIONS).workloads
+        (latency,) = test.series
+        found += next(c for c in latency.changes if c.metric == "p95").verdict is Verdict.WORSE
+    assert gated <= 1  # at most one A/A pair of 12 fails a gate
+    assert found >= seeds - 1  # the 10 % slower p95 is found nearly every time
