@@ -43,6 +43,8 @@ def resolve(store: Store, ref: str) -> str:
                 raise StoreError(f"{ref!r} is not a data-plane run id")
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot look up data-plane run {ref!r}: {exc}") from exc
+    if ref == "last" and not ids:
+        raise StoreError("no data-plane runs yet")
     if len(ids) != 1:
         raise StoreError(f"{len(ids)} data-plane runs match {ref!r}",
                          hint="squall dataplane status lists them")  # fmt: skip

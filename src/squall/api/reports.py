@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -92,12 +91,9 @@ def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:
     return runs
 
 
-def html_report(store: Store, refs: Sequence[str]) -> str:
-    """The report as one HTML string (for the server)."""
-    found = report_input(store, refs)
-    buffer = io.StringIO()
-    found.write(buffer)
-    return buffer.getvalue()
+def write_html(store: Store, refs: Sequence[str], out: TextIO) -> None:
+    """Write the report of ``refs`` to ``out`` (the server spools it, then sends it)."""
+    report_input(store, refs).write(out)
 
 
 def write_html_report(store: Store, refs: Sequence[str], out: Path) -> Path:

@@ -1,4 +1,5 @@
-"""An export sent only once it is whole: a complete file, or an error status with JSON.
+"""An export (or a report) sent only once it is whole: a complete file, or an error
+status with JSON.
 
 A status line cannot be taken back: an export streamed while it is written that fails
 half-way reaches the client as a 200 with a truncated file. So ``spooled_response``
@@ -76,7 +77,7 @@ def write_spool(write: Callable[[TextIO], None], file: IO[bytes], gone: threadin
 
 
 async def spooled_response(
-    write: Callable[[TextIO], None], request: Request, media_type: str
+    write: Callable[[TextIO], None], request: Request, media_type: str, what: str = "export"
 ) -> Response:
     """What ``write`` writes, once it is all written (see the module's docstring)."""
     # closed once sent, or on any way out before that
@@ -96,8 +97,8 @@ async def spooled_response(
         raise
     except Exception as exc:
         file.close()
-        log.exception("export failed")
-        return failed(exc)
+        log.exception("%s failed", what)
+        return failed(exc, what)
     except BaseException:  # cancelled: the writer stops at its next write, then the file goes
         gone.set()
         writing.add_done_callback(lambda done: _discard(done, file))
@@ -108,8 +109,9 @@ async def spooled_response(
     )
 
 
-def failed(exc: Exception) -> JSONResponse:
-    message = redact_text(f"the export failed: {type(exc).__name__}: {exc}")
+def failed(exc: Exception, what: str = "export") -> JSONResponse:
+    """500 with the app's error body; the message names ``what`` failed and why."""
+    message = redact_text(f"the {what} failed: {type(exc).__name__}: {exc}")
     body = {"error": message, "hint": "the server's log has the traceback", "problems": []}
     return JSONResponse(body, status_code=500)
 

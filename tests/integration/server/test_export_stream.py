@@ -181,7 +181,7 @@ def dataplane_run(tests: int) -> dict:
     }  # fmt: skip
 
 
-def test_a_dataplane_run_is_exported_whole_then_a_damaged_one_is_an_error(served, stored):
+def test_a_dataplane_run_is_exported_whole_and_a_damaged_one_is_an_error(served, stored):
     store, _ = stored
     DataplaneStore(store).save(dataplane_run(tests=60))  # 6 MB: spooled to disk
     url = f"{served}/api/v1/dataplane/runs/{DATAPLANE_ID[:6]}/export"
@@ -204,5 +204,8 @@ def test_a_dataplane_run_is_exported_whole_then_a_damaged_one_is_an_error(served
     broken = httpx.get(url, headers=AUTH, timeout=GUARD)
     assert broken.status_code == 500
     assert broken.json()["error"].startswith("the export failed: JSONDecodeError")
+    report = httpx.get(url.replace("/export", "/report"), headers=AUTH, timeout=GUARD)
+    assert report.status_code == 500  # the report too: an error, never half a page
+    assert report.json()["error"].startswith("the report failed: JSONDecodeError")
     missing = httpx.get(f"{served}/api/v1/dataplane/runs/abcdef12/export", headers=AUTH)
     assert missing.status_code == 404 and "0 data-plane runs match" in missing.json()["error"]

@@ -47,24 +47,28 @@ def manager(request: Request) -> DataplaneManager:
 DataplaneDep = Annotated[DataplaneManager, Depends(manager)]
 
 
-def find_dataplane_run(store: StoreDep, ref: RunRef) -> dict[str, Any]:
-    """The stored run ``ref`` (id, unique prefix of 4+ hex characters, or 'last'), or 404."""
-    ref = ref.strip().lower()
-    stored = DataplaneStore(store)
-    if ref == "last":
-        runs = stored.runs()
-        if not runs:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no data-plane runs yet")
-        ref = runs[-1]["run"]
-    if len(ref) < 4 or any(c not in "0123456789abcdef" for c in ref):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{ref!r} is not a run id")
+def find_dataplane_id(store: StoreDep, ref: RunRef) -> str:
+    """The id of the stored run ``ref`` (its tests not read), or 404."""
     try:
-        return stored.get(ref)
+        return dataplane_export.resolve(store, ref)
+    except StoreError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.message) from exc
+
+
+def find_dataplane_run(store: StoreDep, ref: RunRef) -> dict[str, Any]:
+    """The stored run ``ref`` (id, unique prefix of 4+ hex characters, or 'last') with its
+    tests, or 404."""
+    run_id = find_dataplane_id(store, ref)
+    try:
+        return DataplaneStore(store).get(run_id)
     except StoreError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.message) from exc
 
 
 StoredRun = Annotated[dict[str, Any], Depends(find_dataplane_run)]
+
+
+RunId = Annotated[str, Depends(find_dataplane_id)]
 
 
 def plan_of(body: PlanIn) -> Plan:
@@ -154,17 +158,10 @@ def progress_events(
     response_class=HTMLResponse,
     responses=NOT_FOUND,
 )
-async def report(store: StoreDep, run: StoredRun) -> HTMLResponse:
-    html = await asyncio.to_thread(reports_api.html_report, store, [run["run"]])
-    return HTMLResponse(html)
-
-
-def find_dataplane_id(store: StoreDep, ref: RunRef) -> str:
-    """The id of the stored run ``ref`` (its tests not read), or 404."""
-    try:
-        return dataplane_export.resolve(store, ref)
-    except StoreError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.message) from exc
+async def report(request: Request, store: StoreDep, run_id: RunId) -> Response:
+    """Sent once whole, like an export (a failure is an error status, not a cut page)."""
+    write = partial(reports_api.write_html, store, [run_id])
+    return await spooled_response(write, request, "text/html; charset=utf-8", "report")
 
 
 @router.get(
@@ -173,9 +170,7 @@ def find_dataplane_id(store: StoreDep, ref: RunRef) -> str:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **NOT_FOUND, **EXPORT_FAILED},
 )
-async def export(
-    request: Request, store: StoreDep, run_id: Annotated[str, Depends(find_dataplane_id)]
-) -> Response:
+async def export(request: Request, store: StoreDep, run_id: RunId) -> Response:
     """Secrets masked; sent once whole (a complete file or an error status), its tests
     read and written one at a time and spooled to disk when large."""
     write = partial(dataplane_export.write_run, store, run_id)

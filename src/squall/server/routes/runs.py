@@ -19,6 +19,7 @@ from squall.server.schemas import EXPORT_FAILED, NOT_FOUND, ProgressOut, RunBrie
 from squall.server.spool import spooled_response
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
+HTML = "text/html; charset=utf-8"
 
 
 @router.get("", summary="List stored runs, newest first")
@@ -73,12 +74,13 @@ def progress_events(
     "/{ref}/report",
     summary="The offline HTML report of a run",
     response_class=HTMLResponse,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **EXPORT_FAILED},
 )
-async def report(store: StoreDep, ref: RunRef) -> HTMLResponse:
-    run_id = find_run(store, ref).id
-    html = await asyncio.to_thread(reports_api.html_report, store, [run_id])
-    return HTMLResponse(html)
+async def report(request: Request, store: StoreDep, ref: RunRef) -> Response:
+    """Sent once whole, like an export (a failure is an error status, not a cut page)."""
+    run_id = (await asyncio.to_thread(find_run, store, ref)).id
+    write = partial(reports_api.write_html, store, [run_id])
+    return await spooled_response(write, request, HTML, "report")
 
 
 @router.get(
