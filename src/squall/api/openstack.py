@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from squall.api.openstack_quotas import quota_problems
 from squall.errors import CloudError, ConfigError, Problem, TaskError
@@ -299,6 +300,20 @@ def _lookup_problems(at: str, config: object, session: UserSession) -> list[Prob
             except Exception as exc:  # CloudError (404 for an id) is a preflight problem too
                 problems.append(Problem(f"{at}.{field_name}", str(exc)))
     return problems
+
+
+def environment_cloud(items: list[object]) -> dict[str, Any]:
+    """The run's clouds as its stored environment keeps them (no credentials): the
+    primary's label as ``name`` (what Rally's exports call the deployment), and every
+    cloud with its region and auth URL; empty for a run without clouds."""
+    for item in items:
+        if isinstance(item, OpenStackEnv):
+            clouds = [
+                {"name": s.label, "region": s.region_name, "auth_url": s.auth_url}
+                for s in item.clouds
+            ]
+            return {"name": item.primary.label, "clouds": clouds}
+    return {}
 
 
 # -- after the run -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from squall.api import fault_journals
 from squall.api.environment import current_environment
@@ -51,6 +51,8 @@ class StartOptions:
     tags: list[str] = field(default_factory=list)
     abort_on_sla_failure: bool = False
     context_items: list[object] = field(default_factory=list)
+    #: the run's clouds, stored with its environment (``openstack.environment_cloud``)
+    cloud: dict[str, Any] = field(default_factory=dict)
 
 
 def start(
@@ -74,7 +76,7 @@ def start(
     engine = TaskEngine(
         task,
         store,
-        current_environment(extra=fault_journals.environment_extra(task)),
+        current_environment(opts.cloud, fault_journals.environment_extra(task)),
         registry=registry,
         options=RunOptions(
             tags=opts.tags,

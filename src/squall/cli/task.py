@@ -105,7 +105,10 @@ def start(  # noqa: PLR0913 - Rally's option set, plus the cloud
             store,
             plugins,
             options=tasks_api.StartOptions(
-                tags=tag or [], abort_on_sla_failure=abort_on_sla_failure, context_items=items
+                tags=tag or [],
+                abort_on_sla_failure=abort_on_sla_failure,
+                context_items=items,
+                cloud=openstack_api.environment_cloud(items),
             ),
             progress=TerminalProgress(out),
             on_created=lambda run_id: out.print(f"Run {run_id} started: {task.task.title}"),
