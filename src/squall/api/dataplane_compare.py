@@ -44,6 +44,11 @@ class DataplaneComparison:
         return worst(self.workloads)
 
 
+def _label(name: str, side: DataplaneSide) -> str:
+    """The test's name and the counter its throughput row stands for."""
+    return f"{name} ({side.headline})" if side.headline else name
+
+
 def brief(run: dict[str, Any]) -> RunBrief:
     return RunBrief(str(run["run"]), str(run.get("title", "")), float(run["started_at"]))
 
@@ -63,7 +68,8 @@ def compare_dataplane(
             hint="compare two runs of the same plan",
         )
     unmatched = [n for n in sides_a if n not in sides_b] + [n for n in sides_b if n not in sides_a]
-    tests = [compare_test(name, sides_a[name], sides_b[name], options) for name in common]
+    tests = [compare_test(_label(name, sides_a[name]), sides_a[name], sides_b[name], options)
+             for name in common]  # fmt: skip
     return DataplaneComparison(brief(before), brief(after), tests, unmatched)
 
 

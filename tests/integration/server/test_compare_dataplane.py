@@ -49,7 +49,7 @@ def test_two_dataplane_runs_are_compared_per_test(client):
     body = answer.json()
     assert body["kind"] == "dataplane" and body["verdict"] == "worse"
     (test,) = body["workloads"]
-    assert test["label"] == "web" and test["throughput"]["metric"] == "throughput"
+    assert test["label"] == "web (requests)" and test["throughput"]["metric"] == "throughput"
     (latency,) = test["series"]
     assert latency["name"] == "latency"
     assert [c["metric"] for c in latency["changes"]] == ["p50", "p95", "p99"]

@@ -65,7 +65,7 @@ def test_each_direction_is_judged_on_its_own():
     after_spec = SyntheticTest(**{**FIO.__dict__, "counters": {"read_iops": 5000.0,
                                                                "write_iops": 1700.0}})  # fmt: skip
     (test,) = compare_dataplane(before, run("c2", 7, after_spec), OPTIONS).workloads
-    assert test.label == "disk"
+    assert test.label == "disk (read_iops)"
     assert test.throughput.metric == "throughput" and test.throughput.before is not None
     assert test.throughput.before == pytest.approx(5000.0, rel=0.03)  # the headline: reads
     assert test.throughput.verdict is not Verdict.WORSE
