@@ -130,3 +130,48 @@ def test_servers_spread_by_anti_affinity_get_floating_ip_and_volume(conn):
         for server in servers:
             conn.compute.wait_for_delete(server, interval=1, wait=120)
         conn.compute.delete_server_group(group, ignore_missing=True)
+
+
+def _wait_gone(find, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while find() is not None:
+        assert time.monotonic() < deadline, f"{what} still there after 120 s"
+        time.sleep(1)
+
+
+def test_volume_files_carry_the_image_through_backup_and_restore(conn, devcloud):
+    """The file-backed volume driver and cinder-backup move real bytes, not just states."""
+    storage = conn.block_storage
+    expected = (devcloud.config.data / f"{IMAGE_NAME}.img").read_bytes()
+    volumes = devcloud.config.data / "cinder" / "volumes"
+
+    def content(volume_id: str) -> bytes:
+        path = volumes / f"volume-{volume_id}"
+        assert path.stat().st_size == 1024**3
+        with path.open("rb") as f:
+            return f.read(len(expected))
+
+    image = conn.image.find_image(IMAGE_NAME)
+    made: list[str] = []
+    backup = None
+    try:
+        volume = storage.create_volume(size=1, image_id=image.id, name="squall-devcloud-test")
+        made.append(volume.id)
+        storage.wait_for_status(volume, "available", failures=["error"], interval=1, wait=120)
+        assert content(volume.id) == expected
+        backup = storage.create_backup(volume_id=volume.id, name="squall-devcloud-test")
+        storage.wait_for_status(backup, "available", failures=["error"], interval=1, wait=120)
+        restore = storage.restore_backup(backup, name="squall-devcloud-test-restored")
+        made.append(restore.volume_id)
+        restored = storage.get_volume(restore.volume_id)
+        storage.wait_for_status(restored, "available", failures=["error"], interval=1, wait=120)
+        assert content(restored.id) == expected
+    finally:
+        if backup is not None:
+            storage.delete_backup(backup, ignore_missing=True)
+            _wait_gone(lambda: storage.find_backup(backup.id), f"backup {backup.id}")
+        for volume_id in made:
+            storage.delete_volume(volume_id, ignore_missing=True)
+        for volume_id in made:
+            _wait_gone(lambda v=volume_id: storage.find_volume(v), f"volume {volume_id}")
+            assert not (volumes / f"volume-{volume_id}").exists()

@@ -114,13 +114,6 @@ class FileVolumeDriver(driver.VolumeDriver):  # type: ignore[misc]
         sparse.copy(self._path(snapshot.name), staged, volume.size)
         staged.replace(target)
 
-    def copy_image_to_volume(
-        self, context: Any, volume: Any, image_service: Any, image_id: str, **kwargs: Any
-    ) -> None:
-        super().copy_image_to_volume(context, volume, image_service, image_id, **kwargs)
-        # writing the image may leave the file at the image's size: the volume keeps its own
-        sparse.grow(self._path(volume.name), volume.size)
-
     def _copy(self, source: Path, volume: Any) -> None:
         sparse.copy(source, self._path(volume.name), volume.size)
 
@@ -143,7 +136,12 @@ class FileVolumeDriver(driver.VolumeDriver):  # type: ignore[misc]
         return self._connection(self._path(snapshot.name), "ro")
 
     def terminate_connection(self, volume: Any, connector: Any, **kwargs: Any) -> None:
-        pass
+        # cinder writes images (qemu-img convert) and restores backups (open "wb") as if
+        # to a block device, which leaves a file only as long as the data: give it back
+        # the volume's size when the writer lets go
+        path = self._path(volume.name)
+        if path.exists():
+            sparse.grow(path, volume.size)
 
     def terminate_connection_snapshot(self, snapshot: Any, connector: Any, **kwargs: Any) -> None:
         pass
