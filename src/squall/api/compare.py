@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from squall.api.dataplane_compare import DataplaneComparison, compare_dataplane, dataplane_trends
+from squall.api.dataplane_export import resolve
 from squall.dataplane.store import DataplaneStore
 from squall.errors import ConfigError, StoreError
 from squall.results.records import RunRecord, WorkloadRecord, WorkloadSummary
@@ -49,12 +50,13 @@ class Trends:
 
 
 def find_any(store: Store, ref: str) -> RunRecord | dict[str, Any]:
-    """The task run ``ref``, else the data-plane run ``ref`` (its stored document)."""
+    """The task run ``ref``, else the data-plane run ``ref`` (its stored document); 'last'
+    is the newest task run, or the newest data-plane run when there is no task run."""
     try:
         return store.get_run(ref)
     except StoreError as task_error:
         try:
-            return DataplaneStore(store).get(ref.strip().lower())
+            return DataplaneStore(store).get(resolve(store, ref))
         except StoreError:
             raise StoreError(
                 task_error.message,

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from squall.api.dataplane_compare import compare_dataplane, sides_of, trend_point
-from squall.errors import ConfigError
+from squall.api.compare import compare_any, find_any
+from squall.api.dataplane_compare import (
+    DataplaneComparison,
+    compare_dataplane,
+    sides_of,
+    trend_point,
+)
+from squall.dataplane.store import DataplaneStore
+from squall.errors import ConfigError, StoreError
+from squall.results.store import Store
 from squall.stats.compare import CompareOptions, Verdict
 from squall.stats.histogram import Histogram
 from squall.stats.trends import RunBrief
@@ -127,3 +135,18 @@ def test_stored_runs_calibration_aa_pairs_do_not_gate_and_a_10_percent_shift_doe
         found += next(c for c in latency.changes if c.metric == "p95").verdict is Verdict.WORSE
     assert gated <= 1  # at most one A/A pair of 12 fails a gate
     assert found >= seeds - 1  # the 10 % slower p95 is found nearly every time
+
+
+def test_last_is_the_newest_dataplane_run_in_a_store_without_task_runs(tmp_path):
+    with Store.open(f"sqlite:///{tmp_path / 'squall.db'}") as store:
+        older, newer = run("ab1", 13), run("ab2", 14)
+        newer["started_at"] += 3600
+        for stored in (newer, older):
+            DataplaneStore(store).save(stored)
+        found = find_any(store, "last")
+        assert isinstance(found, dict) and found["run"] == newer["run"]
+        result = compare_any(store, older["run"][:6], "last")
+        assert isinstance(result, DataplaneComparison)
+        assert (result.before.id, result.after.id) == (older["run"], newer["run"])
+        with pytest.raises(StoreError, match="no run 0000dead"):
+            find_any(store, "0000dead")
