@@ -26,6 +26,9 @@ DATABASES = (
 DB_USER = "os"
 DRIVERS = "squall_devcloud_drivers"
 """The package of the devcloud's own drivers (``src/squall/devcloud/drivers/``)."""
+VOLUME_HOST = "devcloud-volume1"
+VOLUME_BACKEND = "file"
+"""cinder's host and its one backend (also its pool): volumes live on ``host@backend#pool``."""
 NOVNC_PORT = 6080
 """Only named in console URLs: no noVNC proxy runs (nothing listens there)."""
 
@@ -275,10 +278,10 @@ def cinder_conf(config: DevcloudConfig) -> str:
                 "transport_url": rabbit_url(config),
                 "auth_strategy": "keystone",
                 "my_ip": HOST,
-                "host": "devcloud-volume1",
+                "host": VOLUME_HOST,
                 "state_path": str(config.data / "cinder"),
                 "api_paste_config": str(config.etc / "cinder" / "api-paste.ini"),
-                "enabled_backends": "file",
+                "enabled_backends": VOLUME_BACKEND,
                 "default_volume_type": "__DEFAULT__",
                 "backup_driver": "cinder.backup.drivers.posix.PosixBackupDriver",
                 "backup_posix_path": str(config.data / "cinder-backups"),
@@ -292,9 +295,9 @@ def cinder_conf(config: DevcloudConfig) -> str:
                 "quota_backups": -1,
                 "quota_backup_gigabytes": -1,
             },
-            "file": {
+            VOLUME_BACKEND: {
                 "volume_driver": f"{DRIVERS}.volume.FileVolumeDriver",
-                "volume_backend_name": "file",
+                "volume_backend_name": VOLUME_BACKEND,
                 "file_volume_directory": str(config.data / "cinder" / "volumes"),
             },
             # we run as root: privsep's daemons start without sudo and rootwrap

@@ -41,7 +41,7 @@ from squall.errors import DevcloudError
 
 Reporter = Callable[[str], None]
 SEED_SCRIPT = Path(__file__).with_name("seed.py")
-RETIRED_VOLUME_HOSTS = ("devcloud-volume1@fake",)
+RETIRED_VOLUME_HOSTS = (f"{render.VOLUME_HOST}@fake",)
 """cinder-volume hosts of earlier devclouds (cinder's fake driver, before the file one)."""
 API_TIMEOUT = 180.0
 COMPUTE_TIMEOUT = 240.0
@@ -434,20 +434,26 @@ class _Bringup:
             )
 
     def forget_retired_backends(self) -> None:
-        """Drop the service rows of volume backends this devcloud no longer runs, which
-        cinder would list as down forever (idempotent: cinder-manage accepts a missing
-        host)."""
-        manage = str(self.config.venv / "bin" / "cinder-manage")
-        conf = str(self.config.etc / "cinder" / "cinder.conf")
-        log = self.config.logs / "cinder-manage.out"
+        """Move volumes off the backends this devcloud no longer runs, then drop those
+        backends' service rows (cinder would list them as down forever). Idempotent:
+        cinder-manage accepts a host with no volume and no service."""
+        pool = f"{render.VOLUME_HOST}@{render.VOLUME_BACKEND}#{render.VOLUME_BACKEND}"
         for host in RETIRED_VOLUME_HOSTS:
-            argv = [manage, "--config-file", conf, "service", "remove", "cinder-volume", host]
-            if not install.run_logged(argv, log, env=self.env):
-                raise DevcloudError(
-                    f"cinder could not forget the retired backend {host}; last lines of "
-                    f"{log}:\n{install.tail(log)}",
-                    hint="every process was stopped; run `squall devcloud up` again",
-                )
+            # their files never existed: they can still be deleted from the new backend
+            self.cinder_manage("volume", "update_host", "--currenthost", host, "--newhost", pool)
+            self.cinder_manage("service", "remove", "cinder-volume", host)
+        self.cinder_manage("volume", "update_service")
+
+    def cinder_manage(self, *args: str) -> None:
+        conf = str(self.config.etc / "cinder" / "cinder.conf")
+        argv = [str(self.config.venv / "bin" / "cinder-manage"), "--config-file", conf, *args]
+        log = self.config.logs / "cinder-manage.out"
+        if not install.run_logged(argv, log, env=self.env):
+            raise DevcloudError(
+                f"`cinder-manage {' '.join(args)}` failed; last lines of {log}:\n"
+                + install.tail(log),
+                hint="every process was stopped; run `squall devcloud up` again",
+            )
 
 
 def _run_code(argv: list[str], log: Path, env: dict[str, str]) -> int:
