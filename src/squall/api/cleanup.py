@@ -17,6 +17,7 @@ from squall.openstack.cleanup import CleanupReport
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import CloudSpec, from_clouds_yaml
 from squall.openstack.journal import Journal
+from squall.openstack.ratelimit import RateLimiter
 from squall.openstack.sweep import clean, find_leftovers
 from squall.results.records import RunStatus
 from squall.results.store import Store
@@ -109,10 +110,11 @@ def cleanup(
     try:
         for spec in env.clouds:
             conn = env.admin(spec).conn
+            limiter = RateLimiter(request.rate)  # the finding and the deleting share it
             leftovers = find_leftovers(
-                conn, journal, spec, run_id, older_than=cutoff, skip_runs=active
+                conn, journal, spec, run_id, older_than=cutoff, skip_runs=active, limiter=limiter
             )
-            report = clean(conn, journal, leftovers, dry_run=request.dry_run, rate=request.rate)
+            report = clean(conn, journal, leftovers, dry_run=request.dry_run, limiter=limiter)
             results.append(CloudCleanup(spec.label, report))
     finally:
         env.close()

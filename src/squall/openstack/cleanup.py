@@ -5,26 +5,43 @@ list of ``Leftover`` in dependency order: servers first, then floating IPs,
 router interfaces and gateways, ports, routers, subnets, networks, security
 groups, snapshots, volumes, images, server groups, hosts of aggregates,
 aggregates, keypairs, flavors, QoS associations, QoS specs, volume types, and
-keystone roles, services, users and projects last. ``Cleaner`` deletes one kind
-at a time (concurrently within a kind, rate-limited), treats "not found" as done,
-waits until servers, volumes and snapshots are really gone, and marks journal
-rows as it goes, so an interrupted cleanup resumes where it stopped.
+keystone roles, services, users and projects last. ``Cleaner`` deletes a kind once
+every kind that ``must_precede`` it is gone (kinds of unrelated services, e.g.
+networks and volumes, at the same time), the resources of a kind concurrently,
+every API call rate-limited (``ratelimit.Api``). It treats "not found" as done,
+waits until servers, volumes and snapshots are really gone (all of a kind in one
+poll: ``waiters.wait_for_all_deleted``), and marks journal rows as it goes, so an
+interrupted cleanup resumes where it stopped.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from squall.errors import CloudError
-from squall.openstack.errors import ResourceNotFound, cloud_errors
+from squall.openstack.deleters import DELETERS, GONE
+from squall.openstack.errors import ResourceNotFound
 from squall.openstack.inventory import Found, list_kind
-from squall.openstack.journal import EntryState, Journal, JournalEntry, ResourceKind, link_child
-from squall.openstack.waiters import WaitPolicy, resolve, wait_for_delete
+from squall.openstack.journal import EntryState, Journal, JournalEntry, ResourceKind
+from squall.openstack.leftover import CleanupReport, Leftover
+from squall.openstack.ratelimit import Api, RateLimiter
+from squall.openstack.waiters import WaitPolicy, resolve, wait_for_all_deleted
+
+__all__ = [
+    "ORDER",
+    "RANK",
+    "Cleaner",
+    "CleanupReport",
+    "Leftover",
+    "RateLimiter",
+    "carried",
+    "must_precede",
+    "plan",
+    "startable",
+]
 
 K = ResourceKind
 ORDER: tuple[ResourceKind, ...] = (
@@ -58,32 +75,41 @@ ORDER: tuple[ResourceKind, ...] = (
 RANK = {kind: index for index, kind in enumerate(ORDER)}
 
 
-@dataclass
-class Leftover:
-    """One resource to delete (``id`` None: journaled, never seen in the cloud)."""
-
-    kind: ResourceKind
-    name: str
-    id: str | None
-    project_id: str | None = None
-    parent_id: str | None = None
-    user_id: str | None = None
-    entries: list[int] = field(default_factory=list)
-
-    def describe(self) -> str:
-        return f"{self.kind} {self.name or '-'} ({self.id or 'never created'})"
+def _service(kind: ResourceKind) -> str:
+    return kind.value.partition(".")[0]
 
 
-@dataclass
-class CleanupReport:
-    planned: list[Leftover]
-    dry_run: bool = False
-    deleted: list[Leftover] = field(default_factory=list)
-    failed: list[tuple[Leftover, str]] = field(default_factory=list)
+def must_precede(first: ResourceKind, then: ResourceKind) -> bool:
+    """Whether every ``first`` must be gone before any ``then`` is deleted (pure).
 
-    @property
-    def ok(self) -> bool:
-        return not self.failed
+    ``ORDER`` is a total order; the real dependencies are fewer. Within one service
+    ``ORDER`` holds (ports before routers before subnets before networks; snapshots
+    before volumes before volume types). Across services: servers go first (they
+    hold ports, volumes, images, keypairs, flavors), images after volumes (a volume
+    being uploaded to an image), keystone's kinds after everything (the rest
+    belongs to its projects and users). Other kinds of different services, e.g.
+    networks and volumes, are deleted at the same time.
+    """
+    if RANK.get(first, len(RANK)) >= RANK.get(then, len(RANK)):
+        return False
+    if then not in RANK:  # a kind the order does not know: after everything known
+        return True
+    return (
+        _service(first) == _service(then)
+        or first is K.SERVER
+        or _service(then) == "keystone"
+        or (then is K.IMAGE and _service(first) == "cinder")
+    )
+
+
+def startable(
+    waiting: Collection[ResourceKind], unfinished: Collection[ResourceKind]
+) -> list[ResourceKind]:
+    """The kinds of ``waiting`` that no kind of ``unfinished`` must precede (pure)."""
+    return sorted(
+        (k for k in waiting if not any(must_precede(u, k) for u in unfinished)),
+        key=lambda k: RANK.get(k, len(RANK)),
+    )
 
 
 def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftover]:
@@ -94,7 +120,9 @@ def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftov
     """
     by_key: dict[tuple[ResourceKind, str], Leftover] = {}
     for f in found:
-        by_key[(f.kind, f.id)] = Leftover(f.kind, f.name, f.id, f.project_id, user_id=f.user_id)
+        by_key[(f.kind, f.id)] = Leftover(
+            f.kind, f.name, f.id, f.project_id, f.parent_id, user_id=f.user_id
+        )
     by_name: dict[tuple[ResourceKind, str], list[Leftover]] = {}
     for item in by_key.values():
         by_name.setdefault((item.kind, item.name), []).append(item)
@@ -120,30 +148,38 @@ def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftov
     return sorted(items, key=lambda i: (RANK.get(i.kind, len(RANK)), i.name, i.id or ""))
 
 
-class RateLimiter:
-    """At most ``rate`` calls per second across threads (0 = unlimited)."""
+def carried(leftovers: Iterable[Leftover]) -> dict[str, list[Leftover]]:
+    """Subnets that go with their network, by network id (pure).
 
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+    Neutron deletes a network's subnets with it (or neither: 409 while a port is in
+    use), so a subnet whose network is deleted too needs no call of its own. Only a
+    subnet seen in the cloud knows its network (``parent_id``); journal rows alone
+    are deleted one by one.
+    """
+    items = list(leftovers)
+    networks = {i.id for i in items if i.kind is K.NETWORK and i.id}
+    riders: dict[str, list[Leftover]] = {}
+    for item in items:
+        if item.kind is K.SUBNET and item.id and item.parent_id in networks:
+            riders.setdefault(item.parent_id, []).append(item)
+    return riders
 
 
-Deleter = Callable[[Any, Leftover, WaitPolicy], None]
+#: above this many resources waited for, one poll round lists the kind; below, reads each
+LIST_ABOVE = 3
+
+
+@dataclass
+class Outcome:
+    """What became of one leftover: the ids asked to be deleted, or why not."""
+
+    item: Leftover
+    ids: list[str] = field(default_factory=list)
+    error: str | None = None
 
 
 class Cleaner:
-    """Deletes leftovers kind by kind, as the admin of one cloud."""
+    """Deletes leftovers in dependency order, as the admin of one cloud."""
 
     def __init__(
         self,
@@ -151,54 +187,87 @@ class Cleaner:
         journal: Journal | None = None,
         *,
         rate: float = 20.0,
-        workers: int = 8,
+        workers: int = 16,
         policy: WaitPolicy | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.conn = conn
         self.journal = journal
-        self.limiter = RateLimiter(rate)
+        self.api = Api(conn, limiter or RateLimiter(rate))
         self.workers = max(1, workers)
         self.policy = policy or resolve("cleanup_delete")
 
     def run(self, leftovers: list[Leftover], *, dry_run: bool = False) -> CleanupReport:
         report = CleanupReport(planned=list(leftovers), dry_run=dry_run)
-        if dry_run:
+        if dry_run or not leftovers:
             return report
-        for kind in [*ORDER, *sorted({i.kind for i in leftovers} - set(ORDER))]:
-            band = [i for i in leftovers if i.kind is kind]
-            if band:
-                self._band(band, report)
+        riders = carried(leftovers)
+        riding = {id(item) for items in riders.values() for item in items}
+        bands: dict[ResourceKind, list[Leftover]] = {}
+        for item in leftovers:
+            if id(item) not in riding:
+                bands.setdefault(item.kind, []).append(item)
+        with ThreadPoolExecutor(self.workers, "squall-cleanup") as pool:
+            outcomes = self._schedule(bands, riders, pool)
+        position = {id(item): index for index, item in enumerate(leftovers)}
+        outcomes.sort(key=lambda outcome: position[id(outcome.item)])
+        report.deleted = [o.item for o in outcomes if o.error is None]
+        report.failed = [(o.item, o.error) for o in outcomes if o.error is not None]
         return report
 
-    def _band(self, band: list[Leftover], report: CleanupReport) -> None:
-        with ThreadPoolExecutor(min(self.workers, len(band)), "squall-cleanup") as pool:
-            results = list(pool.map(self._one, band))
-        for item, error in zip(band, results, strict=True):
-            if error is None:
-                report.deleted.append(item)
-            else:
-                report.failed.append((item, error))
+    def _schedule(
+        self,
+        bands: dict[ResourceKind, list[Leftover]],
+        riders: dict[str, list[Leftover]],
+        pool: ThreadPoolExecutor,
+    ) -> list[Outcome]:
+        """Start each kind's band once no unfinished kind must precede it."""
+        outcomes: list[Outcome] = []
+        waiting = dict(bands)
+        running: dict[Future[list[Outcome]], ResourceKind] = {}
+        with ThreadPoolExecutor(len(bands), "squall-cleanup-band") as starter:
+            while waiting or running:
+                for kind in startable(waiting, [*waiting, *running.values()]):
+                    band = waiting.pop(kind)
+                    running[starter.submit(self._band, kind, band, riders, pool)] = kind
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    del running[future]
+                    outcomes += future.result()
+        return outcomes
 
-    def _one(self, item: Leftover) -> str | None:
-        """Delete one leftover; return None on success, the error text otherwise."""
+    def _band(
+        self,
+        kind: ResourceKind,
+        band: list[Leftover],
+        riders: dict[str, list[Leftover]],
+        pool: ThreadPoolExecutor,
+    ) -> list[Outcome]:
+        """Delete every leftover of one kind; wait until they are gone if they linger."""
+        outcomes = list(pool.map(self._delete, band))
+        if kind in GONE:
+            self._await_gone(kind, outcomes)
+        outcomes += [rider for o in outcomes for rider in _riders_of(o, riders)]
+        if self.journal is not None:
+            for outcome in outcomes:
+                if outcome.error is None:
+                    for entry_id in outcome.item.entries:
+                        self.journal.deleted_entry(entry_id)
+        return outcomes
+
+    def _delete(self, item: Leftover) -> Outcome:
+        """Ask for one leftover's deletion (done when it is already gone)."""
+        outcome = Outcome(item)
         try:
             for target in self._targets(item):
-                self._delete(target)
+                try:
+                    DELETERS[target.kind](self.api, target, self.policy)
+                except ResourceNotFound:  # someone already deleted it
+                    continue
+                outcome.ids.append(str(target.id))
         except CloudError as exc:
-            return exc.message
-        if self.journal is not None:
-            for entry_id in item.entries:
-                self.journal.deleted_entry(entry_id)
-        return None
-
-    def _delete(self, target: Leftover) -> None:
-        """Delete one resource; "not found" means someone already did."""
-        self.limiter.wait()
-        try:
-            with cloud_errors(f"delete {target.kind} {target.id}"):
-                DELETERS[target.kind](self.conn, target, self.policy)
-        except ResourceNotFound:
-            return
+            outcome.error = exc.message
+        return outcome
 
     def _targets(self, item: Leftover) -> list[Leftover]:
         """``item`` itself, or for a row whose create never answered (no id), whatever
@@ -207,149 +276,49 @@ class Cleaner:
             return [item]
         if item.kind is K.KEYPAIR or not item.name:
             return []
-        with cloud_errors(f"look for {item.kind} {item.name}"):
-            found = [f for f in list_kind(self.conn, item.kind) if f.name == item.name]
-        return [Leftover(f.kind, f.name, f.id, f.project_id, item.parent_id) for f in found]
+        listed = self.api(f"look for {item.kind} {item.name}", list_kind, self.conn, item.kind)
+        return [
+            Leftover(f.kind, f.name, f.id, f.project_id, item.parent_id)
+            for f in listed
+            if f.name == item.name
+        ]
 
-
-# -- one deleter per kind ------------------------------------------------------------------
-
-
-def _gone(fetch: Callable[[], Any], policy: WaitPolicy, what: str) -> None:
-    def get() -> Any:
-        with cloud_errors(f"get {what}"):
-            return fetch()
-
-    wait_for_delete(get, policy, what=what)
-
-
-def _server(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    conn.compute.delete_server(item.id, ignore_missing=True)
-    _gone(lambda: conn.compute.get_server(item.id), policy, f"server {item.id}")
-
-
-def _router(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    net = conn.network
-    router = net.get_router(item.id)
-    if router.external_gateway_info:
-        net.update_router(router, external_gateway_info={})
-    for port in net.ports(device_id=item.id, device_owner="network:router_interface"):
-        net.remove_interface_from_router(router, port_id=port.id)
-    net.delete_router(item.id, ignore_missing=True)
-
-
-def _router_interface(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    if item.parent_id:
-        conn.network.remove_interface_from_router(item.parent_id, subnet_id=item.id)
-
-
-def _router_gateway(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    conn.network.update_router(item.id, external_gateway_info={})
-
-
-def _volume(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    storage = conn.block_storage
-    volume = storage.get_volume(item.id)
-    if volume.status in ("creating", "attaching", "detaching", "downloading"):
-        _wait_settled(lambda: storage.get_volume(item.id), policy)
-    storage.delete_volume(item.id, ignore_missing=True, force=volume.status == "error_deleting")
-    _gone(lambda: storage.get_volume(item.id), policy, f"volume {item.id}")
-
-
-def _wait_settled(fetch: Callable[[], Any], policy: WaitPolicy) -> None:
-    deadline = time.monotonic() + policy.timeout
-    while fetch().status in ("creating", "attaching", "detaching", "downloading"):
-        if time.monotonic() > deadline:
-            return
-        time.sleep(policy.interval)
-
-
-def _snapshot(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    conn.block_storage.delete_snapshot(item.id, ignore_missing=True)
-    _gone(lambda: conn.block_storage.get_snapshot(item.id), policy, f"snapshot {item.id}")
-
-
-def _aggregate_host(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    if item.parent_id and item.id:
-        host = link_child(item.parent_id, item.id)
-        conn.compute.remove_host_from_aggregate(item.parent_id, host)
-
-
-def _aggregate(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    """Nova refuses to delete an aggregate that still has hosts: remove them first."""
-    compute = conn.compute
-    aggregate = compute.get_aggregate(item.id)
-    for host in aggregate.hosts or []:
+    def _await_gone(self, kind: ResourceKind, outcomes: list[Outcome]) -> None:
+        """Wait until the band's deleted resources are gone; one still there at the
+        timeout (or a failed poll) is an error of its leftover."""
+        asked = {i: o for o in outcomes if o.error is None for i in o.ids}
+        message = f"{kind} still exists {self.policy.timeout:g} s after its deletion"
         try:
-            with cloud_errors(f"remove host {host} from aggregate {item.id}"):
-                compute.remove_host_from_aggregate(aggregate, host)
-        except ResourceNotFound:  # removed meanwhile
-            continue
-    compute.delete_aggregate(item.id, ignore_missing=True)
+            lingering = wait_for_all_deleted(
+                lambda pending: self._present(kind, pending), asked, self.policy
+            )
+        except CloudError as exc:
+            lingering, message = frozenset(asked), exc.message
+        for resource_id in lingering:
+            asked[resource_id].error = message
+
+    def _present(self, kind: ResourceKind, pending: frozenset[str]) -> frozenset[str]:
+        """Which of ``pending`` still exist: one listing, or a read each when few."""
+        if len(pending) > LIST_ABOVE:
+            listed = self.api(f"list {kind}", list_kind, self.conn, kind)
+            return frozenset(f.id for f in listed if f.id in pending and not _deleted(f.status))
+        return frozenset(i for i in pending if self._exists(kind, i))
+
+    def _exists(self, kind: ResourceKind, resource_id: str) -> bool:
+        try:
+            found = self.api(f"get {kind} {resource_id}", GONE[kind](self.conn), resource_id)
+        except ResourceNotFound:
+            return False
+        return found is not None and not _deleted(getattr(found, "status", None))
 
 
-def _qos_association(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    if item.parent_id and item.id:
-        type_id = link_child(item.parent_id, item.id)
-        conn.block_storage.disassociate_qos_spec(item.parent_id, type_id)
+def _riders_of(outcome: Outcome, riders: dict[str, list[Leftover]]) -> list[Outcome]:
+    """What went (or stayed) with the leftover of ``outcome`` (subnets of a network)."""
+    carrier = outcome.item
+    error = outcome.error and f"not deleted with {carrier.describe()}: {outcome.error}"
+    return [Outcome(item, error=error) for item in riders.get(carrier.id or "", [])]
 
 
-def _qos(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    """Cinder refuses to delete a QoS spec in use: disassociate it from every type first."""
-    storage = conn.block_storage
-    storage.disassociate_all_qos_spec(item.id)
-    storage.delete_qos_spec(item.id, ignore_missing=True)
-
-
-def _keypair(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    owner = item.user_id or item.parent_id
-    conn.compute.delete_keypair(item.id, ignore_missing=True, user_id=owner)
-
-
-def _project(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-    """Neutron makes a ``default`` security group in every project that used it, and
-    keeps it after the project is gone: delete the project's groups first."""
-    try:
-        groups = list(conn.network.security_groups(project_id=item.id))
-    except Exception:  # no network service: nothing of neutron's to remove
-        groups = []
-    for group in groups:
-        conn.network.delete_security_group(group.id, ignore_missing=True)
-    conn.identity.delete_project(item.id, ignore_missing=True)
-
-
-def _simple(method: Callable[[Any], Callable[..., Any]]) -> Deleter:
-    def delete(conn: Any, item: Leftover, policy: WaitPolicy) -> None:
-        method(conn)(item.id, ignore_missing=True)
-
-    return delete
-
-
-DELETERS: dict[ResourceKind, Deleter] = {
-    K.SERVER: _server,
-    K.FLOATING_IP: _simple(lambda c: c.network.delete_ip),
-    K.TRUNK: _simple(lambda c: c.network.delete_trunk),
-    K.ROUTER_INTERFACE: _router_interface,
-    K.ROUTER_GATEWAY: _router_gateway,
-    K.PORT: _simple(lambda c: c.network.delete_port),
-    K.ROUTER: _router,
-    K.SUBNET: _simple(lambda c: c.network.delete_subnet),
-    K.NETWORK: _simple(lambda c: c.network.delete_network),
-    K.SECURITY_GROUP: _simple(lambda c: c.network.delete_security_group),
-    K.VOLUME_BACKUP: _simple(lambda c: c.block_storage.delete_backup),
-    K.VOLUME_SNAPSHOT: _snapshot,
-    K.VOLUME: _volume,
-    K.IMAGE: _simple(lambda c: c.image.delete_image),
-    K.SERVER_GROUP: _simple(lambda c: c.compute.delete_server_group),
-    K.AGGREGATE_HOST: _aggregate_host,
-    K.AGGREGATE: _aggregate,
-    K.KEYPAIR: _keypair,
-    K.FLAVOR: _simple(lambda c: c.compute.delete_flavor),
-    K.QOS_ASSOCIATION: _qos_association,
-    K.QOS: _qos,
-    K.VOLUME_TYPE: _simple(lambda c: c.block_storage.delete_type),
-    K.ROLE: _simple(lambda c: c.identity.delete_role),
-    K.SERVICE: _simple(lambda c: c.identity.delete_service),
-    K.USER: _simple(lambda c: c.identity.delete_user),
-    K.PROJECT: _project,
-}
+def _deleted(status: object) -> bool:
+    """A status that means gone (nova shows ``DELETED`` for a moment)."""
+    return str(status or "").upper() == "DELETED"

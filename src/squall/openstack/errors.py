@@ -160,3 +160,17 @@ def cloud_errors(action: str = "") -> Iterator[None]:
 def is_cloud_exception(exc: BaseException) -> bool:
     """True for exceptions raised by the SDK, keystoneauth or the HTTP stack below them."""
     return type(exc).__module__.partition(".")[0] in _CLOUD_MODULES
+
+
+def sdk_http_error(status: int, message: str) -> Exception:
+    """The exception openstacksdk raises for an answer with HTTP ``status``: what a
+    fake of the SDK (``squall.testing.cloud``) raises, so that the real translation
+    above handles it."""
+    from openstack import exceptions
+
+    classes: dict[int, type[exceptions.HttpException]] = {
+        400: exceptions.BadRequestException,
+        404: exceptions.NotFoundException,
+        409: exceptions.ConflictException,
+    }
+    return classes.get(status, exceptions.HttpException)(message, http_status=status)

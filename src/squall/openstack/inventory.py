@@ -9,6 +9,7 @@ Floating IPs have no name: squall writes the name into their description.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +28,18 @@ class Found:
     #: the owning user, for keypairs (their id is their name)
     user_id: str | None = None
     created_at: str | None = None
+    #: the API's status, for kinds that have one (cleanup waits for "gone")
+    status: str | None = None
+    #: the resource this one lives in: a subnet's network
+    parent_id: str | None = None
 
 
 def _named(
-    kind: ResourceKind, items: Iterable[Any], name_attr: str = "name", project: str = "project_id"
+    kind: ResourceKind,
+    items: Iterable[Any],
+    name_attr: str = "name",
+    project: str = "project_id",
+    parent: str | None = None,
 ) -> Iterator[Found]:
     for item in items:
         yield Found(
@@ -39,6 +48,8 @@ def _named(
             name=str(getattr(item, name_attr, None) or ""),
             project_id=getattr(item, project, None),
             created_at=getattr(item, "created_at", None),
+            status=getattr(item, "status", None),
+            parent_id=getattr(item, parent, None) if parent else None,
         )
 
 
@@ -56,7 +67,7 @@ def _listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
         k.FLOATING_IP: lambda: _named(k.FLOATING_IP, net.ips(), name_attr="description"),
         k.PORT: lambda: _named(k.PORT, net.ports()),
         k.ROUTER: lambda: _named(k.ROUTER, net.routers()),
-        k.SUBNET: lambda: _named(k.SUBNET, net.subnets()),
+        k.SUBNET: lambda: _named(k.SUBNET, net.subnets(), parent="network_id"),
         k.NETWORK: lambda: _named(k.NETWORK, net.networks()),
         k.SECURITY_GROUP: lambda: _named(k.SECURITY_GROUP, net.security_groups()),
         k.VOLUME_SNAPSHOT: lambda: _named(k.VOLUME_SNAPSHOT, volume.snapshots(all_projects=True)),
@@ -113,12 +124,27 @@ def list_kind(conn: Any, kind: ResourceKind) -> list[Found]:
 
 
 def discover(
-    conn: Any, matches: Callable[[str], bool], kinds: Iterable[ResourceKind] | None = None
+    conn: Any,
+    matches: Callable[[str], bool],
+    kinds: Iterable[ResourceKind] | None = None,
+    *,
+    pace: Callable[[], None] | None = None,
+    workers: int = 4,
 ) -> list[Found]:
-    """Resources whose name satisfies ``matches`` (plus the keypairs of matching users)."""
-    found: list[Found] = []
-    for kind in listable(conn, kinds):
-        found += [f for f in list_kind(conn, kind) if matches(f.name)]
+    """Resources whose name satisfies ``matches`` (plus the keypairs of matching users).
+
+    The kinds are listed ``workers`` at a time (they are independent); ``pace`` is
+    called before each listing (a rate limiter's ``wait``).
+    """
+
+    def listing(kind: ResourceKind) -> list[Found]:
+        if pace is not None:
+            pace()
+        return [f for f in list_kind(conn, kind) if matches(f.name)]
+
+    present = listable(conn, kinds)
+    with ThreadPoolExecutor(max(1, min(workers, len(present) or 1)), "squall-discover") as pool:
+        found = [f for part in pool.map(listing, present) for f in part]
     users = [f.id for f in found if f.kind is ResourceKind.USER]
     if users and (kinds is None or ResourceKind.KEYPAIR in kinds):
         found += [f for f in keypairs_of(conn, users) if matches(f.name)]

@@ -20,6 +20,7 @@ from squall.openstack.credentials import CloudSpec
 from squall.openstack.inventory import discover
 from squall.openstack.journal import Journal, JournalEntry
 from squall.openstack.naming import is_squall_name, run8
+from squall.openstack.ratelimit import RateLimiter
 
 
 def sweep_workload(env: OpenStackEnv, run_id: str, scope: str) -> CleanupReport:
@@ -58,9 +59,10 @@ def find_leftovers(
     *,
     older_than: float | None = None,
     skip_runs: frozenset[str] = frozenset(),
+    limiter: RateLimiter | None = None,
 ) -> list[Leftover]:
     """Live journal rows (of ``run_id``, or all runs but ``skip_runs``) plus resources
-    named like squall's."""
+    named like squall's (each listing paced by ``limiter`` when given)."""
     entries: list[JournalEntry] = []
     if journal is not None:
         entries = [
@@ -70,7 +72,8 @@ def find_leftovers(
         ]
         if older_than is not None:
             entries = [e for e in entries if e.created_at <= older_than]
-    found = discover(conn, matcher(run_id, skip_runs))
+    pace = limiter.wait if limiter is not None else None
+    found = discover(conn, matcher(run_id, skip_runs), pace=pace)
     if older_than is not None:
         found = [f for f in found if _created_before(f.created_at, older_than)]
     return plan(entries, found)
@@ -99,6 +102,9 @@ def clean(
     *,
     dry_run: bool = False,
     rate: float = 20.0,
+    limiter: RateLimiter | None = None,
 ) -> CleanupReport:
-    """Delete ``leftovers`` in dependency order (or only report them with ``dry_run``)."""
-    return Cleaner(conn, journal, rate=rate).run(leftovers, dry_run=dry_run)
+    """Delete ``leftovers`` in dependency order (or only report them with ``dry_run``),
+    at most ``rate`` calls per second (or as ``limiter``, shared with the find)."""
+    cleaner = Cleaner(conn, journal, rate=rate, limiter=limiter)
+    return cleaner.run(leftovers, dry_run=dry_run)

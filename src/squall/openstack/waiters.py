@@ -162,3 +162,30 @@ def wait_for_delete(
         if time.monotonic() >= deadline:
             raise WaitTimeout(f"{what} still exists {policy.timeout:g} s after its deletion")
         sleep(policy.interval)
+
+
+def wait_for_all_deleted(
+    present: Callable[[frozenset[str]], frozenset[str]],
+    ids: Iterable[str],
+    policy: WaitPolicy,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> frozenset[str]:
+    """Poll many resources at once until all are gone; return those still there at
+    ``policy.timeout`` (empty: all gone).
+
+    ``present(pending)`` says which of ``pending`` still exist (one listing, or a
+    read each): one poll round costs one call however many resources are waited
+    for, and nobody sleeps per resource.
+    """
+    pending = frozenset(ids)
+    if not pending:
+        return pending
+    deadline = clock() + policy.timeout
+    sleep(policy.prepoll)
+    while True:
+        pending = present(pending)
+        if not pending or clock() >= deadline:
+            return pending
+        sleep(policy.interval)

@@ -1,6 +1,4 @@
-import time
-
-from squall.openstack.cleanup import ORDER, RateLimiter, plan
+from squall.openstack.cleanup import ORDER, carried, must_precede, plan, startable
 from squall.openstack.inventory import Found
 from squall.openstack.journal import EntryState, JournalEntry, ResourceKind, link_child, link_id
 
@@ -52,15 +50,6 @@ def test_plan_merges_journal_and_discovery_in_order():
     assert by_kind[K.SUBNET].entries == []
 
 
-def test_rate_limiter_spaces_calls():
-    limiter = RateLimiter(rate=200.0)
-    start = time.monotonic()
-    for _ in range(5):
-        limiter.wait()
-    assert limiter._next - start >= 5 / 200.0 - 1e-6  # the schedule, not a timing assertion
-    RateLimiter(rate=0).wait()  # unlimited never sleeps
-
-
 def test_links_are_undone_before_their_parents_are_deleted():
     rank = {k: i for i, k in enumerate(ORDER)}
     assert rank[K.SERVER] < rank[K.AGGREGATE_HOST] < rank[K.AGGREGATE]
@@ -79,3 +68,51 @@ def test_one_host_in_two_aggregates_is_two_leftovers():
     links = [(i.parent_id, link_child(i.parent_id or "", i.id or "")) for i in items[:2]]
     assert sorted(links) == [("7", "compute1"), ("8", "compute1")]
     assert [i.kind for i in items[2:]] == [K.AGGREGATE, K.AGGREGATE]
+
+
+def test_unrelated_services_are_cleaned_at_the_same_time():
+    assert not must_precede(K.NETWORK, K.VOLUME) and not must_precede(K.VOLUME, K.NETWORK)
+    assert not must_precede(K.SECURITY_GROUP, K.VOLUME_SNAPSHOT)
+    assert must_precede(K.ROUTER, K.SUBNET) and must_precede(K.SUBNET, K.NETWORK)
+    assert must_precede(K.VOLUME_SNAPSHOT, K.VOLUME) and must_precede(K.VOLUME, K.VOLUME_TYPE)
+    assert not must_precede(K.SUBNET, K.ROUTER)  # never backwards
+
+
+def test_servers_first_images_after_volumes_keystone_last():
+    assert all(must_precede(K.SERVER, k) for k in ORDER if k is not K.SERVER)
+    assert must_precede(K.VOLUME, K.IMAGE) and not must_precede(K.NETWORK, K.IMAGE)
+    keystone = [K.ROLE, K.SERVICE, K.USER, K.PROJECT]
+    for kind in ORDER:
+        if kind not in keystone:
+            assert all(must_precede(kind, k) for k in keystone)
+    assert must_precede(K.USER, K.PROJECT)
+
+
+def test_startable_kinds_wait_only_for_what_must_precede_them():
+    pending = [K.SERVER, K.ROUTER, K.SUBNET, K.NETWORK, K.VOLUME, K.PROJECT]
+    assert startable(pending, pending) == [K.SERVER]
+    after_servers = pending[1:]
+    assert startable(after_servers, after_servers) == [K.ROUTER, K.VOLUME]
+    # the routers are still being deleted, the volumes are done
+    assert startable([K.SUBNET, K.NETWORK, K.PROJECT], [K.ROUTER, K.SUBNET, K.NETWORK]) == []
+    assert startable([K.PROJECT], [K.PROJECT]) == [K.PROJECT]
+
+
+def test_order_is_a_partial_order_so_something_can_always_start():
+    for kinds in (list(ORDER), list(reversed(ORDER)), ORDER[5:], ORDER[::3]):
+        assert startable(kinds, kinds), kinds
+
+
+def test_subnets_seen_in_the_cloud_go_with_their_network():
+    found = [
+        Found(K.NETWORK, "n1", "squall-0ba66765-n0000000"),
+        Found(K.SUBNET, "s1", "squall-0ba66765-s0000000", parent_id="n1"),
+        Found(K.SUBNET, "s2", "squall-0ba66765-s1111111", parent_id="n1"),
+        Found(K.SUBNET, "s3", "squall-0ba66765-s2222222", parent_id="not-ours"),
+    ]
+    entries = [entry(1, K.SUBNET, "squall-0ba66765-s3333333", rid="s4")]  # network unknown
+    items = plan(entries, found)
+    riders = carried(items)
+    assert list(riders) == ["n1"]
+    assert sorted(i.id or "" for i in riders["n1"]) == ["s1", "s2"]
+    assert {i.id for i in items if i.kind is K.SUBNET} == {"s1", "s2", "s3", "s4"}

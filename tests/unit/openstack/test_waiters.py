@@ -9,6 +9,7 @@ from squall.openstack.waiters import (
     WaitPolicy,
     quantisation,
     resolve,
+    wait_for_all_deleted,
     wait_for_delete,
     wait_for_status,
 )
@@ -87,3 +88,56 @@ def test_delete_wait_ends_on_not_found_or_none():
     wait_for_delete(Script("DELETED"), WaitPolicy(0, 0, 5), sleep=lambda s: None)
     with pytest.raises(WaitTimeout):
         wait_for_delete(Script("ACTIVE"), WaitPolicy(0, 0.001, 0.01))
+
+
+class Clock:
+    """A clock that only moves when slept on."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def test_many_deletions_are_polled_together_until_all_are_gone():
+    rounds = []
+    remaining = {"a": 1, "b": 3, "c": 0}  # polls each one is still seen for
+
+    def present(pending):
+        rounds.append(sorted(pending))
+        for key in pending:
+            remaining[key] -= 1
+        return frozenset(k for k in pending if remaining[k] >= 0)
+
+    clock = Clock()
+    policy = WaitPolicy(prepoll=0.5, interval=1.0, timeout=60.0)
+    left = wait_for_all_deleted(present, "abc", policy, sleep=clock.sleep, clock=clock)
+    assert left == frozenset()
+    assert rounds == [["a", "b", "c"], ["a", "b"], ["b"], ["b"]]  # one call per round
+    assert clock.sleeps == [0.5, 1.0, 1.0, 1.0]
+
+
+def test_what_is_still_there_at_the_timeout_is_returned():
+    clock = Clock()
+    policy = WaitPolicy(prepoll=0.0, interval=2.0, timeout=5.0)
+    left = wait_for_all_deleted(
+        lambda pending: pending & {"stuck"},
+        ["gone", "stuck"],
+        policy,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert left == {"stuck"} and clock.now >= 5.0
+
+
+def test_nothing_to_wait_for_is_no_call():
+    def present(pending):
+        raise AssertionError("polled for nothing")
+
+    assert wait_for_all_deleted(present, [], WaitPolicy(0, 1, 1)) == frozenset()
