@@ -20,9 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from squall.contexts.openstack._base import OpenStackContext
 from squall.errors import ConfigError
 from squall.openstack.cloud import OpenStackEnv
-
-#: ``cloud: all``: every cloud of the run
-EVERY_CLOUD = "all"
+from squall.task.clouds import EVERY_CLOUD
 
 
 class CloudChoice(BaseModel):
