@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from hdrh.histogram import HdrHistogram
 
 MICROS = 1_000_000
@@ -100,10 +101,13 @@ class Histogram:
 
         A bucket's value is its highest equivalent value, as ``value_at`` reports.
         """
-        return [
-            (float(item.value_iterated_to) / MICROS, int(item.count_added_in_this_iter_step))
-            for item in self._hdr.get_recorded_iterator()
-        ]
+        hdr = self._hdr
+        counts = np.ctypeslib.as_array(hdr.counts)[: hdr.counts_len]
+        found = []
+        for index in np.flatnonzero(counts).tolist():  # a scan in C, not Python's iterator
+            value = hdr.get_highest_equivalent_value(hdr.get_value_from_index(index))
+            found.append((float(value) / MICROS, int(counts[index])))
+        return found
 
     def encode(self) -> str:
         blob: str = self._hdr.encode().decode("ascii")

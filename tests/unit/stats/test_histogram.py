@@ -68,3 +68,16 @@ def test_empty_histogram_has_no_extremes():
     hist = Histogram()
     assert hist.count == 0
     assert hist.min is None and hist.max is None and hist.mean is None
+
+
+def test_buckets_are_the_recorded_iterator_s_steps():
+    hist = Histogram()
+    hist.record_many([0.000001, 0.0005, 0.0005, 0.012, 0.3, 2.5, 59.0])
+    hist = Histogram.decode(hist.encode())  # as compared: decoded from a stored blob
+    steps = [
+        (item.value_iterated_to / 1_000_000, item.count_added_in_this_iter_step)
+        for item in hist._hdr.get_recorded_iterator()
+    ]
+    assert hist.buckets() == steps
+    assert sum(count for _, count in hist.buckets()) == hist.count == 7
+    assert Histogram().buckets() == []
