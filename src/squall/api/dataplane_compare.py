@@ -24,6 +24,7 @@ from squall.stats.dataplane_compare import (
     compare_test,
 )
 from squall.stats.histogram import Histogram
+from squall.stats.interval_bootstrap import BlockCounts, groups
 from squall.stats.trends import RunBrief, Trend, TrendPoint
 
 if TYPE_CHECKING:
@@ -151,27 +152,28 @@ def _errors(intervals: list[dict[str, Any]], made: str) -> RateSeries | None:
     interval and whole; None for a tool that does not count them."""
     if not any(name in i["counters"] for i in intervals for name in ERROR_COUNTERS):
         return None
-    samples, failed_total, tried_total = [], 0.0, 0.0
+    samples, tries = [], []
     for item in intervals:
         failed = sum(float(item["counters"].get(name, 0.0)) for name in ERROR_COUNTERS)
         tried = failed + float(item["counters"].get(made, 0.0))
         if tried > 0:
             samples.append(100 * failed / tried)
-            failed_total, tried_total = failed_total + failed, tried_total + tried
-    return RateSeries(100 * failed_total / tried_total if tried_total else None, samples)
+            tries.append(tried)
+    total = sum(v * w for v, w in zip(samples, tries, strict=True))
+    return RateSeries(total / sum(tries) if tries else None, samples, tries)
 
 
 def _rates(intervals: list[dict[str, Any]], metric: str) -> RateSeries:
-    samples, weighted, width = [], 0.0, 0.0
+    """Each interval's rate of ``metric``, weighted by its width in the whole."""
+    samples, widths = [], []
     for item in intervals:
         value = rate(item, metric)
         span = float(item["end"]) - float(item["start"])
-        if value is None or span <= 0:
-            continue
-        samples.append(value)
-        weighted += value * span
-        width += span
-    return RateSeries(weighted / width if width > 0 else None, samples)
+        if value is not None and span > 0:
+            samples.append(value)
+            widths.append(span)
+    total = sum(v * w for v, w in zip(samples, widths, strict=True))
+    return RateSeries(total / sum(widths) if widths else None, samples, widths)
 
 
 def _latency(
@@ -195,5 +197,19 @@ def _latency(
                 value = stored.get(f"{p:g}")
                 if value is not None:
                     samples[label].append(float(value))
-        found[name] = LatencySeries(whole, samples)
+        found[name] = LatencySeries(whole, samples, _blocks(intervals, name))
     return found
+
+
+def _blocks(intervals: list[dict[str, Any]], name: str) -> BlockCounts:
+    """The intervals' ``name`` histograms merged per block of neighbours, as buckets."""
+    blocks = []
+    for group in groups(len(intervals)):
+        merged = Histogram()
+        for index in group:
+            data = intervals[index]["histograms"].get(name) or {}
+            if data.get("count") and data.get("encoded"):
+                with contextlib.suppress(ValueError):  # a damaged blob: left out
+                    merged.merge_encoded(data["encoded"])
+        blocks.append(merged.buckets() if merged.count else [])
+    return BlockCounts.of(blocks)

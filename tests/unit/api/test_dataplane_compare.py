@@ -64,6 +64,7 @@ def test_a_10_percent_slower_p95_is_found_and_an_aa_pair_is_not():
     (latency,) = test.series
     p95 = next(c for c in latency.changes if c.metric == "p95")
     assert p95.verdict is Verdict.WORSE and p95.regression
+    assert 0 < p95.low < p95.change < p95.high  # resampled intervals, merged histograms
     assert worse.verdict is Verdict.WORSE
     assert compare_dataplane(before, same, OPTIONS).verdict is not Verdict.WORSE
 

@@ -102,3 +102,17 @@ def test_failed_pairs_and_figures_missing_on_one_side():
     assert result.throughput.verdict is Verdict.NO_EVIDENCE and result.throughput.before is None
     assert result.failure_rate.verdict is Verdict.WORSE and result.failure_rate.regression
     assert result.verdict is Verdict.WORSE
+
+
+def test_the_interval_brackets_the_change_and_covers_zero_in_aa_pairs():
+    rng = np.random.default_rng(5)
+    lower = changes(side(rng), side(rng, rate=900.0))["throughput"]
+    assert lower.low is not None and lower.high is not None
+    assert lower.low < lower.change < lower.high < 0
+    missed = 0
+    seeds = 200
+    for seed in range(seeds):
+        rng = np.random.default_rng(2000 + seed)
+        aa = changes(side(rng), side(rng))["throughput"]
+        missed += not aa.low <= 0 <= aa.high
+    assert 0.01 <= missed / seeds <= 0.12  # a 95 % interval (a bootstrap: a bit narrow)
