@@ -11,12 +11,12 @@ cleanup that removes what it left.
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from squall.dataplane.pids import alive
-from squall.dataplane.results import RESULTS_FILE, read_progress, read_results
+from squall.dataplane.results import RESULTS_FILE, TestState, read_progress, read_results
 from squall.errors import ConfigError, SquallError
 
 if TYPE_CHECKING:
@@ -27,27 +27,50 @@ ABANDONED = "abandoned"
 
 @dataclass
 class RunView:
-    """One run: its document (``results.run_dict`` shape) and where it was found."""
+    """One run: its document (``results.run_dict`` shape) and where it was found.
+
+    ``tests`` is each test repetition's state. A run listed from the store has them
+    while its document's ``tests`` is empty (its figures are read by ``get_run`` only).
+    """
 
     data: dict[str, Any]
     status: str  # the stored status, or ``abandoned``
     run_dir: Path | None = None  # None: only in the results store
     progress: dict[str, Any] | None = None  # while running
+    tests: list[TestState] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: dict[str, Any], run_dir: Path | None = None) -> RunView:
+        """The view of a whole run document (its tests' states taken from it)."""
+        status = effective_status(data)
+        progress = read_progress(run_dir) if run_dir and status == "running" else None
+        states = [TestState.of(t) for t in data["tests"]]
+        return cls(data, status, run_dir, progress, states)
 
     @property
     def run(self) -> str:
         return str(self.data["run"])
 
     @property
+    def done(self) -> int:
+        """Test repetitions done (partial ones included)."""
+        return len(self.tests)
+
+    @property
+    def partial(self) -> int:
+        """Test repetitions done with some pair failed, lost or cut short."""
+        return sum(1 for t in self.tests if t.partial)
+
+    @property
     def planned(self) -> int:
         """Test repetitions the plan asks for (at least those done)."""
         tests = self.data.get("plan", {}).get("tests", [])
         planned = sum(int(t.get("repetitions", 1)) for t in tests)
-        return max(planned, len(self.data["tests"]))
+        return max(planned, self.done)
 
     @property
     def failed_agents(self) -> list[str]:
-        return sorted({a for t in self.data["tests"] for a in t.get("failed_agents", [])})
+        return sorted({a for t in self.tests for a in t.failed_agents})
 
 
 def effective_status(data: dict[str, Any]) -> str:
@@ -61,10 +84,7 @@ def effective_status(data: dict[str, Any]) -> str:
 
 
 def _from_dir(run_dir: Path) -> RunView:
-    data = read_results(run_dir / RESULTS_FILE)
-    status = effective_status(data)
-    progress = read_progress(run_dir) if status == "running" else None
-    return RunView(data, status, run_dir, progress)
+    return RunView.of(read_results(run_dir / RESULTS_FILE), run_dir)
 
 
 def list_runs(workdir: Path, store: Store | None = None) -> tuple[list[RunView], list[str]]:
@@ -74,8 +94,11 @@ def list_runs(workdir: Path, store: Store | None = None) -> tuple[list[RunView],
     if store is not None:
         from squall.dataplane.store import DataplaneStore
 
-        for data in DataplaneStore(store).runs():
-            views[data["run"]] = RunView(data, effective_status(data))
+        stored = DataplaneStore(store)
+        states = stored.test_states()
+        for data in stored.runs():
+            run = data["run"]
+            views[run] = RunView(data, effective_status(data), tests=states.get(run, []))
     for path in workdir.glob(f"*/{RESULTS_FILE}"):
         try:
             view = _from_dir(path.parent)
@@ -99,8 +122,7 @@ def get_run(ref: str, workdir: Path, store: Store | None = None) -> RunView:
     if store is not None:
         from squall.dataplane.store import DataplaneStore
 
-        data = DataplaneStore(store).get(ref)
-        return RunView(data, effective_status(data))
+        return RunView.of(DataplaneStore(store).get(ref))
     raise ConfigError(
         f"no data-plane run matches {ref!r} in {workdir}", hint="squall dataplane status"
     )

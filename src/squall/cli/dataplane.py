@@ -190,7 +190,7 @@ def _print_runs(views: list[api_dataplane.RunView]) -> None:
             _when(data.get("started_at")),
             data["title"],
             f"{data['provider']} {data['network_mode']}",
-            f"{len(data['tests'])}/{view.planned}",
+            _tests(view),
             str(len(data["agents"])) if data["agents"] else "-",
             ", ".join(view.failed_agents[:3]) or "-",
         )
@@ -202,7 +202,7 @@ def _print_run(view: api_dataplane.RunView) -> None:
     where = f"{view.run_dir / RESULTS_FILE}" if view.run_dir else "the results store"
     out.print(
         f"run {view.run}: {_status(view.status)} ({data['provider']}, {data['network_mode']}), "
-        f"started {_when(data.get('started_at'))}; {len(data['tests'])}/{view.planned} "
+        f"started {_when(data.get('started_at'))}; {_tests(view)} "
         f"test repetitions done; {where}",
         highlight=False,
     )
@@ -224,6 +224,12 @@ def _print_run(view: api_dataplane.RunView) -> None:
         )
         for line in test["lines"]:
             out.print(f"  t={line['end']:>5.1f}s  {line['text']}", highlight=False)
+
+
+def _tests(view: api_dataplane.RunView) -> str:
+    """``done/planned``, and how many of those done are partial."""
+    partial = f" ({view.partial} partial)" if view.partial else ""
+    return f"{view.done}/{view.planned}{partial}"
 
 
 def _status(status: str) -> str:

@@ -51,6 +51,28 @@ class RunRecord:
     rendered: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
 
 
+@dataclass(frozen=True)
+class TestState:
+    """One test repetition of a run as a listing shows it: what ran and how, no figures."""
+
+    test: str
+    tool: str
+    repetition: int
+    partial: bool
+    failed_agents: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, test: dict[str, Any]) -> TestState:
+        """The state of a test document (``test_dict`` shape)."""
+        return cls(
+            test=test["test"],
+            tool=test["tool"],
+            repetition=int(test["repetition"]),
+            partial=bool(test["partial"]),
+            failed_agents=tuple(test.get("failed_agents", ())),
+        )
+
+
 def histogram_dict(hist: Histogram) -> dict[str, Any]:
     data: dict[str, Any] = {"count": hist.count, "encoded": hist.encode()}
     if hist.count:

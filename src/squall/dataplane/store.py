@@ -8,6 +8,7 @@ each test and once more at the end ends up complete. Migration 0004 creates the 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,13 +25,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     delete,
     insert,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from squall.dataplane.results import SCHEMA
+from squall.dataplane.results import SCHEMA, TestState
 from squall.errors import StoreError
 from squall.results.store import Store
 
@@ -112,6 +114,25 @@ class DataplaneStore:
         query = select(RUNS).order_by(RUNS.c.started_at)
         with self._read("list data-plane runs") as conn:
             return [_run(dict(r._mapping)) for r in conn.execute(query)]
+
+    def test_states(self) -> dict[str, list[TestState]]:
+        """Every stored run's tests in order, by run id, without their figures.
+
+        Only a partial test's document is read (for its failed agents): a listing of
+        many runs does not load every histogram.
+        """
+        partial_data = case((TESTS.c.partial, TESTS.c.data), else_=None).label("data")
+        query = select(
+            TESTS.c.run_id, TESTS.c.test, TESTS.c.tool, TESTS.c.repetition, TESTS.c.partial
+        ).add_columns(partial_data)
+        states: dict[str, list[TestState]] = defaultdict(list)
+        with self._read("list data-plane tests") as conn:
+            for row in conn.execute(query.order_by(TESTS.c.run_id, TESTS.c.position)):
+                failed = json.loads(row.data).get("failed_agents", []) if row.data else []
+                states[row.run_id].append(
+                    TestState(row.test, row.tool, row.repetition, row.partial, tuple(failed))
+                )
+        return dict(states)
 
     def get(self, ref: str) -> dict[str, Any]:
         """One run with its tests, by id or a unique prefix of it."""
