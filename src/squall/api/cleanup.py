@@ -85,9 +85,9 @@ def _specs(request: CleanupRequest, journal: Journal | None, run_id: str | None)
     )
 
 
-def journaled_nothing(request: CleanupRequest, journal: Journal, run_id: str) -> bool:
-    """True when no cloud is given and run ``run_id`` journaled nothing in any cloud:
-    there is nothing of it to clean in a cloud (a task that used none)."""
+def nothing_journaled_left(request: CleanupRequest, journal: Journal, run_id: str) -> bool:
+    """True when no cloud is given and no resource run ``run_id`` journaled is left
+    (all deleted, or it used no cloud): the journal names no cloud to clean."""
     return not cloud_specs(request.clouds) and not journal.entries(run_id)
 
 

@@ -67,14 +67,14 @@ def cleanup(  # noqa: PLR0913 - the command's options
         # faults the run left active (squall killed mid-fault) first: the cloud may need them
         run_id = _undo_faults(store, run, dry_run) if run is not None else None
         journal = StoreJournal(store)
-        idle = run_id is not None and cleanup_api.journaled_nothing(request, journal, run_id)
+        idle = run_id is not None and cleanup_api.nothing_journaled_left(request, journal, run_id)
         results = [] if idle else cleanup_api.cleanup(request, store, journal)
     finally:
         store.close()
     if idle:
         out.print(
-            f"run {run}: this store journaled no resource of it in any cloud (pass --cloud "
-            "NAME to look for its resources by name, or --db for the store it ran with)."
+            f"run {run}: the journal of this store has no resource of it left (pass --cloud "
+            "NAME to also look for its resources by name, or --db for the store it ran with)."
         )
     show(results)
 

@@ -68,7 +68,7 @@ def test_cleanup_undoes_the_faults_in_the_journal_the_run_recorded(stored, tmp_p
     assert "undone process:freeze on localhost" in result.output
     assert marker.exists()
     assert FaultJournal(tmp_path / "run" / "faults.jsonl").pending() == []
-    assert "this store journaled no resource of it in any cloud" in result.output
+    assert "the journal of this store has no resource of it left" in result.output
 
 
 def test_a_dry_run_says_what_it_would_undo_and_does_nothing(stored, tmp_path):
