@@ -58,7 +58,7 @@ def test_each_workload_acts_on_its_cloud(squall, conn, cloud):
     assert not cloud.leaked(before, result.run_id, squall.db)
 
 
-def test_a_cloud_the_run_does_not_have_stops_it_in_preflight(squall):
+def test_a_cloud_the_run_does_not_have_stops_it_before_any_cloud_is_contacted(squall):
     task = squall.task_file("nope.yaml", TASK % "nope")
     result = squall("task", "start", task, "--cloud", "devcloud")
-    _check(result, "preflight", "contexts.cloud", "unknown cloud 'nope'")
+    _check(result, "nope.yaml:", "contexts.cloud", "unknown cloud 'nope'", "this run has: devcloud")
