@@ -40,6 +40,12 @@ def exporter(
     return cls(exporter_config(cls, options or {}))
 
 
+def download_name(run_id: str, suffix: str) -> str:
+    """The file name a run's export is offered under: ``squall-<run8><suffix>``."""
+    safe = "".join(c for c in suffix if c.isalnum() or c in ".-_")
+    return f"squall-{run_id[:8]}{safe}"
+
+
 def run_data(store: Store, refs: Sequence[str]) -> list[RunData]:
     """The runs ``refs`` (ids, prefixes or 'last'), their iterations read when written."""
     return [RunData(store.get_run(ref), store.iterations) for ref in refs]

@@ -77,9 +77,15 @@ def write_spool(write: Callable[[TextIO], None], file: IO[bytes], gone: threadin
 
 
 async def spooled_response(
-    write: Callable[[TextIO], None], request: Request, media_type: str, what: str = "export"
+    write: Callable[[TextIO], None],
+    request: Request,
+    media_type: str,
+    what: str = "export",
+    *,
+    filename: str | None = None,
 ) -> Response:
-    """What ``write`` writes, once it is all written (see the module's docstring)."""
+    """What ``write`` writes, once it is all written (see the module's docstring);
+    ``filename``: sent as a download of that name (``Content-Disposition``)."""
     # closed once sent, or on any way out before that
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, prefix="squall-export-")  # noqa: SIM115
     gone = threading.Event()
@@ -104,9 +110,10 @@ async def spooled_response(
         writing.add_done_callback(lambda done: _discard(done, file))
         raise
     file.seek(0)
-    return StreamingResponse(
-        _send(file), media_type=media_type, headers={"Content-Length": str(size)}
-    )
+    headers = {"Content-Length": str(size)}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return StreamingResponse(_send(file), media_type=media_type, headers=headers)
 
 
 def failed(exc: Exception, what: str = "export") -> JSONResponse:

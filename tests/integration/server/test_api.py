@@ -55,6 +55,26 @@ def test_report_and_exports(client, stored):
     assert wrong.status_code == 400 and "schema" in wrong.json()["error"]
 
 
+#: each exporter's media type as sent (a text type says its charset) and file suffix
+EXPORTED_AS = {
+    "json": ("application/json", "json"),
+    "rally-json": ("application/json", "json"),
+    "junit-xml": ("application/xml", "xml"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "opensearch-bulk": ("application/x-ndjson", "ndjson"),
+}
+
+
+def test_an_export_is_sent_as_its_type_under_a_file_name(client, stored):
+    _, runs = stored
+    for kind, (media_type, extension) in EXPORTED_AS.items():
+        answer = get(client, f"/api/v1/runs/{runs['a'][:8]}/export", params={"type": kind})
+        assert answer.status_code == 200, kind
+        assert answer.headers["content-type"] == media_type, kind
+        disposition = f'attachment; filename="squall-{runs["a"][:8]}.{extension}"'
+        assert answer.headers["content-disposition"] == disposition, kind
+
+
 def test_compare_and_trends(client, stored):
     _, runs = stored
     result = get(client, "/api/v1/compare", params={"before": runs["a"], "after": runs["b"]}).json()

@@ -94,6 +94,9 @@ def test_a_stored_run_listed_shown_and_reported(dp_client):
     encoded = exported.json()["tests"][0]["histograms"]["latency"]["encoded"]
     assert Histogram.decode(encoded).count == 3
     assert CANARY not in exported.text
+    assert exported.headers["content-type"] == "application/json"
+    disposition = f'attachment; filename="squall-{STORED[:8]}.json"'
+    assert exported.headers["content-disposition"] == disposition
     progress = dp_client.get("/api/v1/dataplane/runs/last/progress", headers=AUTH).json()
     assert progress["run_id"] == STORED and not progress["running_here"]
     events = dp_client.get(f"/api/v1/dataplane/runs/{STORED}/events", headers=AUTH)

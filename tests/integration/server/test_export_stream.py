@@ -114,7 +114,7 @@ def test_a_large_export_is_sent_whole_with_its_length(served, stored, big_run):
     url = f"{served}/api/v1/runs/{big_run}/export"
     with httpx.stream("GET", url, params={"type": "json"}, headers=AUTH) as answer:
         assert answer.status_code == 200
-        assert answer.headers["content-type"] == "text/plain; charset=utf-8"
+        assert answer.headers["content-type"] == "application/json"
         pieces = list(answer.iter_raw())
     body = b"".join(pieces)
     assert len(pieces) > 1  # sent in chunks, not as one buffer

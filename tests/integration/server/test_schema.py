@@ -9,10 +9,13 @@ import schemathesis
 from fastapi.testclient import TestClient
 from schemathesis.checks import positive_data_acceptance
 
+from squall.dataplane.store import DataplaneStore
 from squall.plugins.loader import load_registry
+from squall.reports.exporters import BUILTIN as EXPORTERS
 from squall.server.app import create_app
 from squall.server.metrics import ObservedStore
 from squall.server.settings import ServerSettings
+from squall.testing.dataplane_runs import SyntheticTest, synthetic_run
 
 from .conftest import AUTH, TOKEN, run_sample
 
@@ -65,3 +68,34 @@ def test_every_operation_under_fuzzing(fuzzed_app):
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
     assert operations >= 14
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.fixture(scope="module")
+def exported_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, str, str]]:
+    """An app with one task run and one data-plane run, both left alone."""
+    store = ObservedStore.open(f"sqlite:///{tmp_path_factory.mktemp('exports') / 'squall.db'}")
+    assert isinstance(store, ObservedStore)
+    task_run = run_sample(store, "dummy-constant.yaml", "times=20,concurrency=2,sleep=0")
+    dataplane_run = "ab" * 16
+    DataplaneStore(store).save(synthetic_run(dataplane_run, [SyntheticTest()], seed=1))
+    app = create_app(ServerSettings(token=TOKEN), store=store, registry=load_registry([]))
+    try:
+        yield app, task_run, dataplane_run
+    finally:
+        app.state.manager.join(timeout=30)
+        store.close()
+
+
+def test_every_export_type_is_sent_as_the_schema_says(exported_app):
+    """Each built-in exporter's media type is one the schema documents."""
+    app, task_run, dataplane_run = exported_app
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=AUTH)
+    exports = schema["/api/v1/runs/{ref}/export"]["GET"]
+    for kind in EXPORTERS:
+        case = exports.Case(path_parameters={"ref": task_run[:8]}, query={"type": kind})
+        response = case.call_and_validate(headers=AUTH)
+        assert response.status_code == 200, kind
+    dataplane = schema["/api/v1/dataplane/runs/{ref}/export"]["GET"]
+    case = dataplane.Case(path_parameters={"ref": dataplane_run[:8]})
+    response = case.call_and_validate(headers=AUTH)
+    assert response.status_code == 200

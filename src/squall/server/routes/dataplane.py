@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from squall.api import dataplane_export
 from squall.api import reports as reports_api
+from squall.api.exports import download_name
 from squall.dataplane import topology as topo_mod
 from squall.dataplane.loader import load_plan_text
 from squall.dataplane.plan import Plan
@@ -174,7 +175,8 @@ async def export(request: Request, store: StoreDep, run_id: RunId) -> Response:
     """Secrets masked; sent once whole (a complete file or an error status), its tests
     read and written one at a time and spooled to disk when large."""
     write = partial(dataplane_export.write_run, store, run_id)
-    return await spooled_response(write, request, "application/json")
+    name = download_name(run_id, ".json")
+    return await spooled_response(write, request, "application/json", filename=name)
 
 
 def progress_of(run: dict[str, Any], runs: DataplaneManager) -> DataplaneProgressOut:

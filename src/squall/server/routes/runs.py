@@ -20,6 +20,8 @@ from squall.server.spool import spooled_response
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 HTML = "text/html; charset=utf-8"
+#: what the built-in exporters send (each its ``media_type``); a plugin's may differ
+EXPORT_TYPES = ("application/json", "application/xml", "text/csv", "application/x-ndjson")
 
 
 @router.get("", summary="List stored runs, newest first")
@@ -87,7 +89,14 @@ async def report(request: Request, store: StoreDep, ref: RunRef) -> Response:
     "/{ref}/export",
     summary="A run exported for other tools (json, rally-json, junit-xml, csv, opensearch-bulk)",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}, **NOT_FOUND, **EXPORT_FAILED},
+    responses={
+        200: {
+            "description": "The export as a download named squall-<run8>.<suffix>",
+            "content": {media_type: {} for media_type in EXPORT_TYPES},
+        },
+        **NOT_FOUND,
+        **EXPORT_FAILED,
+    },
 )
 async def export(
     request: Request,
@@ -109,6 +118,6 @@ async def export(
     run_id = (await asyncio.to_thread(find_run, store, ref)).id
     exporter = exports_api.exporter(type, exports_api.parse_options(option or []), registry)
     runs = await asyncio.to_thread(exports_api.run_data, store, [run_id])
-    return await spooled_response(
-        partial(exporter.export, runs), request, "text/plain; charset=utf-8"
-    )
+    name = exports_api.download_name(run_id, exporter.suffix)
+    write = partial(exporter.export, runs)
+    return await spooled_response(write, request, exporter.media_type, filename=name)
