@@ -129,10 +129,14 @@ def _named_after(run_id: str) -> list[str]:
         session.close()
 
 
-def run_family(workdir: Path, title: str, cases: list[Case], timeout: float = 1500) -> FamilyRun:
+def run_family(
+    workdir: Path, title: str, cases: list[Case], timeout: float = 1500, *options: str
+) -> FamilyRun:
+    """Run ``cases`` as one task (``options`` go to `squall task start`)."""
     task = workdir / f"{title}.json"
     task.write_text(json.dumps(task_for(title, cases), indent=1))
-    started = _squall(workdir, "task", "start", str(task), "--cloud", "devcloud", timeout=timeout)
+    argv = ("task", "start", str(task), "--cloud", "devcloud", *options)
+    started = _squall(workdir, *argv, timeout=timeout)
     match = RUN_LINE.search(started.stdout)
     assert match, f"no run started:\n{started.stdout}\n{started.stderr}"
     run_id = match.group(1)

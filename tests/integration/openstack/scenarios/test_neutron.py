@@ -3,7 +3,8 @@
 The devcloud's neutron loads the ``trunk`` service plugin, served by the agentless
 trunk driver of its ``squall_noop`` mechanism driver, so ``NeutronTrunks.*`` run for
 real. Where neutron lacks the ``trunk`` extension, preflight skips them with the reason
-and the run goes on with the other workloads (tested when the cloud has none).
+and the run goes on with the other workloads (shown with a scenario needing an
+extension the devcloud lacks).
 ``set_and_clear_router_gateway`` runs as the admin, as Rally's gate job does (it gives
 its users the admin role), in a run of its own.
 """
@@ -214,7 +215,6 @@ TRUNK_CASES = [
         times=1,
     ),
 ]
-TRUNKS = TRUNK_CASES[0]
 
 
 # an external network of its own: a network context running meanwhile could put its
@@ -250,15 +250,36 @@ def test_trunk_scenario(family, case, conn):
     check_case(family, case)
 
 
-def test_trunks_are_skipped_with_the_reason_when_neutron_has_none(workdir, conn):
-    if _has_trunks(conn):
-        pytest.skip("this neutron has the trunk extension")
-    run = run_family(workdir, "neutron-no-trunks", [CASES[0], TRUNKS])
-    assert (
-        "skipped [0.1]: NeutronTrunks.create_and_list_trunks needs the neutron extension trunk"
-        in run.out
+ABSENT_EXTENSION_PLUGIN = """
+from typing import ClassVar
+
+from squall.scenarios.openstack.neutron_trunks import CreateAndListTrunks
+
+
+class NeedsAnAbsentExtension(CreateAndListTrunks):
+    \"\"\"create_and_list_trunks, needing an extension no neutron offers.\"\"\"
+
+    name: ClassVar[str] = "SquallTest.create_and_list_trunks"
+    extensions: ClassVar[tuple[str, ...]] = ("trunk", "squall-test-absent")
+"""
+
+
+def test_a_workload_needing_an_extension_neutron_lacks_is_skipped_with_the_reason(workdir):
+    """What a cloud without ``trunk`` does to NeutronTrunks.* (the same preflight check),
+    shown on the devcloud, which has trunks, with a scenario needing one it lacks."""
+    plugins = workdir / "absent-extension-plugin"
+    plugins.mkdir()
+    (plugins / "needs_absent.py").write_text(ABSENT_EXTENSION_PLUGIN)
+    absent = Case("SquallTest.create_and_list_trunks", {"subport_count": 1}, times=1)
+    run = run_family(
+        workdir, "neutron-absent-extension", [CASES[0], absent], 600, "--plugin-path", str(plugins)
     )
+    assert (
+        "skipped [0.1]: SquallTest.create_and_list_trunks needs the neutron extension "
+        "squall-test-absent" in run.out
+    ), run.out[-3000:]
     check_case(run, CASES[0])
+    assert run.leftovers == []
 
 
 def test_nothing_left(family):
