@@ -79,27 +79,33 @@ def _service(kind: ResourceKind) -> str:
     return kind.value.partition(".")[0]
 
 
+#: kinds that wait, within their service, only for these: a security group is in use
+#: only by ports (servers', trunks'), never by routers, subnets or networks
+ONLY_AFTER: dict[ResourceKind, frozenset[ResourceKind]] = {
+    K.SECURITY_GROUP: frozenset({K.PORT, K.TRUNK}),
+}
+
+
 def must_precede(first: ResourceKind, then: ResourceKind) -> bool:
     """Whether every ``first`` must be gone before any ``then`` is deleted (pure).
 
     ``ORDER`` is a total order; the real dependencies are fewer. Within one service
     ``ORDER`` holds (ports before routers before subnets before networks; snapshots
-    before volumes before volume types). Across services: servers go first (they
-    hold ports, volumes, images, keypairs, flavors), images after volumes (a volume
-    being uploaded to an image), keystone's kinds after everything (the rest
-    belongs to its projects and users). Other kinds of different services, e.g.
-    networks and volumes, are deleted at the same time.
+    before volumes before volume types) except for the kinds of ``ONLY_AFTER``.
+    Across services: servers go first (they hold ports, volumes, images, keypairs,
+    flavors), images after volumes (a volume being uploaded to an image), keystone's
+    kinds after everything (the rest belongs to its projects and users). Other kinds,
+    e.g. networks and volumes, or routers and security groups, go at the same time.
     """
     if RANK.get(first, len(RANK)) >= RANK.get(then, len(RANK)):
         return False
     if then not in RANK:  # a kind the order does not know: after everything known
         return True
-    return (
-        _service(first) == _service(then)
-        or first is K.SERVER
-        or _service(then) == "keystone"
-        or (then is K.IMAGE and _service(first) == "cinder")
-    )
+    if first is K.SERVER or _service(then) == "keystone":
+        return True
+    if then in ONLY_AFTER:
+        return first in ONLY_AFTER[then]
+    return _service(first) == _service(then) or (then is K.IMAGE and _service(first) == "cinder")
 
 
 def startable(
@@ -207,8 +213,7 @@ class Cleaner:
         for item in leftovers:
             if id(item) not in riding:
                 bands.setdefault(item.kind, []).append(item)
-        with ThreadPoolExecutor(self.workers, "squall-cleanup") as pool:
-            outcomes = self._schedule(bands, riders, pool)
+        outcomes = self._schedule(bands, riders)
         position = {id(item): index for index, item in enumerate(leftovers)}
         outcomes.sort(key=lambda outcome: position[id(outcome.item)])
         report.deleted = [o.item for o in outcomes if o.error is None]
@@ -219,7 +224,6 @@ class Cleaner:
         self,
         bands: dict[ResourceKind, list[Leftover]],
         riders: dict[str, list[Leftover]],
-        pool: ThreadPoolExecutor,
     ) -> list[Outcome]:
         """Start each kind's band once no unfinished kind must precede it."""
         outcomes: list[Outcome] = []
@@ -229,7 +233,7 @@ class Cleaner:
             while waiting or running:
                 for kind in startable(waiting, [*waiting, *running.values()]):
                     band = waiting.pop(kind)
-                    running[starter.submit(self._band, kind, band, riders, pool)] = kind
+                    running[starter.submit(self._band, kind, band, riders)] = kind
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     del running[future]
@@ -241,10 +245,12 @@ class Cleaner:
         kind: ResourceKind,
         band: list[Leftover],
         riders: dict[str, list[Leftover]],
-        pool: ThreadPoolExecutor,
     ) -> list[Outcome]:
-        """Delete every leftover of one kind; wait until they are gone if they linger."""
-        outcomes = list(pool.map(self._delete, band))
+        """Delete every leftover of one kind (``workers`` at a time: each band has its
+        own threads, so a long band never queues another's calls behind its own; the
+        rate limiter is what they share); wait until they are gone if they linger."""
+        with ThreadPoolExecutor(min(self.workers, len(band)), f"squall-cleanup-{kind}") as pool:
+            outcomes = list(pool.map(self._delete, band))
         if kind in GONE:
             self._await_gone(kind, outcomes)
         outcomes += [rider for o in outcomes for rider in _riders_of(o, riders)]

@@ -73,6 +73,9 @@ def test_one_host_in_two_aggregates_is_two_leftovers():
 def test_unrelated_services_are_cleaned_at_the_same_time():
     assert not must_precede(K.NETWORK, K.VOLUME) and not must_precede(K.VOLUME, K.NETWORK)
     assert not must_precede(K.SECURITY_GROUP, K.VOLUME_SNAPSHOT)
+    # a security group is used by ports only: not after routers, subnets or networks
+    assert must_precede(K.PORT, K.SECURITY_GROUP) and must_precede(K.SERVER, K.SECURITY_GROUP)
+    assert not any(must_precede(k, K.SECURITY_GROUP) for k in (K.ROUTER, K.SUBNET, K.NETWORK))
     assert must_precede(K.ROUTER, K.SUBNET) and must_precede(K.SUBNET, K.NETWORK)
     assert must_precede(K.VOLUME_SNAPSHOT, K.VOLUME) and must_precede(K.VOLUME, K.VOLUME_TYPE)
     assert not must_precede(K.SUBNET, K.ROUTER)  # never backwards
