@@ -94,14 +94,18 @@ def must_precede(first: ResourceKind, then: ResourceKind) -> bool:
     before volumes before volume types) except for the kinds of ``ONLY_AFTER``.
     Across services: servers go first (they hold ports, volumes, images, keypairs,
     flavors), images after volumes (a volume being uploaded to an image), keystone's
-    kinds after everything (the rest belongs to its projects and users). Other kinds,
-    e.g. networks and volumes, or routers and security groups, go at the same time.
+    kinds after everything (the rest belongs to its projects and users), but not
+    after each other (keystone drops a deleted user's or project's role assignments
+    itself). Other kinds, e.g. networks and volumes, or routers and security groups,
+    go at the same time.
     """
     if RANK.get(first, len(RANK)) >= RANK.get(then, len(RANK)):
         return False
     if then not in RANK:  # a kind the order does not know: after everything known
         return True
-    if first is K.SERVER or _service(then) == "keystone":
+    if _service(then) == "keystone":  # keystone's own kinds do not wait for each other
+        return _service(first) != "keystone"
+    if first is K.SERVER:
         return True
     if then in ONLY_AFTER:
         return first in ONLY_AFTER[then]

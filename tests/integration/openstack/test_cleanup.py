@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 
 from squall.openstack.cleanup import Cleaner, plan
+from squall.openstack.credentials import from_clouds_yaml
+from squall.openstack.inventory import discover
 from squall.openstack.journal import MemoryJournal, ResourceKind, Tracker, link_id
 from squall.openstack.naming import NameGenerator
+from squall.openstack.ratelimit import RateLimiter
+from squall.openstack.sweep import clean, find_leftovers, matcher
 
 pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
 RUN = "c1eaa0c1eaa0c1eaa0c1eaa0c1eaa0c1"
@@ -81,3 +88,60 @@ def test_links_are_undone_before_their_parents_are_deleted(conn):
     assert storage.find_type(vtype.id) is None
     assert compute.find_aggregate(str(aggregate.id)) is None
     assert journal.entries(RUN) == []
+
+
+def _named(conn, prefix):
+    listings = {
+        "network": conn.network.networks(),
+        "subnet": conn.network.subnets(),
+        "router": conn.network.routers(),
+        "volume": conn.block_storage.volumes(),
+    }
+    found = {k: [r.id for r in v if (r.name or "").startswith(prefix)] for k, v in listings.items()}
+    return {k: v for k, v in found.items() if v}
+
+
+def _settled(conn, volume_ids):
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        statuses = {conn.block_storage.get_volume(v).status for v in volume_ids}
+        if statuses == {"available"}:
+            return
+        time.sleep(1)
+    raise AssertionError(f"volumes still {statuses}")
+
+
+def test_leftovers_found_by_name_router_in_use_subnets_and_volumes(conn):
+    """What a killed run leaves, found by name alone: a router with a gateway and an
+    interface (neutron refuses to delete it until detached), its subnet (deleted with
+    its network), a bare router, and more volumes than are read one by one."""
+    run = uuid.uuid4().hex
+    names = NameGenerator(run)
+    net = conn.network
+    public = next(iter(net.networks(is_router_external=True)), None)
+    network = net.create_network(name=names())
+    subnet = net.create_subnet(
+        name=names(), network_id=network.id, ip_version=4, cidr="10.214.0.0/24"
+    )
+    gateway = {"network_id": public.id} if public is not None else None
+    router = net.create_router(name=names(), external_gateway_info=gateway)
+    net.add_interface_to_router(router, subnet_id=subnet.id)
+    net.create_router(name=names())
+    volumes = [conn.block_storage.create_volume(name=names(), size=1).id for _ in range(5)]
+    _settled(conn, volumes)
+    prefix = f"squall-{run[:8]}-"
+    spec = from_clouds_yaml("devcloud")
+    limiter = RateLimiter(50)
+    try:
+        leftovers = find_leftovers(conn, None, spec, run, limiter=limiter)
+        assert len(leftovers) == 2 + 2 + 5
+        report = clean(conn, None, leftovers, limiter=limiter)
+    finally:
+        left = _named(conn, prefix)
+        if left:  # leave the shared devcloud clean even when the code under test failed
+            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run))))
+    assert report.ok, report.failed
+    assert left == {}
+    assert {i.id for i in report.deleted} >= {subnet.id, router.id, *volumes}
+    # listings of the find, ~8 deletes and detaches, a few polls: not one read per volume
+    assert limiter.calls < 60
