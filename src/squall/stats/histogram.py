@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from hdrh.histogram import HdrHistogram
 
 MICROS = 1_000_000
@@ -64,6 +65,25 @@ class Histogram:
         """Record many values at once (equal microseconds are recorded together)."""
         for micros, count in Counter(round(v * MICROS) for v in values).items():
             self._record_micros(micros, count)
+
+    def record_counts(self, seconds: npt.ArrayLike, counts: npt.ArrayLike) -> None:
+        """Record ``counts[i]`` values of ``seconds[i]`` each, all at once.
+
+        The same as ``record(seconds[i], counts[i])`` for each ``i`` (a zero count records
+        nothing), with the bucket indexes computed by numpy as hdrh computes them one at
+        a time: for a histogram given as buckets (fio's bins), hundreds at a time.
+        """
+        micros = np.rint(np.asarray(seconds, dtype=np.float64) * MICROS).astype(np.int64)
+        many = np.asarray(counts, dtype=np.int64)
+        taken = many > 0
+        micros, many = micros[taken], many[taken]
+        if not len(micros):
+            return
+        low, high = micros < 0, micros > self.range.highest_us
+        self.below += int(many[low].sum())
+        self.above += int(many[high].sum())
+        micros = np.clip(micros, 0, self.range.highest_us)
+        _add_counts(self._hdr, micros, many)
 
     def _record_micros(self, micros: int, count: int) -> None:
         if micros < 0:
@@ -142,6 +162,30 @@ class Histogram:
             raise ValueError(f"histogram does not fit the range {hist.range}: {exc}") from exc
         hist.below, hist.above = _parse_clamped(clamped)
         return hist
+
+
+def _add_counts(hdr: Any, values: Any, counts: Any) -> None:
+    """hdrh's ``record_value(values[i], counts[i])`` for every ``i``, vectorised.
+
+    hdrh: bucket = bit_length(value | sub_bucket_mask) - unit_magnitude -
+    (sub_bucket_half_count_magnitude + 1); sub bucket = value >> (bucket +
+    unit_magnitude); index = ((bucket + 1) << sub_bucket_half_count_magnitude) +
+    sub bucket - sub_bucket_half_count. ``bit_length`` is frexp's exponent, exact for
+    values below 2**53.
+    """
+    _, bits = np.frexp((values | hdr.sub_bucket_mask).astype(np.float64))
+    bucket = bits.astype(np.int64) - hdr.unit_magnitude - (hdr.sub_bucket_half_count_magnitude + 1)
+    sub_bucket = values >> (bucket + hdr.unit_magnitude)
+    index = ((bucket + 1) << hdr.sub_bucket_half_count_magnitude) + sub_bucket
+    index -= hdr.sub_bucket_half_count
+    inside = (index >= 0) & (index < hdr.counts_len)  # as record_value: others not recorded
+    index, counts, values = index[inside], counts[inside], values[inside]
+    if not len(index):
+        return
+    np.add.at(np.ctypeslib.as_array(hdr.counts)[: hdr.counts_len], index, counts)
+    hdr.total_count += int(counts.sum())
+    hdr.min_value = min(hdr.min_value, int(values.min()))
+    hdr.max_value = max(hdr.max_value, int(values.max()))
 
 
 def _parse_clamped(text: str) -> tuple[int, int]:

@@ -120,6 +120,16 @@ def test_fio_streamed_intervals_are_those_of_the_final_output(lines_per_chunk):
     assert _counts(streamed) == _counts(final)
 
 
+@pytest.mark.parametrize("chars", [1, 97, 4096])
+def test_fio_reports_cut_inside_lines_are_read_whole(chars):
+    text = _text("fio-randrw-status-interval.json")
+    cuts = [text[i : i + chars] for i in range(0, len(text), chars)]
+    streamed = _stream(fio.Reports(), ["fio: note: a line before\n", *cuts])
+    final = fio.parse(text).intervals
+    assert _shape(streamed) == _shape(final)
+    assert _counts(streamed) == _counts(final)
+
+
 def test_a_lost_fio_client_keeps_its_last_status_report():
     text = _text("fio-randrw-status-interval.json")
     docs = fio.documents(text)

@@ -81,3 +81,34 @@ def test_buckets_are_the_recorded_iterator_s_steps():
     assert hist.buckets() == steps
     assert sum(count for _, count in hist.buckets()) == hist.count == 7
     assert Histogram().buckets() == []
+
+
+@pytest.mark.parametrize(
+    "value_range", [Range(), Range(highest_us=1_000_000), Range(lowest_us=1000)]
+)
+def test_record_counts_is_recording_each_value_count_times(value_range):
+    """The vectorised path lands every value in hdrh's own bucket, clamps included."""
+    import random
+
+    rng = random.Random(7)
+    seconds = [rng.lognormvariate(-7, 3) for _ in range(3000)] + [-0.5, 0.0, 1e-7, 2.5e-7, 90e3]
+    seconds += [2.0**k / 1e6 for k in range(40)] + [(2.0**k - 1) / 1e6 for k in range(1, 40)]
+    counts = [rng.randrange(0, 50) for _ in seconds]
+    one_by_one, at_once = Histogram(value_range), Histogram(value_range)
+    for value, count in zip(seconds, counts, strict=True):
+        if count:
+            one_by_one.record(value, count)
+    at_once.record_counts(seconds, counts)
+    assert at_once.count == one_by_one.count
+    assert (at_once.below, at_once.above) == (one_by_one.below, one_by_one.above)
+    assert (at_once.min, at_once.max) == (one_by_one.min, one_by_one.max)
+    assert at_once.buckets() == one_by_one.buckets()
+    assert at_once.encode() == one_by_one.encode()
+
+
+def test_record_counts_of_nothing_changes_nothing():
+    hist = Histogram()
+    hist.record_counts([], [])
+    hist.record_counts([0.5], [0])
+    assert (hist.count, hist.min, hist.max) == (0, None, None)
+    assert hist.encode() == Histogram().encode()

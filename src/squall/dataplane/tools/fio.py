@@ -10,8 +10,11 @@ consecutive documents is that interval.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import Field
 
 from squall.dataplane.agent import protocol
@@ -19,7 +22,6 @@ from squall.dataplane.tools.base import (
     ClientCommand,
     IntervalMeasurement,
     IntervalParser,
-    LineParser,
     Measurement,
     Target,
     Timing,
@@ -116,17 +118,38 @@ def _job(doc: dict[str, Any]) -> dict[str, Any]:
     return job
 
 
-def _bins(direction: dict[str, Any]) -> dict[int, int]:
-    bins = direction.get("clat_ns", {}).get("bins") or {}
-    return {int(k): int(v) for k, v in bins.items()}
+@dataclass(frozen=True)
+class Bins:
+    """A direction's ``clat_ns.bins``: bucket values (ns, ascending) and their counts."""
+
+    values: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, direction: dict[str, Any]) -> Bins:
+        bins = direction.get("clat_ns", {}).get("bins") or {}
+        values = np.fromiter(map(int, bins.keys()), dtype=np.int64, count=len(bins))
+        counts = np.fromiter(map(int, bins.values()), dtype=np.int64, count=len(bins))
+        order = np.argsort(values, kind="stable")
+        return cls(values[order], counts[order])
+
+    def since(self, before: Bins) -> Bins:
+        """The counts added since ``before`` (cumulative: its buckets are among these)."""
+        at = np.searchsorted(before.values, self.values)
+        found = at < len(before.values)
+        found[found] = before.values[at[found]] == self.values[found]
+        previous = np.zeros_like(self.counts)
+        previous[found] = before.counts[at[found]]
+        return Bins(self.values, self.counts - previous)
+
+    def histogram(self) -> Histogram:
+        """Each bucket's count at its value, in one vectorised call."""
+        hist = Histogram()
+        hist.record_counts(self.values.astype(np.float64) * _NS, self.counts)
+        return hist
 
 
-def _histogram(bins: dict[int, int]) -> Histogram:
-    hist = Histogram()
-    for value, count in bins.items():
-        if count > 0:
-            hist.record(value * _NS, count)
-    return hist
+NO_BINS = Bins(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def parse(text: str) -> Measurement:
@@ -154,7 +177,7 @@ def _totals(job: dict[str, Any]) -> tuple[dict[str, float], dict[str, Histogram]
         counters[f"{name}_ios"] = float(d["total_ios"])
         counters[f"{name}_short_ios"] = float(d.get("short_ios", 0))
         counters[f"{name}_drop_ios"] = float(d.get("drop_ios", 0))
-        histograms[f"{name}_clat"] = _histogram(_bins(d))
+        histograms[f"{name}_clat"] = Bins.of(d).histogram()
     counters["usr_cpu"] = float(job.get("usr_cpu", 0.0))
     counters["sys_cpu"] = float(job.get("sys_cpu", 0.0))
     return counters, histograms
@@ -171,28 +194,56 @@ def _runtime(job: dict[str, Any]) -> float:
     return float(job.get("elapsed", 0))
 
 
-class Reports(LineParser):
+def _line(text: str, mark: str, pos: int = 0, searched: int = 0) -> int:
+    """Where the first whole line ``mark`` at or after ``pos`` (a line start) begins; -1.
+
+    ``searched``: how much of ``text`` is known to hold no such line after ``pos``.
+    """
+    if text.startswith(mark + "\n", pos):
+        return pos
+    found = text.find("\n" + mark + "\n", max(pos, searched - len(mark) - 1))
+    return found + 1 if found >= 0 else -1
+
+
+class Reports(IntervalParser):
     """fio's cumulative status documents, each interval the difference of two in a row.
 
-    A document is the lines from a ``{`` line to a ``}`` line (fio's JSON layout); the
-    final report repeats the last status document and adds nothing.
+    A document is the text from a ``{`` line to a ``}`` line (fio's JSON layout: nested
+    braces are indented), found with ``str.find`` over each report's output rather than
+    line by line (a status document is some 1,300 lines, one per latency bin); a later
+    ``{`` line starts the document again. The final report repeats the last status
+    document and adds nothing.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._lines: list[str] | None = None
+        self._text = ""  # output not read yet: from a line start, an unfinished document
+        self._searched = 0  # how much of it holds no document's end
         self._previous: dict[str, Any] | None = None
+        self._previous_bins: dict[str, Bins] = {}
         self._elapsed = 0.0
 
-    def line(self, line: str) -> list[IntervalMeasurement]:
-        if line == "{":
-            self._lines = []
-        if self._lines is None:
-            return []
-        self._lines.append(line)
-        if line != "}":
-            return []
-        text, self._lines = "\n".join(self._lines), None
+    def _feed(self, data: dict[str, Any]) -> list[IntervalMeasurement]:
+        self._text += str(data.get("output", ""))
+        return self._documents()
+
+    def _flush(self) -> list[IntervalMeasurement]:
+        self._text += "\n"  # the last line is whole
+        return self._documents()
+
+    def _documents(self) -> list[IntervalMeasurement]:
+        done: list[IntervalMeasurement] = []
+        text, searched = self._text, self._searched
+        while (start := _line(text, "{")) >= 0 and (end := _line(text, "}", start, searched)) >= 0:
+            restart = text.rfind("\n{\n", start, end)
+            begin = start if restart < 0 else restart + 1
+            done.extend(self._read(text[begin : end + 1]))
+            text, searched = text[end + 2 :], 0
+        self._text = text[start:] if start >= 0 else text[text.rfind("\n") + 1 :]
+        self._searched = len(self._text) if start >= 0 else 0
+        return done
+
+    def _read(self, text: str) -> list[IntervalMeasurement]:
         try:
             doc = json.loads(text)
         except ValueError:
@@ -207,6 +258,7 @@ class Reports(LineParser):
         counters: dict[str, float] = {}
         hists: dict[str, Histogram] = {}
         seconds = elapsed - self._elapsed
+        bins = {name: Bins.of(job.get(name, {})) for name in DIRECTIONS}
         for name in DIRECTIONS:
             now_d = job.get(name, {})
             before = (self._previous or {}).get(name, {})
@@ -216,11 +268,10 @@ class Reports(LineParser):
             moved = int(now_d.get("io_bytes", 0)) - int(before.get("io_bytes", 0))
             counters[f"{name}_iops"] = ios / seconds
             counters[f"{name}_bytes_per_second"] = moved / seconds
-            old = _bins(before)
-            delta = {k: v - old.get(k, 0) for k, v in _bins(now_d).items()}
-            hists[f"{name}_clat"] = _histogram(delta)
+            delta = bins[name].since(self._previous_bins.get(name, NO_BINS))
+            hists[f"{name}_clat"] = delta.histogram()
         done = IntervalMeasurement(self._elapsed, elapsed, counters, hists)
-        self._previous, self._elapsed = job, elapsed
+        self._previous, self._previous_bins, self._elapsed = job, bins, elapsed
         return [done]
 
     def measurement(self) -> Measurement:
