@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import controller
 import httpgen
+import interim
 import merge
 import staging
 
@@ -50,6 +51,18 @@ GOALS = {
             lambda v: v > 0,
         ),
     ],
+    "interim": [
+        Goal(
+            "unparsed",
+            "400 fio clients reporting every second: every report received is parsed",
+            lambda v: v == 0,
+        ),
+        Goal(
+            "cpu_ms_per_report",
+            "controller CPU per interim fio report <= 2 ms (>= 500 reports per CPU-second)",
+            lambda v: v <= 2.0,
+        ),
+    ],
     "merge": [
         Goal("merge_cpu_seconds", "merge of 1,000 histograms <= 0.5 s (CPU)", lambda v: v <= 0.5)
     ],
@@ -60,6 +73,7 @@ MEASURES: dict[str, Callable[[], dict[str, float]]] = {
     "http": httpgen.ratio,
     "accuracy": httpgen.accuracy,
     "controller": controller.measure,
+    "interim": interim.measure,
     "merge": merge.measure,
     "staging": staging.measure,
 }

@@ -30,6 +30,7 @@ from squall.dataplane.bundle import build_bundle
 from squall.dataplane.controller.core import Collected, Controller
 from squall.dataplane.controller.state import Command, MemoryState, Report, StateBackend
 from squall.dataplane.live import LiveTest
+from squall.dataplane.live_router import LiveRouter
 from squall.dataplane.plan import Plan, PlanTest
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.results import (
@@ -82,28 +83,25 @@ class _Context:
     on_started: StartedHook | None = None
     saver: _Saver | None = None
     run_dir: Path | None = None
-    #: the repetitions running now, and which of them each client command belongs to
-    live: dict[str, LiveTest] = field(default_factory=dict)
+    #: the repetitions running now; their client commands' reports are parsed by ``router``
     running: list[LiveTest] = field(default_factory=list)
+    router: LiveRouter = field(init=False)
     #: repetitions cut short by Ctrl-C, with what their clients streamed
     interrupted: list[RepetitionSummary] = field(default_factory=list)
 
-    def on_report(self, report: Report) -> None:
-        test = self.live.get(report.command)
-        if test is not None:
-            test.add(report)
+    def __post_init__(self) -> None:
+        self.router = LiveRouter(self._line)
+        self.controller.on_report = self.router.put
 
     def watch(self, test: LiveTest) -> LiveTest:
         """Route ``test``'s interim reports to it; its lines are printed and saved."""
-        test.on_line = self._line
-        self.live.update(dict.fromkeys(test.clients, test))
+        self.router.watch(test)
         self.running.append(test)
         self._save_progress()
         return test
 
     def unwatch(self, test: LiveTest) -> None:
-        for command in test.clients:
-            self.live.pop(command, None)
+        self.router.unwatch(test)
         self.running.remove(test)
 
     def _line(self, _test: LiveTest, text: str) -> None:
@@ -249,7 +247,6 @@ async def run_plan(plan: Plan, options: RunOptions) -> RunRecord:
     context = _Context(
         plan, topology, provider, controller, echo, options.on_started, saver, run_dir
     )
-    controller.on_report = context.on_report
     try:
         unix = provider.controller_unix_socket(run_dir)
         host, port = (None, 0) if unix is not None else controller_bind(plan)
@@ -359,9 +356,11 @@ async def _run_test(context: _Context, test: PlanTest, rep: int) -> RepetitionSu
         ticker = asyncio.create_task(_progress(context, test, start_at, list(clients)))
     try:
         collected = await context.controller.collect(list(commands.values()), timeout)
+        await context.router.drain()  # every interim report received is in ``live``
     except asyncio.CancelledError:  # Ctrl-C: keep what the clients streamed so far
-        outcomes = _outcomes(context, live, commands, None)
-        context.interrupted.append(_summary(test, live, outcomes))
+        with context.router.holding():
+            outcomes = _outcomes(context, live, commands, None)
+            context.interrupted.append(_summary(test, live, outcomes))
         raise
     finally:
         context.unwatch(live)
@@ -524,6 +523,7 @@ async def _finish(context: _Context, record: RunRecord, run_dir: Path) -> None:
     record.finished_at = time.time()
     with contextlib.suppress(Exception):
         await controller.stop()
+    await context.router.close()
     try:
         _save(context, record)
     except SquallError as exc:  # the run's files are written; do not hide the run's own error

@@ -8,8 +8,9 @@ clock offset, and names the request it answers (``re``).
 Run side (Python): ``wait_for_agents`` (quorum), ``submit`` (queue commands, one
 shared ``start_at``), ``collect`` (final reports; agents silent for ``loss_timeout``
 are marked lost and their commands come back as missing), ``on_report`` (every result
-message as it arrives: the run parses interim ones into live intervals and a lost
-agent's partial result; only final ones are kept in the state).
+message as it arrives, awaited: the run queues interim ones for its parser thread, which
+makes live intervals and a lost agent's partial result of them; only final ones are kept
+in the state).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,9 @@ from squall.dataplane.controller.state import AgentRecord, Command, Report, Stat
 log = logging.getLogger("squall.dataplane.controller")
 
 DEFAULT_POLL_WAIT = 10.0
-#: Called with every result message, interim or final, as it arrives.
-ReportCallback = Callable[[Report], None]
+#: Awaited with every result message, interim or final, as it arrives (before the reply:
+#: a callback that makes the agent wait slows it down).
+ReportCallback = Callable[[Report], Awaitable[None]]
 
 
 @dataclass
@@ -206,7 +208,7 @@ class Controller:
             await self.state.add_report(report)
             self._finished.setdefault(command, asyncio.Event()).set()
         if self.on_report is not None:
-            self.on_report(report)
+            await self.on_report(report)
         return {"ok": True}
 
     # ---- run side ------------------------------------------------------------------
