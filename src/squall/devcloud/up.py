@@ -21,6 +21,7 @@ from pathlib import Path
 from squall.devcloud import install, procs, render
 from squall.devcloud.config import HOST, IMAGE_NAME, DevcloudConfig
 from squall.devcloud.control import (
+    ServiceStatus,
     exclusive,
     launch,
     merge_clouds_yaml,
@@ -65,7 +66,7 @@ def up(config: DevcloudConfig, report: Reporter = _quiet) -> UpResult:
     install.require_root()
     with _exclusive(config, report):
         previous = load(config.state_file)
-        if previous is not None and _already_up(previous):
+        if previous is not None and _already_up(previous, report):
             merge_clouds_yaml(previous.config.clouds_yaml, previous.config)
             return UpResult(previous.config, False, time.monotonic() - t0)
         if previous is not None:
@@ -84,13 +85,21 @@ def _exclusive(config: DevcloudConfig, report: Reporter) -> contextlib.AbstractC
     return exclusive(config, waiting)
 
 
-def _already_up(previous: State) -> bool:
+def _already_up(previous: State, report: Reporter = _quiet) -> bool:
     """True for a healthy devcloud; raises on a half-started one; False if all stopped."""
     alive = [p for p in previous.procs if procs.is_alive(p)]
     if not alive:
         return False
-    broken = [s for s in status(previous.config) if not s.ok]
+    statuses = status(previous.config)
+    same_squall = install.venv_ready(previous.config)
+    broken = blocking(statuses, {p.name for p in previous.procs}, same_squall=same_squall)
     if previous.ready and not broken:
+        absent = [s.name for s in statuses if not s.ok]
+        if absent:
+            report(
+                f"this devcloud was brought up by another squall, without {', '.join(absent)}; "
+                "`squall devcloud down` then `up` brings it up to date"
+            )
         return True
     what = ", ".join(f"{s.name} {s.state}" for s in broken) or "its bring-up never finished"
     raise DevcloudError(
@@ -98,6 +107,15 @@ def _already_up(previous: State) -> bool:
         hint="run `squall devcloud down` to stop what is left (add --wipe to start from "
         "scratch), then `squall devcloud up` again",
     )
+
+
+def blocking(
+    statuses: list[ServiceStatus], recorded: set[str], *, same_squall: bool
+) -> list[ServiceStatus]:
+    """The services that make a running devcloud half up: every one not running, except,
+    on a devcloud brought up by another squall (another venv fingerprint), the services
+    that squall never started (a newer squall's additions, such as cinder-backup)."""
+    return [s for s in statuses if not s.ok and (same_squall or s.name in recorded)]
 
 
 def _refuse_moved_ports(recorded: DevcloudConfig, wanted: DevcloudConfig) -> None:

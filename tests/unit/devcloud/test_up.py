@@ -109,3 +109,22 @@ def test_moving_the_ports_of_an_existing_devcloud_is_refused(tmp_path):
     with pytest.raises(DevcloudError, match=r"other ports \(keystone 5000->5001") as caught:
         _refuse_moved_ports(recorded, moved)
     assert "down --wipe" in str(caught.value)
+
+
+def test_a_devcloud_of_another_squall_is_not_half_up_for_services_it_never_had():
+    from squall.devcloud.control import ServiceStatus
+    from squall.devcloud.up import blocking
+
+    def row(name: str, state: str) -> ServiceStatus:
+        return ServiceStatus(name, state, None, None, 0)
+
+    statuses = [row("cinder-volume", "running"), row("cinder-backup", "stopped")]
+    recorded = {"cinder-volume"}
+    # brought up by an older squall: cinder-backup was never part of it
+    assert blocking(statuses, recorded, same_squall=False) == []
+    # the same squall: a missing service is a half-up devcloud (stopped by name, or died)
+    assert [s.name for s in blocking(statuses, recorded, same_squall=True)] == ["cinder-backup"]
+    # a service the record knows that is down counts, whichever squall started it
+    statuses.append(row("nova-api", "not answering"))
+    recorded.add("nova-api")
+    assert [s.name for s in blocking(statuses, recorded, same_squall=False)] == ["nova-api"]
