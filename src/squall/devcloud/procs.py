@@ -75,6 +75,22 @@ def children_map() -> dict[int, list[int]]:
     return tree
 
 
+def session_members(session: int) -> list[int]:
+    """Processes of session ``session`` (every service runs in its own), daemons that
+    left the service's process tree included, such as cinder's privsep helpers."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[3]) == session:
+            members.append(int(entry.name))
+    return members
+
+
 def tree_pids(pid: int, tree: Mapping[int, list[int]] | None = None) -> list[int]:
     """``pid`` and all its descendants."""
     tree = children_map() if tree is None else tree
@@ -144,12 +160,17 @@ def _alive_pids(pids: Iterable[int]) -> list[int]:
 
 
 def terminate(procs: list[Tracked], grace: float) -> dict[str, str]:
-    """SIGTERM every tree, wait up to ``grace`` seconds, then SIGKILL what is left.
+    """SIGTERM every tree (and what else runs in its session), wait up to ``grace``
+    seconds, then SIGKILL what is left.
 
     Returns ``{name: "stopped" | "killed"}`` for each process that was alive.
     """
     tree = children_map()
-    victims = {p.name: tree_pids(p.pid, tree) for p in procs if is_alive(p)}
+    victims = {
+        p.name: sorted(set(tree_pids(p.pid, tree)) | set(session_members(p.pid)))
+        for p in procs
+        if is_alive(p)
+    }
     for pids in victims.values():
         signal_all(pids, signal.SIGTERM)
     deadline = time.monotonic() + grace

@@ -96,3 +96,32 @@ def test_spawn_logs_and_detaches(tmp_path):
     procs.reap()
     assert (tmp_path / "x.out").read_text() == "hello\noops\n"
     assert tracked.name == "x"
+
+
+def test_terminate_stops_daemons_that_left_the_tree_but_not_the_session(tmp_path):
+    # a service that daemonizes a helper, as cinder does with its privsep daemons
+    pid_file = tmp_path / "daemon.pid"
+    code = (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    if os.fork() == 0:\n"
+        f"        open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "        time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "time.sleep(60)\n"
+    )
+    leader = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the daemon did not start"
+            time.sleep(0.05)
+        daemon = int(pid_file.read_text())
+        assert daemon not in procs.tree_pids(leader.pid)  # it left the tree
+        assert daemon in procs.session_members(leader.pid)
+        tracked = procs.Tracked("service", leader.pid, procs.start_time(leader.pid) or 0)
+        assert procs.terminate([tracked], grace=5) == {"service": "stopped"}
+        assert procs.state_of(daemon) in (None, "Z")
+    finally:
+        leader.kill()
+        leader.wait()
