@@ -15,9 +15,8 @@ resource, resources left (must be 0).
 Rally's side (unless ``--no-rally``, and when ``benchmarks/rally/setup-openstack.sh``
 installed rally-openstack): the same 500 kinds of leftovers named as a Rally task's
 (``s_rally_<task>_<rand>``), deleted by rally-openstack's cleanup manager
-(``benchmarks/openstack/rally_cleanup.py`` in Rally's venv); its API calls are read
-from the devcloud services' access logs (requests with the python-*client user
-agents Rally's clients send).
+(``benchmarks/openstack/rally_cleanup.py`` in Rally's venv); its API calls are
+counted on keystoneauth's ``Session.request`` in that process.
 """
 
 from __future__ import annotations
