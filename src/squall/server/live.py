@@ -100,7 +100,11 @@ class RunManager(BackgroundRuns[LiveRun]):
                     prepared.task,
                     self.store,
                     self.registry,
-                    options=tasks_api.StartOptions(tags=tags, context_items=items),
+                    options=tasks_api.StartOptions(
+                        tags=tags,
+                        context_items=items,
+                        cloud=openstack_api.environment_cloud(items),
+                    ),
                     progress=LiveProgress(live),
                     on_created=on_created,
                     handle_signals=False,

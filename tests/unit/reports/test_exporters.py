@@ -502,3 +502,17 @@ def test_squall_json_masks_secrets_in_the_environment(schema: int):
     text = export("json", [RunData(record)], schema=schema)
     assert "canary-pw-123" not in text
     assert json.loads(text)["runs"][0]["environment"]["cloud"]["name"] == "devcloud"
+
+
+def test_junit_names_the_cloud_of_a_workload_run_on_several():
+    from dataclasses import replace
+
+    record = run_record()
+    first = record.workloads[0]
+    copies = [
+        replace(first, id=i, workload_index=i, config={**first.config, "contexts": {"cloud": c}})
+        for i, c in enumerate(["east/One", "west/Two"], start=10)
+    ]
+    root = ET.fromstring(export("junit-xml", [RunData(replace(record, workloads=copies))]))
+    names = [case.get("name") for case in root.iter("testcase")]
+    assert names == ["boot_and_delete_server @ east/One", "boot_and_delete_server @ west/Two"]

@@ -42,6 +42,15 @@ def test_collect_groups_workloads_and_reads_hooks_as_markers():
     assert report.groups[1].views[0].timeline.time == []  # never ran: no series
 
 
+def test_a_workload_that_names_its_cloud_says_so_in_its_title():
+    record = run_record()
+    first = record.workloads[0]
+    on_west = replace(first, config={**first.config, "contexts": {"cloud": "west/Two"}})
+    data = RunData(replace(record, workloads=[on_west]), read_iterations)
+    (group,) = collect([data], bins=10).groups
+    assert group.title.endswith("— NovaServers.boot_and_delete_server @ west/Two")
+
+
 def test_the_page_is_self_contained():
     page = render([run_data()])
     assert page.startswith("<!DOCTYPE html>")

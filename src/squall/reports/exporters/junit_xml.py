@@ -18,9 +18,11 @@ class JUnitXMLExporter(Exporter):
     """JUnit XML for CI: a test suite per run, a test case per workload.
 
     As Rally writes it: ``classname`` is the scenario's group (``NovaServers``),
-    ``name`` its method (``boot_and_delete_server``), ``time`` the workload's full
-    duration, and a ``<failure>`` lists the details of every failed criterion. A
-    workload that never ran (the run was stopped before it) is ``<skipped>``.
+    ``name`` its method (``boot_and_delete_server``; `` @ CLOUD`` added when the workload
+    names its cloud, so one workload run on several clouds is one case per cloud),
+    ``time`` the workload's full duration, and a ``<failure>`` lists the details of every
+    failed criterion. A workload that never ran (the run was stopped before it) is
+    ``<skipped>``.
     """
 
     name: ClassVar[str] = "junit-xml"
@@ -70,12 +72,15 @@ def _case(workload: WorkloadRecord) -> ET.Element:
     scenario = workload.config.get("scenario", {})
     full_name = str(scenario.get("name", "")) if isinstance(scenario, dict) else ""
     group, dot, method = full_name.partition(".")
+    name = method if dot else full_name
+    if workload.cloud:  # one workload on several clouds: a test case per cloud
+        name += f" @ {workload.cloud}"
     summary = workload.summary
     case = ET.Element(
         "testcase",
         {
             "classname": group if dot else full_name,
-            "name": method if dot else full_name,
+            "name": name,
             "id": str(workload.id),
             "time": f"{summary.full_duration if summary else 0.0:.2f}",
         },

@@ -99,6 +99,8 @@ def collect(
             group = views.get(key)
             if group is None:
                 title = f"[{key}] {workload.subtask_title} — {scenario}"
+                if workload.cloud:
+                    title += f" @ {workload.cloud}"
                 group = views[key] = WorkloadGroup(key, title, [])
             markers = extra.get(run.record.id, ())
             group.views.append(_view(run, index, label, workload, bins, markers))
