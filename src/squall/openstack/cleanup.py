@@ -2,15 +2,17 @@
 
 ``plan()`` (pure) merges journal rows and resources discovered by name into one
 list of ``Leftover`` in dependency order: servers first, then floating IPs,
-router interfaces and gateways, ports, routers, subnets, networks, security
-groups, snapshots, volumes, images, server groups, hosts of aggregates,
-aggregates, keypairs, flavors, QoS associations, QoS specs, volume types, and
-keystone roles, services, users and projects last. ``Cleaner`` deletes a kind once
-every kind that ``must_precede`` it is gone (kinds of unrelated services, e.g.
-networks and volumes, at the same time), the resources of a kind concurrently,
-every API call rate-limited (``ratelimit.Api``). It treats "not found" as done,
-waits until servers, volumes and snapshots are really gone (all of a kind in one
-poll: ``waiters.wait_for_all_deleted``), and marks journal rows as it goes, so an
+trunks (before their parent ports and subports), router interfaces and gateways,
+ports, routers, subnets, networks, security groups, volume backups (the newest
+first: an incremental backup before the one it builds on), snapshots, volumes,
+images, server groups, hosts of aggregates, aggregates, keypairs, flavors, QoS
+associations, QoS specs, volume types, and keystone roles, services, users and
+projects last. ``Cleaner`` deletes a kind once every kind that ``must_precede`` it
+is gone (kinds of unrelated services, e.g. networks and volumes, at the same time),
+the resources of a kind concurrently, every API call rate-limited
+(``ratelimit.Api``). It treats "not found" as done, waits until servers, backups,
+snapshots and volumes are really gone (all of a kind in one poll:
+``waiters.wait_for_all_deleted``), and marks journal rows as it goes, so an
 interrupted cleanup resumes where it stopped.
 """
 
@@ -131,7 +133,7 @@ def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftov
     by_key: dict[tuple[ResourceKind, str], Leftover] = {}
     for f in found:
         by_key[(f.kind, f.id)] = Leftover(
-            f.kind, f.name, f.id, f.project_id, f.parent_id, user_id=f.user_id
+            f.kind, f.name, f.id, f.project_id, f.parent_id, f.user_id, created_at=f.created
         )
     by_name: dict[tuple[ResourceKind, str], list[Leftover]] = {}
     for item in by_key.values():
@@ -143,7 +145,15 @@ def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftov
         if e.resource_id:
             key = (e.kind, e.resource_id)
             item = by_key.setdefault(
-                key, Leftover(e.kind, e.name, e.resource_id, e.project_id, e.parent_id)
+                key,
+                Leftover(
+                    e.kind,
+                    e.name,
+                    e.resource_id,
+                    e.project_id,
+                    e.parent_id,
+                    created_at=e.created_at,
+                ),
             )
             item.parent_id = item.parent_id or e.parent_id
             item.entries.append(e.id)
@@ -153,7 +163,11 @@ def plan(entries: Iterable[JournalEntry], found: Iterable[Found]) -> list[Leftov
             for item in named:
                 item.entries.append(e.id)
         else:
-            orphans.append(Leftover(e.kind, e.name, None, e.project_id, e.parent_id, None, [e.id]))
+            orphans.append(
+                Leftover(
+                    e.kind, e.name, None, e.project_id, e.parent_id, None, [e.id], e.created_at
+                )
+            )
     items = list(by_key.values()) + orphans
     return sorted(items, key=lambda i: (RANK.get(i.kind, len(RANK)), i.name, i.id or ""))
 
@@ -162,9 +176,9 @@ def carried(leftovers: Iterable[Leftover]) -> dict[str, list[Leftover]]:
     """Subnets that go with their network, by network id (pure).
 
     Neutron deletes a network's subnets with it (or neither: 409 while a port is in
-    use), so a subnet whose network is deleted too needs no call of its own. Only a
-    subnet seen in the cloud knows its network (``parent_id``); journal rows alone
-    are deleted one by one.
+    use), so a subnet whose network is deleted too needs no call of its own. A subnet
+    knows its network (``parent_id``) when seen in the cloud or journaled with it (as
+    the network context does); other subnets are deleted one by one.
     """
     items = list(leftovers)
     networks = {i.id for i in items if i.kind is K.NETWORK and i.id}
@@ -174,6 +188,10 @@ def carried(leftovers: Iterable[Leftover]) -> dict[str, list[Leftover]]:
             riders.setdefault(item.parent_id, []).append(item)
     return riders
 
+
+#: kinds whose resources hang on newer ones of the same kind (a volume backup on its
+#: incremental backups): their band asks for the newest first
+NEWEST_FIRST = frozenset({K.VOLUME_BACKUP})
 
 #: above this many resources waited for, one poll round lists the kind; below, reads each
 LIST_ABOVE = 3
@@ -253,6 +271,8 @@ class Cleaner:
         """Delete every leftover of one kind (``workers`` at a time: each band has its
         own threads, so a long band never queues another's calls behind its own; the
         rate limiter is what they share); wait until they are gone if they linger."""
+        if kind in NEWEST_FIRST:
+            band = sorted(band, key=lambda item: item.created_at or 0.0, reverse=True)
         with ThreadPoolExecutor(min(self.workers, len(band)), f"squall-cleanup-{kind}") as pool:
             outcomes = list(pool.map(self._delete, band))
         if kind in GONE:
@@ -288,7 +308,7 @@ class Cleaner:
             return []
         listed = self.api(f"look for {item.kind} {item.name}", list_kind, self.conn, item.kind)
         return [
-            Leftover(f.kind, f.name, f.id, f.project_id, item.parent_id)
+            Leftover(f.kind, f.name, f.id, f.project_id, item.parent_id, created_at=f.created)
             for f in listed
             if f.name == item.name
         ]

@@ -1,14 +1,15 @@
 """One delete function per resource kind, for ``Cleaner``.
 
 A deleter makes the call that deletes one leftover, through a rate-limited ``Api``,
-and returns without waiting: the kinds in ``GONE`` (servers, volumes, snapshots)
-are deleted asynchronously by their service, and the cleaner then waits for a
+and returns without waiting: the kinds in ``GONE`` (servers, volume backups,
+snapshots, volumes) are deleted asynchronously by their service, and the cleaner then waits for a
 whole kind at once (one listing per poll instead of one read per resource).
 
 Deleters try the plain delete first and do the extra work only when the service
 refuses it: a router with interfaces still attached (409) has them removed, a
-volume in a transitional status (400) is waited for. A leftover that is already
-gone is done (``ignore_missing``).
+disabled trunk (409) is enabled, a volume or backup in a transitional status (400)
+is waited for, and so is a backup whose incremental backups still exist (400). A
+leftover that is already gone is done (``ignore_missing``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,18 @@ from squall.openstack.waiters import WaitPolicy, wait_for_status
 K = ResourceKind
 Deleter = Callable[[Api, Leftover, WaitPolicy], None]
 #: Cinder's statuses a volume leaves by itself; it cannot be deleted while in them
-SETTLING = ("creating", "attaching", "detaching", "downloading", "uploading", "extending")
+SETTLING = (
+    "creating",
+    "attaching",
+    "detaching",
+    "downloading",
+    "uploading",
+    "extending",
+    "backing-up",
+    "restoring-backup",
+)
+#: Cinder's statuses a backup leaves by itself; it cannot be deleted while in them
+BACKUP_SETTLING = ("creating", "restoring")
 
 
 def _server(api: Api, item: Leftover, policy: WaitPolicy) -> None:
@@ -84,32 +96,87 @@ def _volume(api: Api, item: Leftover, policy: WaitPolicy) -> None:
     """Delete; when cinder refuses (400: a status it cannot delete from), wait for a
     transitional status to settle and force a volume stuck in ``error_deleting``."""
     storage = api.conn.block_storage
-    what = f"delete volume {item.id}"
-    try:
-        api(what, storage.delete_volume, item.id, ignore_missing=True)
-        return
-    except CloudError as exc:
-        if exc.status != 400:
-            raise
-    volume = api(f"get volume {item.id}", storage.get_volume, item.id)
-    if volume.status in SETTLING:
-        volume = wait_for_status(
-            lambda: api(f"get volume {item.id}", storage.get_volume, item.id),
-            lambda v: str(v.status),
-            ready=("available", "error", "in-use", "error_deleting", "deleting"),
-            failure=(),
-            policy=policy,
-            what=f"volume {item.id}",
-        )
-    if volume.status == "deleting":  # an earlier cleanup's delete is under way
-        return
-    force = volume.status == "error_deleting"
-    api(what, storage.delete_volume, item.id, ignore_missing=True, force=force)
+
+    def waiting(volume: Any) -> str:
+        return str(volume.status) if volume.status in SETTLING else ""
+
+    _settle_then_delete(
+        api, item, policy, "volume", storage.delete_volume, storage.get_volume, waiting
+    )
 
 
 def _snapshot(api: Api, item: Leftover, policy: WaitPolicy) -> None:
     storage = api.conn.block_storage
     api(f"delete snapshot {item.id}", storage.delete_snapshot, item.id, ignore_missing=True)
+
+
+def _backup(api: Api, item: Leftover, policy: WaitPolicy) -> None:
+    """Delete; when cinder refuses (400), wait until the backup is no longer being made
+    or restored and its incremental backups are gone (a band of backups asks for the
+    newest first, so they are on their way), then delete, forcing one stuck in
+    ``error_deleting``."""
+    storage = api.conn.block_storage
+
+    def waiting(backup: Any) -> str:
+        if backup.status in BACKUP_SETTLING:
+            return str(backup.status)
+        return "with incremental backups" if backup.has_dependent_backups else ""
+
+    _settle_then_delete(
+        api, item, policy, "backup", storage.delete_backup, storage.get_backup, waiting
+    )
+
+
+def _settle_then_delete(
+    api: Api,
+    item: Leftover,
+    policy: WaitPolicy,
+    noun: str,
+    delete: Callable[..., Any],
+    get: Callable[[str], Any],
+    waiting: Callable[[Any], str],
+) -> None:
+    """Cinder's way: delete; when refused (400), read the resource until ``waiting``
+    says nothing keeps it (a status it leaves by itself...), then delete again, forced
+    from ``error_deleting``; nothing more when an earlier delete is under way."""
+    what = f"delete {noun} {item.id}"
+    try:
+        api(what, delete, item.id, ignore_missing=True)
+        return
+    except CloudError as exc:
+        if exc.status != 400:
+            raise
+    found = wait_for_status(
+        lambda: api(f"get {noun} {item.id}", get, item.id),
+        lambda resource: waiting(resource) or "settled",
+        ready=("settled",),
+        failure=(),
+        policy=policy,
+        what=f"{noun} {item.id}",
+    )
+    if found.status == "deleting":
+        return
+    force = found.status == "error_deleting"
+    api(what, delete, item.id, ignore_missing=True, force=force)
+
+
+def _trunk(api: Api, item: Leftover, policy: WaitPolicy) -> None:
+    """Neutron refuses (409) to delete a disabled trunk: enable it, then delete (its
+    subports leave it with it)."""
+    net = api.conn.network
+    what = f"delete trunk {item.id}"
+    try:
+        api(what, net.delete_trunk, item.id, ignore_missing=True)
+        return
+    except CloudError as exc:
+        if exc.status != 409:
+            raise
+        refused = exc
+    trunk = api(f"get trunk {item.id}", net.get_trunk, item.id)
+    if trunk.is_admin_state_up:  # in use (its parent port bound where it cannot be untrunked)
+        raise refused
+    api(f"enable trunk {item.id}", net.update_trunk, trunk, admin_state_up=True)
+    api(what, net.delete_trunk, item.id, ignore_missing=True)
 
 
 def _aggregate_host(api: Api, item: Leftover, policy: WaitPolicy) -> None:
@@ -183,7 +250,7 @@ def _simple(kind: ResourceKind, method: Callable[[Any], Callable[..., Any]]) -> 
 DELETERS: dict[ResourceKind, Deleter] = {
     K.SERVER: _server,
     K.FLOATING_IP: _simple(K.FLOATING_IP, lambda c: c.network.delete_ip),
-    K.TRUNK: _simple(K.TRUNK, lambda c: c.network.delete_trunk),
+    K.TRUNK: _trunk,
     K.ROUTER_INTERFACE: _router_interface,
     K.ROUTER_GATEWAY: _router_gateway,
     K.PORT: _simple(K.PORT, lambda c: c.network.delete_port),
@@ -191,7 +258,7 @@ DELETERS: dict[ResourceKind, Deleter] = {
     K.SUBNET: _simple(K.SUBNET, lambda c: c.network.delete_subnet),
     K.NETWORK: _simple(K.NETWORK, lambda c: c.network.delete_network),
     K.SECURITY_GROUP: _simple(K.SECURITY_GROUP, lambda c: c.network.delete_security_group),
-    K.VOLUME_BACKUP: _simple(K.VOLUME_BACKUP, lambda c: c.block_storage.delete_backup),
+    K.VOLUME_BACKUP: _backup,
     K.VOLUME_SNAPSHOT: _snapshot,
     K.VOLUME: _volume,
     K.IMAGE: _simple(K.IMAGE, lambda c: c.image.delete_image),
@@ -212,6 +279,7 @@ DELETERS: dict[ResourceKind, Deleter] = {
 #: kinds whose delete returns before the resource is gone: how to read one of them
 GONE: dict[ResourceKind, Callable[[Any], Callable[[str], Any]]] = {
     K.SERVER: lambda c: c.compute.get_server,
+    K.VOLUME_BACKUP: lambda c: c.block_storage.get_backup,
     K.VOLUME_SNAPSHOT: lambda c: c.block_storage.get_snapshot,
     K.VOLUME: lambda c: c.block_storage.get_volume,
 }

@@ -4,6 +4,8 @@
 ``squall-`` for all) and by the ``squall-run`` tag; ``snapshot()`` takes the whole
 inventory (ids per kind), which tests compare before and after a run.
 Floating IPs have no name: squall writes the name into their description.
+Trunks are listed only where neutron has the ``trunk`` extension, volume backups
+only where cinder has a backup service (a cloud without either has none).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from squall.openstack.errors import cloud_errors
@@ -32,6 +35,24 @@ class Found:
     status: str | None = None
     #: the resource this one lives in: a subnet's network
     parent_id: str | None = None
+
+    @property
+    def created(self) -> float | None:
+        """``created_at`` in seconds since the epoch (None: unknown or unreadable)."""
+        return epoch(self.created_at)
+
+
+def epoch(stamp: str | None) -> float | None:
+    """An API's ISO 8601 time (UTC when it names no zone) in seconds since the epoch."""
+    if not stamp:
+        return None
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
 
 
 def _named(
@@ -66,10 +87,12 @@ def _listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
         k.SERVER: lambda: _named(k.SERVER, compute.servers(all_projects=True)),
         k.FLOATING_IP: lambda: _named(k.FLOATING_IP, net.ips(), name_attr="description"),
         k.PORT: lambda: _named(k.PORT, net.ports()),
+        k.TRUNK: lambda: _trunks(net),
         k.ROUTER: lambda: _named(k.ROUTER, net.routers()),
         k.SUBNET: lambda: _named(k.SUBNET, net.subnets(), parent="network_id"),
         k.NETWORK: lambda: _named(k.NETWORK, net.networks()),
         k.SECURITY_GROUP: lambda: _named(k.SECURITY_GROUP, net.security_groups()),
+        k.VOLUME_BACKUP: lambda: _backups(volume),
         k.VOLUME_SNAPSHOT: lambda: _named(k.VOLUME_SNAPSHOT, volume.snapshots(all_projects=True)),
         k.VOLUME: lambda: _named(k.VOLUME, volume.volumes(all_projects=True)),
         k.IMAGE: lambda: _named(k.IMAGE, image.images(), project="owner"),
@@ -83,6 +106,18 @@ def _listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
         k.USER: lambda: _named(k.USER, ident.users(), project="default_project_id"),
         k.PROJECT: lambda: _named(k.PROJECT, ident.projects(), project="id"),
     }
+
+
+def _trunks(net: Any) -> Iterator[Found]:
+    """Trunks; none where neutron lacks the extension (it would answer 404)."""
+    if net.find_extension("trunk", ignore_missing=True) is None:
+        return iter(())
+    return _named(ResourceKind.TRUNK, net.trunks())
+
+
+def _backups(volume: Any) -> Iterator[Found]:
+    """Volume backups (with details: the status and creation time cleanup needs)."""
+    return _named(ResourceKind.VOLUME_BACKUP, volume.backups(details=True, all_projects=True))
 
 
 def keypairs_of(conn: Any, user_ids: Iterable[str]) -> list[Found]:

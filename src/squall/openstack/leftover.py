@@ -18,6 +18,8 @@ class Leftover:
     parent_id: str | None = None
     user_id: str | None = None
     entries: list[int] = field(default_factory=list)
+    #: when it was created, seconds since the epoch (None: unknown)
+    created_at: float | None = None
 
     def describe(self) -> str:
         return f"{self.kind} {self.name or '-'} ({self.id or 'never created'})"

@@ -1,10 +1,13 @@
 """``FakeCloud``: an in-memory stand-in for the openstacksdk surface cleanup uses.
 
-Neutron networks, subnets, routers (interfaces, gateway), ports and security
-groups, and cinder volumes, with the rules of the real services that cleanup's
-order depends on: a router with interfaces refuses deletion (409), a subnet
-with a router interface refuses deletion (409), a network deletes its subnets
-with it, a deleted volume lingers in ``deleting`` for a few reads. Every call is
+Neutron networks, subnets, routers (interfaces, gateway), ports, trunks and
+security groups, and cinder volumes and backups, with the rules of the real
+services that cleanup's order depends on: a router with interfaces refuses
+deletion (409), a subnet with a router interface refuses deletion (409), a network
+deletes its subnets with it, a port that is a trunk's parent or subport refuses
+deletion (409), a disabled trunk refuses deletion (409), a backup with incremental
+backups or not ``available`` refuses deletion (400), deleted volumes and backups
+linger in ``deleting`` for a few reads. Every call is
 appended to ``calls`` (``"DELETE router r1"``), so a test can check what was
 asked, in which order, and how often::
 
@@ -19,9 +22,13 @@ import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from squall.openstack.errors import sdk_http_error
+
+#: the creation time of the first backup; each next one is a second later
+EPOCH = datetime(2026, 1, 1)
 
 
 @dataclass
@@ -36,6 +43,15 @@ class Thing:
     device_id: str | None = None
     device_owner: str | None = None
     subnet_id: str | None = None
+    #: a trunk's parent port, and its subports' ports
+    port_id: str | None = None
+    sub_ports: list[str] = field(default_factory=list)
+    is_admin_state_up: bool = True
+    #: a backup's volume, and the backup an incremental one builds on
+    volume_id: str | None = None
+    parent_id: str | None = None
+    is_incremental: bool = False
+    has_dependent_backups: bool = False
     external_gateway_info: dict[str, Any] | None = None
     #: reads left before a deleted volume is gone
     linger: int = 0
@@ -70,6 +86,13 @@ class _Store:
             raise sdk_http_error(404, f"{kind} {thing_id} could not be found")
         return found
 
+    def find(self, kind: str, thing_id: str, ignore_missing: bool) -> Thing | None:
+        """The thing, or None when it is missing and that is ignored (else 404)."""
+        found = self.of(kind).get(thing_id)
+        if found is None and not ignore_missing:
+            raise sdk_http_error(404, f"{kind} {thing_id} could not be found")
+        return found
+
     def remove(self, kind: str, thing_id: str, ignore_missing: bool) -> Thing | None:
         with self.lock:
             found = self.of(kind).pop(thing_id, None)
@@ -85,8 +108,9 @@ def _id(value: Any) -> str:
 class FakeNetwork:
     """Neutron: networks, subnets, routers, ports, security groups."""
 
-    def __init__(self, store: _Store) -> None:
+    def __init__(self, store: _Store, extensions: tuple[str, ...]) -> None:
         self._s = store
+        self.extensions = extensions
 
     def create_network(self, name: str = "") -> Thing:
         return self._s.add("network", name=name)
@@ -99,6 +123,19 @@ class FakeNetwork:
 
     def create_security_group(self, name: str = "") -> Thing:
         return self._s.add("security_group", name=name)
+
+    def create_port(self, name: str = "", network_id: str = "") -> Thing:
+        return self._s.add("port", name=name, network_id=network_id)
+
+    def create_trunk(
+        self, name: str = "", port_id: str = "", sub_ports: list[dict[str, Any]] | None = None
+    ) -> Thing:
+        subs = [str(sub["port_id"]) for sub in sub_ports or []]
+        return self._s.add("trunk", name=name, port_id=port_id, sub_ports=subs)
+
+    def find_extension(self, name: str, ignore_missing: bool = True) -> Thing | None:
+        self._s.log(f"GET extension {name}")
+        return Thing(id=name, name=name) if name in self.extensions else None
 
     def add_interface_to_router(self, router: Any, subnet_id: str) -> Thing:
         subnet = self._s.get("subnet", subnet_id)
@@ -132,6 +169,35 @@ class FakeNetwork:
 
     def ips(self) -> Iterator[Thing]:
         return self._listing("floating_ip")
+
+    def trunks(self) -> Iterator[Thing]:
+        return self._listing("trunk")
+
+    def get_trunk(self, trunk: Any) -> Thing:
+        self._s.log(f"GET trunk {_id(trunk)}")
+        return self._s.get("trunk", _id(trunk))
+
+    def update_trunk(self, trunk: Any, admin_state_up: bool = True) -> Thing:
+        self._s.log(f"PUT trunk {_id(trunk)}")
+        found = self._s.get("trunk", _id(trunk))
+        found.is_admin_state_up = admin_state_up
+        return found
+
+    def delete_trunk(self, trunk: Any, ignore_missing: bool = True) -> None:
+        """Its subports leave it with it; 409 while it is disabled."""
+        self._s.log(f"DELETE trunk {_id(trunk)}")
+        found = self._s.of("trunk").get(_id(trunk))
+        if found is not None and not found.is_admin_state_up:
+            raise sdk_http_error(409, f"Trunk {found.id} is currently disabled")
+        self._s.remove("trunk", _id(trunk), ignore_missing)
+
+    def delete_port(self, port: Any, ignore_missing: bool = True) -> None:
+        """409 while the port is a trunk's parent or one of its subports."""
+        self._s.log(f"DELETE port {_id(port)}")
+        for trunk in self._s.of("trunk").values():
+            if _id(port) == trunk.port_id or _id(port) in trunk.sub_ports:
+                raise sdk_http_error(409, f"Port {_id(port)} is in use by trunk {trunk.id}")
+        self._s.remove("port", _id(port), ignore_missing)
 
     def get_router(self, router: Any) -> Thing:
         self._s.log(f"GET router {_id(router)}")
@@ -174,9 +240,9 @@ class FakeNetwork:
         self._s.remove("subnet", _id(subnet), ignore_missing)
 
     def delete_network(self, network: Any, ignore_missing: bool = True) -> None:
-        """Deletes its subnets with it; 409 while one has a router interface."""
+        """Deletes its subnets with it; 409 while it has ports (router interfaces...)."""
         self._s.log(f"DELETE network {_id(network)}")
-        if self._interfaces(network_id=_id(network)):
+        if any(p.network_id == _id(network) for p in list(self._s.of("port").values())):
             raise sdk_http_error(409, f"Network {_id(network)} has ports in use")
         for subnet in list(self._s.of("subnet").values()):
             if subnet.network_id == _id(network):
@@ -194,6 +260,7 @@ class FakeBlockStorage:
     def __init__(self, store: _Store, linger: int) -> None:
         self._s = store
         self.linger = linger
+        self._made = itertools.count()
 
     def create_volume(
         self, name: str = "", size: int = 1, status: str = "available", settle: int = 0
@@ -231,6 +298,71 @@ class FakeBlockStorage:
         self._s.log("GET qos_specs")
         return iter(list(self._s.of("qos").values()))
 
+    def create_backup(
+        self,
+        name: str = "",
+        volume_id: str = "",
+        incremental: bool = False,
+        status: str = "available",
+        settle: int = 0,
+    ) -> Thing:
+        """A backup; an incremental one builds on the volume's newest backup (cinder's
+        rule), which then has a dependent backup. One made ``creating`` turns
+        ``available`` after ``settle`` reads of backups."""
+        with self._s.lock:
+            older = [b for b in self._s.of("backup").values() if b.volume_id == volume_id]
+        parent = older[-1] if incremental and older else None
+        backup = self._s.add(
+            "backup",
+            name=name,
+            status=status,
+            settle=settle,
+            volume_id=volume_id,
+            parent_id=parent.id if parent else None,
+            is_incremental=parent is not None,
+            created_at=(EPOCH + timedelta(seconds=next(self._made))).isoformat(),
+        )
+        if parent is not None:
+            parent.has_dependent_backups = True
+        return backup
+
+    def _tick(self) -> None:
+        """One read of backups: time passes for every backup (settling, deleting)."""
+        backups = self._s.of("backup")
+        for backup in list(backups.values()):
+            if backup.status == "creating":
+                backup.settle -= 1
+                if backup.settle < 0:
+                    backup.status = "available"
+            elif backup.status == "deleting":
+                backup.linger -= 1
+                if backup.linger < 0:
+                    self._s.remove("backup", backup.id, ignore_missing=True)
+        for backup in backups.values():
+            backup.has_dependent_backups = any(b.parent_id == backup.id for b in backups.values())
+
+    def backups(self, details: bool = True, all_projects: bool = False) -> Iterator[Thing]:
+        self._s.log("GET backups")
+        self._tick()
+        return iter(list(self._s.of("backup").values()))
+
+    def get_backup(self, backup: Any) -> Thing:
+        self._s.log(f"GET backup {_id(backup)}")
+        self._tick()
+        return self._s.get("backup", _id(backup))
+
+    def delete_backup(self, backup: Any, ignore_missing: bool = True, force: bool = False) -> None:
+        """400 unless ``available`` or ``error`` (or forced), or while it has dependents."""
+        self._s.log(f"DELETE backup {_id(backup)}")
+        found = self._s.find("backup", _id(backup), ignore_missing)
+        if found is None:
+            return
+        if found.status not in ("available", "error") and not force:
+            raise sdk_http_error(400, "Invalid backup: Backup status must be available or error")
+        if found.has_dependent_backups:
+            raise sdk_http_error(400, "Invalid backup: Incremental backups exist for this backup.")
+        found.status, found.linger = "deleting", self.linger
+
     def get_volume(self, volume: Any) -> Thing:
         self._s.log(f"GET volume {_id(volume)}")
         found = self._s.get("volume", _id(volume))
@@ -240,10 +372,8 @@ class FakeBlockStorage:
 
     def delete_volume(self, volume: Any, ignore_missing: bool = True, force: bool = False) -> None:
         self._s.log(f"DELETE volume {_id(volume)}")
-        found = self._s.of("volume").get(_id(volume))
+        found = self._s.find("volume", _id(volume), ignore_missing)
         if found is None:
-            if not ignore_missing:
-                raise sdk_http_error(404, f"volume {_id(volume)} could not be found")
             return
         if found.status not in ("available", "error", "deleting") and not force:
             message = f"Invalid volume: status must be available, not {found.status}"
@@ -262,9 +392,11 @@ class FakeCloud:
     image: Any = None
     identity: Any = None
 
-    def __init__(self, *, volume_linger: int = 2) -> None:
+    def __init__(self, *, volume_linger: int = 2, extensions: tuple[str, ...] = ("trunk",)) -> None:
+        """Deleted volumes and backups linger ``volume_linger`` reads; neutron has the
+        ``extensions`` given (trunks are listed only with ``trunk``)."""
         self._store = _Store()
-        self.network = FakeNetwork(self._store)
+        self.network = FakeNetwork(self._store, extensions)
         self.block_storage = FakeBlockStorage(self._store, volume_linger)
 
     @property

@@ -156,3 +156,159 @@ def test_dry_run_calls_nothing():
     before = len(cloud.calls)
     report = Cleaner(cloud).run(items, dry_run=True)
     assert report.planned == items and report.deleted == [] and cloud.calls[before:] == []
+
+
+def a_trunk_with_subports(cloud, names, subports=2):
+    """What a killed trunk scenario leaves: a network, ports, a trunk over them."""
+    net = cloud.network
+    network = net.create_network(name=names())
+    ports = [net.create_port(name=names(), network_id=network.id) for _ in range(subports + 1)]
+    sub = [{"port_id": p.id, "segmentation_type": "vlan", "segmentation_id": 1} for p in ports[1:]]
+    return network, ports, net.create_trunk(name=names(), port_id=ports[0].id, sub_ports=sub)
+
+
+def test_a_trunk_goes_before_its_parent_port_subports_and_network():
+    cloud, names = FakeCloud(), Names()
+    network, ports, trunk = a_trunk_with_subports(cloud, names)
+    items = plan([], discover(cloud, matcher(RUN)))
+    assert {i.kind for i in items} >= {ResourceKind.TRUNK, ResourceKind.PORT}
+    before = len(cloud.calls)
+
+    report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
+
+    assert report.ok, report.failed
+    for kind in ("trunk", "port", "network"):
+        assert cloud.things(kind) == [], kind
+    calls = cloud.calls[before:]
+    trunk_gone = index(calls, f"DELETE trunk {trunk.id}")
+    assert all(index(calls, f"DELETE port {p.id}") > trunk_gone for p in ports)
+    assert index(calls, f"DELETE network {network.id}") > trunk_gone
+    assert len([c for c in calls if c.startswith("DELETE port")]) == len(ports)  # none refused
+
+
+def test_a_disabled_trunk_is_enabled_then_deleted():
+    cloud, names = FakeCloud(), Names()
+    _, _, trunk = a_trunk_with_subports(cloud, names, subports=1)
+    cloud.network.update_trunk(trunk, admin_state_up=False)
+    items = plan([], discover(cloud, matcher(RUN)))
+    before = len(cloud.calls)
+
+    report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
+
+    assert report.ok, report.failed
+    calls = [c for c in cloud.calls[before:] if "trunk" in c]
+    refused_then_enabled = ("DELETE", "GET", "PUT", "DELETE")
+    assert calls == [f"{verb} trunk {trunk.id}" for verb in refused_then_enabled]
+    assert cloud.things("trunk") == [] and cloud.things("port") == []
+
+
+def a_backup_chain(cloud, names):
+    """A volume, its full backup and two incremental backups, each on the one before."""
+    storage = cloud.block_storage
+    volume = storage.create_volume(name=names())
+    chain = [storage.create_backup(name=names(), volume_id=volume.id)]
+    for _ in range(2):
+        chain.append(storage.create_backup(name=names(), volume_id=volume.id, incremental=True))
+    return volume, chain
+
+
+def test_incremental_backups_go_newest_first_then_the_full_one_then_the_volume():
+    """One worker: asked oldest first, the full backup would wait for its incremental
+    backups until the timeout; the band asks for the newest first."""
+    cloud, names = FakeCloud(volume_linger=2), Names()
+    volume, chain = a_backup_chain(cloud, names)
+    items = plan([], discover(cloud, matcher(RUN)))
+    backups = [i.id for i in items if i.kind is ResourceKind.VOLUME_BACKUP]
+    assert backups == [b.id for b in chain]  # the plan's order: the oldest first
+    before = len(cloud.calls)
+    short = WaitPolicy(prepoll=0.0, interval=0.0, timeout=5.0)
+
+    report = Cleaner(cloud, limiter=RateLimiter(0), policy=short, workers=1).run(items)
+
+    assert report.ok, report.failed
+    assert cloud.things("backup") == [] and cloud.things("volume") == []
+    calls = cloud.calls[before:]
+    asked = [index(calls, f"DELETE backup {b.id}") for b in reversed(chain)]
+    assert asked == sorted(asked)
+    last_backup = max(i for i, c in enumerate(calls) if c.startswith("DELETE backup"))
+    assert index(calls, f"DELETE volume {volume.id}") > last_backup
+
+
+def test_a_backup_is_refused_until_its_incremental_is_gone_and_then_deleted():
+    """Two workers, both backups at once: the full one is refused (400), waited for and
+    deleted once its incremental backup has gone."""
+    cloud, names = FakeCloud(volume_linger=3), Names()
+    storage = cloud.block_storage
+    volume = storage.create_volume(name=names())
+    full = storage.create_backup(name=names(), volume_id=volume.id)
+    storage.create_backup(name=names(), volume_id=volume.id, incremental=True)
+    items = plan([], discover(cloud, matcher(RUN)))
+    before = len(cloud.calls)
+
+    report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK, workers=2).run(items)
+
+    assert report.ok, report.failed
+    assert cloud.things("backup") == []
+    assert cloud.calls[before:].count(f"DELETE backup {full.id}") in (1, 2)
+
+
+def test_a_backup_still_being_made_is_waited_for_then_deleted():
+    cloud, names = FakeCloud(), Names()
+    storage = cloud.block_storage
+    volume = storage.create_volume(name=names())
+    backup = storage.create_backup(name=names(), volume_id=volume.id, status="creating", settle=3)
+    items = plan([], discover(cloud, matcher(RUN)))
+
+    report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
+
+    assert report.ok, report.failed
+    assert cloud.things("backup") == [] and cloud.things("volume") == []
+    assert cloud.calls.count(f"DELETE backup {backup.id}") == 2  # refused, then accepted
+
+
+def test_journaled_trunks_and_backups_whose_create_never_answered_are_found_by_name():
+    cloud, names = FakeCloud(), Names()
+    journal = MemoryJournal()
+    tracker = Tracker(journal, RUN, "fake", scope="w")
+    _, _, trunk = a_trunk_with_subports(cloud, names)
+    tracker.begin(ResourceKind.TRUNK, trunk.name)
+    volume, chain = a_backup_chain(cloud, names)
+    for backup in chain:
+        tracker.begin(ResourceKind.VOLUME_BACKUP, backup.name)
+    for port in cloud.things("port"):
+        tracker.created(tracker.begin(ResourceKind.PORT, port.name), port.id)
+    tracker.created(tracker.begin(ResourceKind.VOLUME, volume.name), volume.id)
+    for network in cloud.things("network"):
+        tracker.created(tracker.begin(ResourceKind.NETWORK, network.name), network.id)
+
+    report = Cleaner(cloud, journal, limiter=RateLimiter(0), policy=QUICK).run(
+        plan(journal.entries(RUN), [])
+    )
+
+    assert report.ok, report.failed
+    for kind in ("trunk", "port", "network", "backup", "volume"):
+        assert cloud.things(kind) == [], kind
+    assert journal.entries(RUN) == []
+
+
+def test_subnets_journaled_with_their_network_go_with_it():
+    """The network context journals a subnet's network as its parent: no call of its own."""
+    cloud, names = FakeCloud(), Names()
+    journal = MemoryJournal()
+    tracker = Tracker(journal, RUN, "fake", scope="network:w")
+    network = cloud.network.create_network(name=names())
+    tracker.created(tracker.begin(ResourceKind.NETWORK, network.name), network.id)
+    for _ in range(2):
+        subnet = cloud.network.create_subnet(name=names(), network_id=network.id)
+        entry = tracker.begin(ResourceKind.SUBNET, subnet.name, parent_id=network.id)
+        tracker.created(entry, subnet.id)
+    before = len(cloud.calls)
+
+    report = Cleaner(cloud, journal, limiter=RateLimiter(0), policy=QUICK).run(
+        plan(journal.entries(RUN), [])
+    )
+
+    assert report.ok, report.failed
+    assert cloud.things("subnet") == [] and cloud.things("network") == []
+    assert cloud.calls[before:] == [f"DELETE network {network.id}"]
+    assert journal.entries(RUN) == []

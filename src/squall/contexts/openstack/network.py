@@ -114,6 +114,7 @@ class NetworkContext(OpenStackContext):
                     dns_nameservers=self.cfg.dns_nameservers or [],
                 ),
                 project_id=tenant.id,
+                parent_id=network.id,  # cleanup lets it go with its network
             )
             info.subnets.append(subnet.id)
             if router is not None:
