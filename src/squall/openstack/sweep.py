@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC
+import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from squall.openstack.cleanup import Cleaner, CleanupReport, Leftover, plan
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import CloudSpec
-from squall.openstack.inventory import discover
+from squall.openstack.inventory import Found, discover
 from squall.openstack.journal import Journal, JournalEntry
 from squall.openstack.naming import is_squall_name, run8
 from squall.openstack.ratelimit import RateLimiter
@@ -75,24 +75,25 @@ def find_leftovers(
     pace = limiter.wait if limiter is not None else None
     found = discover(conn, matcher(run_id, skip_runs), pace=pace)
     if older_than is not None:
-        found = [f for f in found if _created_before(f.created_at, older_than)]
+        found = of_runs_older_than(found, older_than)
     return plan(entries, found)
 
 
-def _created_before(created_at: str | None, cutoff: float) -> bool:
-    """True when the API's creation time is before ``cutoff`` (unknown: keep it)."""
-    if not created_at:
-        return True
-    from datetime import datetime
+def of_runs_older_than(found: Iterable[Found], cutoff: float) -> list[Found]:
+    """The resources of runs that created nothing after ``cutoff`` (pure).
 
-    text = created_at.replace("Z", "+00:00")
-    try:
-        stamp = datetime.fromisoformat(text)
-    except ValueError:
-        return True
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.timestamp() <= cutoff
+    The age is a run's, not each resource's: the newest creation time among the
+    run's resources found, for keystone gives users and projects none. A run that
+    created something after the cutoff may still be running and is left alone whole
+    (its users and projects with it); so is a run none of whose resources has a
+    creation time (it may just have made its users).
+    """
+    items = list(found)
+    newest: dict[str, float] = {}
+    for item in items:
+        run = item.name.split("-")[1]
+        newest[run] = max(newest.get(run, -math.inf), item.created or -math.inf)
+    return [i for i in items if -math.inf < newest[i.name.split("-")[1]] <= cutoff]
 
 
 def clean(

@@ -1,4 +1,6 @@
-from squall.openstack.sweep import _created_before, matcher
+from squall.openstack.inventory import Found
+from squall.openstack.journal import ResourceKind
+from squall.openstack.sweep import matcher, of_runs_older_than
 
 A = "0ba6676558a9444ea6e2b324faca2a50"
 B = "83465bac5fa04b15adb1a15157e6535d"
@@ -13,7 +15,22 @@ def test_one_run_or_all_but_the_running_ones():
     assert not every_but_b("my-server")
 
 
-def test_age_filter_reads_the_apis_timestamps():
-    assert _created_before("2026-01-01T00:00:00Z", cutoff=1_800_000_000)
-    assert not _created_before("2030-01-01T00:00:00", cutoff=1_800_000_000)
-    assert _created_before(None, cutoff=0) and _created_before("garbage", cutoff=0)
+def _found(kind, run, created_at=None):
+    return Found(kind, f"{run}-{kind.value}", f"squall-{run}-abcd1234", created_at=created_at)
+
+
+def test_age_is_a_runs_newest_creation_time_and_undated_resources_go_with_their_run():
+    old, live, undated = "0ba66765", "83465bac", "5ca8e0d2"
+    found = [
+        _found(ResourceKind.NETWORK, old, "2026-01-01T00:00:00Z"),
+        _found(ResourceKind.PROJECT, old),  # keystone gives no creation time
+        _found(ResourceKind.NETWORK, live, "2026-01-01T00:00:00Z"),  # made long ago...
+        _found(ResourceKind.SERVER, live, "2030-01-01T00:00:00Z"),  # ...but still running
+        _found(ResourceKind.PROJECT, live),
+        _found(ResourceKind.USER, undated),  # a run that has made only its users so far
+    ]
+    kept = of_runs_older_than(found, cutoff=1_800_000_000)
+    assert [(f.kind, f.name.split("-")[1]) for f in kept] == [
+        (ResourceKind.NETWORK, old),
+        (ResourceKind.PROJECT, old),
+    ]
