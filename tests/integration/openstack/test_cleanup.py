@@ -148,3 +148,45 @@ def test_leftovers_found_by_name_router_in_use_subnets_and_volumes(conn):
     # the find's listings, ~13 deletes and detaches, then at most one listing a second
     # for the five volumes (polls once a second): not one read per volume per poll
     assert limiter.calls <= 40 + elapsed
+
+
+def _available_backup(conn, name, volume_id, **kwargs):
+    backup = conn.block_storage.create_backup(name=name, volume_id=volume_id, **kwargs)
+    deadline = time.monotonic() + 600
+    while (backup := conn.block_storage.get_backup(backup.id)).status != "available":
+        assert backup.status != "error" and time.monotonic() < deadline, backup.status
+        time.sleep(1)
+    return backup
+
+
+def test_cleanup_run_removes_a_killed_runs_trunk_and_backup_chain(squall, conn):
+    """What a killed trunk or backup scenario leaves, found by name alone: a trunk with a
+    subport (neutron refuses to delete its ports first), and a full and an incremental
+    backup of a volume (cinder refuses the full one while the incremental exists)."""
+    run = uuid.uuid4().hex
+    names = NameGenerator(run)
+    net, storage = conn.network, conn.block_storage
+    network = net.create_network(name=names())
+    parent, sub = (net.create_port(name=names(), network_id=network.id) for _ in range(2))
+    subport = {"port_id": sub.id, "segmentation_type": "vlan", "segmentation_id": 101}
+    trunk = net.create_trunk(name=names(), port_id=parent.id, sub_ports=[subport])
+    volume = storage.create_volume(name=names(), size=1)
+    _settled(conn, [volume.id])
+    full = _available_backup(conn, names(), volume.id)
+    incremental = _available_backup(conn, names(), volume.id, is_incremental=True)
+    assert storage.get_backup(incremental.id).is_incremental
+    try:
+        dry = squall("cleanup", "--run", run, "--dry-run", "--cloud", "devcloud")
+        assert dry.code == 0, dry.err
+        assert dry.out.count("neutron.trunk") == 1 and dry.out.count("cinder.backup") == 2
+        result = squall("cleanup", "--run", run, "--cloud", "devcloud")
+        left = [f"{f.kind} {f.name}" for f in discover(conn, matcher(run))]
+    finally:
+        if discover(conn, matcher(run)):  # leave the shared devcloud clean in any case
+            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run))))
+    assert result.code == 0, result.out + result.err
+    assert left == []
+    assert net.find_trunk(trunk.id) is None
+    assert all(net.find_port(p.id) is None for p in (parent, sub))
+    assert all(storage.find_backup(b.id) is None for b in (full, incremental))
+    assert storage.find_volume(volume.id) is None

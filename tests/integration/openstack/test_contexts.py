@@ -11,7 +11,7 @@ from squall.contexts import BUILTIN
 from squall.contexts.openstack.api_versions import ApiVersions
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import from_clouds_yaml
-from squall.openstack.journal import MemoryJournal
+from squall.openstack.journal import MemoryJournal, ResourceKind
 from squall.openstack.tenants import Flavors, Users
 from squall.scenarios.base import ScenarioContext
 
@@ -152,6 +152,22 @@ def test_context_sets_up_and_cleans_up(cloud, conn, specs, what):
         assert found is None or found, f"{what}: {found!r}"  # None: the check asserted itself
 
     _run(specs, check)
+    assert not cloud.leaked(before, RUN)
+
+
+def test_network_context_journals_each_subnet_with_its_network(cloud):
+    """So that its cleanup deletes the networks only: their subnets go with them."""
+    before = cloud.snapshot()
+
+    def check(context: ScenarioContext, env: OpenStackEnv) -> None:
+        tenants = context.require(Users).tenants
+        networks = [n for t in tenants for n in t.networks]
+        expected = {subnet: n.id for n in networks for subnet in n.subnets}
+        rows = env.journal.entries(RUN)
+        journaled = {e.resource_id: e.parent_id for e in rows if e.kind is ResourceKind.SUBNET}
+        assert len(expected) == 2 * 2 * len(tenants) and journaled == expected
+
+    _run([("users", {}), ("network", {"networks_per_tenant": 2, "subnets_per_network": 2})], check)
     assert not cloud.leaked(before, RUN)
 
 

@@ -116,15 +116,8 @@ def _named_after(run_id: str) -> list[str]:
     spec = from_clouds_yaml("devcloud")
     assert spec.admin is not None
     session = UserSession.open(spec, spec.admin)
-    conn, match = session.conn, matcher(run_id)
-    try:
-        found = [f"{f.kind} {f.name} {f.id}" for f in discover(conn, match)]
-        # kinds the inventory does not list (yet): the trunk and backup scenarios leave them
-        if conn.network.find_extension("trunk", ignore_missing=True) is not None:
-            found += [f"trunk {t.name} {t.id}" for t in conn.network.trunks() if match(t.name)]
-        backups = conn.block_storage.backups(details=False, all_projects=True)
-        found += [f"backup {b.name} {b.id}" for b in backups if b.name and match(b.name)]
-        return found
+    try:  # trunks and volume backups included
+        return [f"{f.kind} {f.name} {f.id}" for f in discover(session.conn, matcher(run_id))]
     finally:
         session.close()
 
