@@ -113,7 +113,7 @@ class NeutronScenario(OpenStackScenario):
         attrs.setdefault("dns_nameservers", DEFAULT_DNS[int(version)])
         net = self.net
         name = self.generate_name()
-        entry = self.track(ResourceKind.SUBNET, name)
+        entry = self.track(ResourceKind.SUBNET, name, parent_id=network_id)
         subnet = None
         try:
             with self.action("neutron.create_subnet"):

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import pytest
 
+from squall.openstack.journal import ResourceKind
+from squall.results.journal import StoreJournal
+from squall.results.store import Store
+
 from .conftest import Case, FamilyRun, check_case, run_family
 
 pytestmark = [pytest.mark.integration, pytest.mark.devcloud]
@@ -293,3 +297,15 @@ def test_router_gateway(workdir, case):
     check_case(run, case)
     assert "left in the cloud" not in run.out
     assert run.leftovers == []
+
+
+def test_scenario_subnets_are_journaled_with_their_network(family, workdir):
+    """So a sweep or cleanup lets them go with their network, one call fewer each."""
+    store = Store.open(f"sqlite:///{workdir / 'squall.db'}")
+    try:
+        rows = StoreJournal(store).entries(family.run_id, live_only=False)
+    finally:
+        store.close()
+    networks = {e.resource_id for e in rows if e.kind is ResourceKind.NETWORK}
+    subnets = [e for e in rows if e.kind is ResourceKind.SUBNET]
+    assert subnets and all(e.parent_id in networks for e in subnets), subnets
