@@ -60,35 +60,31 @@ def is_alive(proc: Tracked) -> bool:
     return start_time(proc.pid) == proc.start_time and state_of(proc.pid) not in (None, "Z")
 
 
-def children_map() -> dict[int, list[int]]:
-    """Parent PID -> child PIDs, for every process on the machine."""
-    tree: dict[int, list[int]] = {}
+def _stat_fields() -> Iterable[tuple[int, list[str]]]:
+    """(PID, the fields of ``/proc/PID/stat`` after its command name) for every process;
+    ``fields[1]`` is the parent PID, ``fields[3]`` the session."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-        except OSError:
+        except OSError:  # gone meanwhile
             continue
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
+        yield int(entry.name), stat[stat.rindex(")") + 2 :].split()
+
+
+def children_map() -> dict[int, list[int]]:
+    """Parent PID -> child PIDs, for every process on the machine."""
+    tree: dict[int, list[int]] = {}
+    for pid, fields in _stat_fields():
+        tree.setdefault(int(fields[1]), []).append(pid)
     return tree
 
 
 def session_members(session: int) -> list[int]:
     """Processes of session ``session`` (every service runs in its own), daemons that
     left the service's process tree included, such as cinder's privsep helpers."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2 :].split()[3]) == session:
-            members.append(int(entry.name))
-    return members
+    return [pid for pid, fields in _stat_fields() if int(fields[3]) == session]
 
 
 def tree_pids(pid: int, tree: Mapping[int, list[int]] | None = None) -> list[int]:
