@@ -4,8 +4,9 @@ Checked only when the task does not set quotas itself (the ``quotas`` context) a
 squall knows the projects: new ones (the ``users`` context; they get the default
 quotas) or the admin's own (its current use counts). What a workload needs per
 project comes from ``squall.openstack.quota``: servers from the nova scenarios and
-the ``servers`` context; networks, subnets, routers, ports, volumes and gigabytes
-from what scenarios (``quota_use``) and contexts declare they create and keep.
+the ``servers`` context; neutron and cinder resources from what one iteration of the
+scenario holds (``quota_use``: ``times`` of what it keeps, ``min(concurrency, times)``
+of what it deletes itself) and what contexts make per tenant.
 Only definite shortfalls are problems; everything else is left to the API, whose
 quota errors fail single iterations while the run goes on.
 """
@@ -18,15 +19,22 @@ from squall.errors import Problem
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.errors import cloud_errors
 from squall.openstack.lookup import ResourceSpec, find_flavor
-from squall.openstack.quota import Shortfall, exceeded, peak, server_demand, shortfalls
+from squall.openstack.quota import (
+    QuotaUse,
+    Shortfall,
+    exceeded,
+    server_demand,
+    service_peaks,
+    shortfalls,
+)
 from squall.openstack.session import UserSession
 from squall.task.validate import ValidatedWorkload
 
 HINT = "raise the quota, or set it with the `quotas` context"
 #: quota resources squall counts, per service (names as the APIs report them)
 SERVICES = {
-    "neutron": ("networks", "subnets", "ports", "routers"),
-    "cinder": ("volumes", "gigabytes"),
+    "neutron": ("networks", "subnets", "ports", "routers", "security_groups", "floating_ips"),
+    "cinder": ("volumes", "gigabytes", "snapshots", "backups"),
 }
 
 
@@ -93,7 +101,7 @@ def _neutron_cinder(
     from squall.scenarios.openstack.base import OpenStackScenario
 
     cls = vw.scenario_cls
-    per_iteration = cls.quota_use(vw.scenario_config) if issubclass(cls, OpenStackScenario) else {}
+    use = cls.quota_use(vw.scenario_config) if issubclass(cls, OpenStackScenario) else QuotaUse()
     per_tenant: dict[str, dict[str, int]] = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):
@@ -102,17 +110,12 @@ def _neutron_cinder(
                 for name, count in counts.items():
                     merged[name] = merged.get(name, 0) + count
     times, concurrency = _runner(vw)
+    peaks = service_peaks(
+        use, per_tenant, times=times, concurrency=concurrency, tenants=_tenants(contexts)
+    )
     found: list[Shortfall] = []
-    for service in SERVICES:
-        needs = peak(
-            times=times,
-            concurrency=concurrency,
-            tenants=_tenants(contexts),
-            keeps=True,  # ``quota_use`` declares only what iterations keep
-            per_iteration=per_iteration.get(service, {}),
-            per_tenant=per_tenant.get(service, {}),
-        )
-        if needs:
+    for service, needs in peaks.items():
+        if service in SERVICES:
             limits, used = _project_quota(session, service, new_projects="users" in contexts)
             found += exceeded(service, needs, limits, used)
     return found

@@ -4,9 +4,10 @@ A workload that deletes its servers holds at most ``concurrency`` at once; one t
 keeps them (``NovaServers.boot_server``) holds all ``times`` of them until its
 cleanup. Spread over the tenants, plus what the ``servers`` context boots, that is
 the peak per project, compared with the project's limit minus what it already uses.
-Neutron and cinder resources (networks, subnets, volumes, gigabytes...) are counted
-the same way by ``peak()`` from what scenarios declare they create per iteration and
-what the ``network`` and ``volumes`` contexts make per tenant.
+Neutron and cinder resources (networks, ports, volumes, snapshots...) are counted the
+same way by ``peak()`` from what one iteration of a scenario holds (``QuotaUse``: kept
+until the sweep, or deleted by the iteration) and what the ``network`` and ``volumes``
+contexts make per tenant.
 Only definite shortfalls are reported: unlimited (-1) quotas and runners without a
 known iteration count are never flagged.
 """
@@ -15,7 +16,39 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+#: quota use by service, then quota resource: ``{"neutron": {"networks": 1}}``
+Counts = Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """What one iteration of a scenario holds at its peak: ``kept`` stays until the
+    workload's sweep (all ``times`` iterations add up), ``transient`` is deleted by the
+    iteration itself (only the iterations in flight add up)."""
+
+    kept: Counts = field(default_factory=dict)
+    transient: Counts = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, service: str, *, keeps: bool, **counts: int) -> QuotaUse:
+        """One service's use, all kept or all transient; zero counts are left out."""
+        nonzero = {name: n for name, n in counts.items() if n > 0}
+        held = {service: nonzero} if nonzero else {}
+        return cls(kept=held) if keeps else cls(transient=held)
+
+    def __add__(self, other: QuotaUse) -> QuotaUse:
+        return QuotaUse(_sum(self.kept, other.kept), _sum(self.transient, other.transient))
+
+
+def _sum(a: Counts, b: Counts) -> dict[str, dict[str, int]]:
+    total = {service: dict(counts) for service, counts in a.items()}
+    for service, counts in b.items():
+        into = total.setdefault(service, {})
+        for name, count in counts.items():
+            into[name] = into.get(name, 0) + count
+    return total
 
 
 @dataclass(frozen=True)
@@ -53,22 +86,42 @@ def peak(
     times: int | None,
     concurrency: int,
     tenants: int,
-    keeps: bool,
-    per_iteration: Mapping[str, int],
+    kept: Mapping[str, int],
+    transient: Mapping[str, int],
     per_tenant: Mapping[str, int],
 ) -> dict[str, int]:
-    """Peak use per project of each quota resource: what the iterations in flight (all
-    of them when they keep what they create) make, spread over the tenants, plus what
-    contexts make in every tenant. A resource whose peak cannot be known is left out."""
+    """Peak use per project of each quota resource: what every iteration keeps (when
+    ``times`` is known) and what the iterations in flight hold, spread over the tenants,
+    plus what contexts make in every tenant."""
     needs = {name: count for name, count in per_tenant.items() if count > 0}
-    if keeps and times is None:
-        return needs
-    in_flight = (times or 0) if keeps else min(concurrency, times or concurrency)
-    for name, count in per_iteration.items():
-        share = math.ceil(in_flight * count / max(tenants, 1))
-        if share > 0:
-            needs[name] = needs.get(name, 0) + share
+    in_flight = min(concurrency, times or concurrency)
+    shares = [(transient, in_flight)] + ([(kept, times)] if times is not None else [])
+    for counts, iterations in shares:
+        for name, count in counts.items():
+            share = math.ceil(iterations * count / max(tenants, 1))
+            if share > 0:
+                needs[name] = needs.get(name, 0) + share
     return needs
+
+
+def service_peaks(
+    use: QuotaUse, per_tenant: Counts, *, times: int | None, concurrency: int, tenants: int
+) -> dict[str, dict[str, int]]:
+    """``peak()`` of every service the scenario's iterations (``use``) or the contexts
+    (``per_tenant``) use, by service."""
+    found = {}
+    for service in sorted(use.kept.keys() | use.transient.keys() | per_tenant.keys()):
+        needs = peak(
+            times=times,
+            concurrency=concurrency,
+            tenants=tenants,
+            kept=use.kept.get(service, {}),
+            transient=use.transient.get(service, {}),
+            per_tenant=per_tenant.get(service, {}),
+        )
+        if needs:
+            found[service] = needs
+    return found
 
 
 @dataclass(frozen=True)

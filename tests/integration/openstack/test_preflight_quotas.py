@@ -71,7 +71,8 @@ CinderVolumes.create_and_delete_volume:
 """,
     )
     result = squall("task", "start", task, "--deployment", deployment)
-    _check(result, "preflight", "cinder quota volumes", "needs 2", "limit is 1")
+    # two context volumes and the one the iteration in flight holds
+    _check(result, "preflight", "cinder quota volumes", "needs 3", "limit is 1")
     assert _networks_and_volumes(conn, project_id) == ([], [])
 
 

@@ -1,4 +1,13 @@
-from squall.openstack.quota import ServerDemand, exceeded, peak, server_demand, shortfalls
+from squall.openstack.quota import (
+    QuotaUse,
+    ServerDemand,
+    exceeded,
+    peak,
+    server_demand,
+    service_peaks,
+    shortfalls,
+)
+from squall.scenarios.openstack.cinder_volumes import CreateAndDeleteVolume, CreateVolume
 
 
 def demand(**kw):
@@ -42,23 +51,77 @@ def test_peak_adds_kept_iterations_spread_over_tenants_to_what_contexts_make():
         times=10,
         concurrency=2,
         tenants=3,
-        keeps=True,
-        per_iteration={"networks": 1, "subnets": 2},
+        kept={"networks": 1, "subnets": 2},
+        transient={},
         per_tenant={"networks": 1, "ports": 0},
     )
     assert needs == {"networks": 1 + 4, "subnets": 7}  # ceil(10/3), ceil(20/3)
 
 
-def test_peak_without_a_known_count_keeps_only_the_contexts_share():
+def test_peak_counts_what_iterations_delete_only_while_they_are_in_flight():
+    needs = peak(
+        times=10,
+        concurrency=4,
+        tenants=3,
+        kept={"networks": 1},
+        transient={"subnets": 2},
+        per_tenant={},
+    )
+    assert needs == {"networks": 4, "subnets": 3}  # ceil(10/3), ceil(4 * 2/3)
+    assert peak(
+        times=3, concurrency=50, tenants=1, kept={}, transient={"ports": 1}, per_tenant={}
+    ) == {"ports": 3}
+
+
+def test_peak_without_a_known_count_keeps_the_contexts_and_in_flight_shares():
     needs = peak(
         times=None,
         concurrency=2,
         tenants=1,
-        keeps=True,
-        per_iteration={"volumes": 1},
+        kept={"volumes": 1},
+        transient={"snapshots": 1},
         per_tenant={"volumes": 2},
     )
-    assert needs == {"volumes": 2}
+    assert needs == {"volumes": 2, "snapshots": 2}
+
+
+def volume_peaks(cls, *, times, concurrency, tenants=1, size=1):
+    use = cls.quota_use(cls.Config.model_validate({"size": size}))
+    return service_peaks(use, {}, times=times, concurrency=concurrency, tenants=tenants)
+
+
+def test_deleted_volumes_at_concurrency_50_exceed_a_quota_of_10():
+    peaks = volume_peaks(CreateAndDeleteVolume, times=200, concurrency=50, size=2)
+    assert peaks == {"cinder": {"volumes": 50, "gigabytes": 100}}
+    found = exceeded("cinder", peaks["cinder"], {"volumes": 10, "gigabytes": -1}, {})
+    assert [str(s) for s in found] == [
+        "cinder quota volumes: the run needs 50 per project, the limit is 10 with 0 in use"
+    ]
+
+
+def test_deleted_volumes_fit_when_concurrency_is_within_the_quota():
+    peaks = volume_peaks(CreateAndDeleteVolume, times=200, concurrency=10)
+    assert exceeded("cinder", peaks["cinder"], {"volumes": 10}, {}) == []
+
+
+def test_kept_volumes_count_every_iteration():
+    assert volume_peaks(CreateVolume, times=30, concurrency=2, tenants=2) == {
+        "cinder": {"volumes": 15, "gigabytes": 15}
+    }
+
+
+def test_service_peaks_adds_contexts_and_leaves_unused_services_out():
+    use = QuotaUse.of("neutron", keeps=False, security_groups=1)
+    peaks = service_peaks(use, {"cinder": {"volumes": 2}}, times=None, concurrency=5, tenants=1)
+    assert peaks == {"cinder": {"volumes": 2}, "neutron": {"security_groups": 5}}
+    assert service_peaks(QuotaUse(), {}, times=5, concurrency=5, tenants=1) == {}
+
+
+def test_quota_uses_add_up_by_service_and_resource():
+    total = QuotaUse.of("cinder", keeps=True, volumes=1, backups=0) + QuotaUse.of(
+        "cinder", keeps=True, volumes=2
+    )
+    assert total == QuotaUse(kept={"cinder": {"volumes": 3}})
 
 
 def test_exceeded_names_the_service():

@@ -47,6 +47,11 @@ def pick_size(size: Size) -> int:
     return size
 
 
+def smallest(size: Size) -> int:
+    """The fewest GiB a volume of ``size`` takes (preflight counts no more)."""
+    return size.min if isinstance(size, SizeRange) else size
+
+
 def volume_attrs(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Rally's cinderclient keyword arguments -> openstacksdk ``create_volume`` attributes."""
     renames = {"imageRef": "image_id", "source_volid": "source_volume_id"}

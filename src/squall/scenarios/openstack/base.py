@@ -46,6 +46,7 @@ from squall.openstack.cloud import OpenStackEnv, workload_scope
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind, Tracker, link_id
 from squall.openstack.naming import NameGenerator
+from squall.openstack.quota import QuotaUse
 from squall.openstack.tenants import CloudUser, Tenant, Users
 from squall.openstack.waiters import (
     WaitOverride,
@@ -263,11 +264,12 @@ class OpenStackScenario(Scenario):
     # -- reporting ----------------------------------------------------------------------
 
     @classmethod
-    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
-        """Quota resources one iteration creates and keeps until the workload's sweep, by
-        service (``{"neutron": {"networks": 1}}``); preflight counts ``times`` of them.
-        Empty when the scenario does not say (its use is then never flagged)."""
-        return {}
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """Quota resources one iteration holds at its peak, kept until the workload's
+        sweep or deleted by the iteration; preflight counts ``times`` of the kept and
+        ``min(concurrency, times)`` of the rest. Empty when the scenario does not say
+        (its use is then never flagged)."""
+        return QuotaUse()
 
     @staticmethod
     def _wait_overrides(config: BaseModel) -> dict[str, WaitOverride]:

@@ -12,6 +12,7 @@ class CreateIncrementalVolumeBackup(BackupScenario):
 
     name: ClassVar[str] = "CinderVolumeBackups.create_incremental_volume_backup"
     Config = BackupArgs
+    backups: ClassVar[int] = 2  # a full one and an incremental one
 
     def run(self) -> None:
         cfg = self.config

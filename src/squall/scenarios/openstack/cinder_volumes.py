@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from squall.errors import CloudError
 from squall.openstack.lookup import ResourceSpec, find_image
-from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, SizeRange
+from squall.openstack.quota import QuotaUse
+from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, smallest
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
 from squall.scenarios.openstack.base import OpenStackArgs
@@ -44,16 +45,21 @@ class CreateArgs(VolumeKwargs):
 
 
 class VolumeScenario(CinderScenario):
-    #: True when each iteration's volume stays until the workload's sweep
+    #: True when each iteration's volume stays until the workload's sweep (also when
+    #: its ``do_delete`` argument is false)
     keeps_volume: ClassVar[bool] = False
 
     @classmethod
-    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
         size = getattr(config, "size", None)
-        if not cls.keeps_volume or size is None:
-            return {}
-        gigabytes = size.min if isinstance(size, SizeRange) else int(size)
-        return {"cinder": {"volumes": 1, "gigabytes": gigabytes}}
+        if size is None:
+            return QuotaUse()
+        return cls.volume_use(config, volumes=1, gigabytes=smallest(size))
+
+    @classmethod
+    def volume_use(cls, config: BaseModel, **counts: int) -> QuotaUse:
+        keeps = cls.keeps_volume or not getattr(config, "do_delete", True)
+        return QuotaUse.of("cinder", keeps=keeps, **counts)
 
     def _create_from(self, cfg: CreateArgs, **extra: Any) -> Any:
         kwargs = cfg.create_kwargs()
@@ -206,6 +212,12 @@ class CreateAndExtendVolume(VolumeScenario):
         min_sleep: float = Field(0, ge=0)
         max_sleep: float = Field(0, ge=0)
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateAndExtendVolume.Config)
+        gigabytes = max(smallest(config.size), smallest(config.new_size))
+        return cls.volume_use(config, volumes=1, gigabytes=gigabytes)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateAndExtendVolume.Config)
@@ -249,6 +261,10 @@ class CreateAndDeleteSnapshot(CinderScenario):
         min_sleep: float = Field(0, ge=0)
         max_sleep: float = Field(0, ge=0)
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        return QuotaUse.of("cinder", keeps=False, snapshots=1)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateAndDeleteSnapshot.Config)
@@ -269,6 +285,10 @@ class CreateAndListSnapshots(CinderScenario):
     class Config(_SnapshotArgs):
         detailed: bool = True
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        return QuotaUse.of("cinder", keeps=True, snapshots=1)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateAndListSnapshots.Config)
@@ -288,6 +308,12 @@ class CreateVolumeFromSnapshot(CinderScenario):
         do_delete: bool = True
         create_snapshot_kwargs: dict[str, Any] | None = None
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateVolumeFromSnapshot.Config)
+        # the volume's size is the context volume's, not known here
+        return QuotaUse.of("cinder", keeps=not config.do_delete, volumes=1, snapshots=1)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateVolumeFromSnapshot.Config)
@@ -303,10 +329,17 @@ class CreateVolumeAndClone(VolumeScenario):
     """Create a volume, then clone it ``nested_level`` times (each clone of the last)."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume_and_clone"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
     class Config(CreateArgs):
         nested_level: int = Field(1, ge=1)
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateVolumeAndClone.Config)
+        volumes = 1 + config.nested_level  # the clones are the source's size
+        return cls.volume_use(config, volumes=volumes, gigabytes=volumes * smallest(config.size))
 
     def run(self) -> None:
         cfg = self.config
@@ -338,6 +371,11 @@ class CreateAndAttachVolume(CinderScenario, ServerOps):
         create_volume_params: dict[str, Any] | None = None
         create_vm_params: dict[str, Any] | None = None
         force_delete: bool = False
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateAndAttachVolume.Config)
+        return QuotaUse.of("cinder", keeps=False, volumes=1, gigabytes=smallest(config.size))
 
     def run(self) -> None:
         cfg = self.config

@@ -9,10 +9,11 @@ from __future__ import annotations
 import random
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
-from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, SizeRange
+from squall.openstack.quota import QuotaUse
+from squall.scenarios.openstack._cinder import CINDER, CinderScenario, Size, SizeRange, smallest
 from squall.scenarios.openstack._glance import ImageRef
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
@@ -23,6 +24,7 @@ class CreateAndAcceptTransfer(VolumeScenario):
     """Create a volume, offer it for transfer, accept the transfer."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_accept_transfer"
+    keeps_volume: ClassVar[bool] = True  # accepted into the same project
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
     Config = CreateArgs
 
@@ -57,6 +59,7 @@ class CreateVolumeAndUpdateReadonlyFlag(VolumeScenario):
     """Create a volume, then set its read-only flag."""
 
     name: ClassVar[str] = "CinderVolumes.create_volume_and_update_readonly_flag"
+    keeps_volume: ClassVar[bool] = True
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create",)
 
     class Config(CreateArgs):
@@ -95,6 +98,12 @@ class CreateSnapshotAndAttachVolume(CinderScenario, ServerOps):
         force: bool = False
         description: str | None = None
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateSnapshotAndAttachVolume.Config)
+        gigabytes = smallest(config.size)
+        return QuotaUse.of("cinder", keeps=False, volumes=1, gigabytes=gigabytes, snapshots=1)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateSnapshotAndAttachVolume.Config)
@@ -122,6 +131,12 @@ class CreateNestedSnapshotsAndAttachVolume(CinderScenario, ServerOps):
         create_volume_kwargs: dict[str, Any] | None = None
         create_snapshot_kwargs: dict[str, Any] | None = None
         create_vm_params: dict[str, Any] | None = None
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, CreateNestedSnapshotsAndAttachVolume.Config)
+        n, size = config.nested_level, smallest(config.size)
+        return QuotaUse.of("cinder", keeps=False, volumes=n, gigabytes=n * size, snapshots=n)
 
     def run(self) -> None:
         cfg = self.config
@@ -159,6 +174,20 @@ class BackupScenario(CinderScenario):
         "cinder_volume_delete",
     )
     Config = BackupArgs
+    #: backups one iteration makes of its volume
+    backups: ClassVar[int] = 1
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        assert isinstance(config, BackupArgs)
+        gigabytes = smallest(config.size)
+        return QuotaUse.of(
+            "cinder",
+            keeps=not config.do_delete,
+            volumes=1,
+            gigabytes=gigabytes,
+            backups=cls.backups,
+        )
 
     def _create_backup(self, volume_id: str, **kwargs: Any) -> Any:
         storage = self.storage
@@ -212,6 +241,13 @@ class CreateAndRestoreVolumeBackup(BackupScenario):
     """Create a volume and a backup, restore the backup to a new volume, delete."""
 
     name: ClassVar[str] = "CinderVolumes.create_and_restore_volume_backup"
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """The restored volume is kept whatever ``do_delete`` says."""
+        assert isinstance(config, BackupArgs)
+        restored = QuotaUse.of("cinder", keeps=True, volumes=1, gigabytes=smallest(config.size))
+        return super().quota_use(config) + restored
 
     def run(self) -> None:
         volume, backup = self.volume_and_backup()

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
+from squall.openstack.quota import QuotaUse
 from squall.scenarios.openstack._neutron import NeutronScenario, Topology
 from squall.scenarios.openstack.base import OpenStackArgs
 
@@ -36,24 +37,37 @@ class _PortArgs(_NetworkArgs):
     ports_per_network: int = Field(1, ge=1)
 
 
+_ALL = frozenset({"networks", "subnets", "routers", "ports"})
+
+
 class _Networks(NeutronScenario):
-    #: True when what each iteration creates stays until the workload's sweep
-    keeps_created: ClassVar[bool] = False
+    #: what each iteration creates and keeps until the workload's sweep (it deletes the
+    #: rest itself)
+    kept: ClassVar[frozenset[str]] = frozenset()
+    #: False when the network is the tenant's ``network`` context one if it has one
+    own_network: ClassVar[bool] = True
 
     @classmethod
-    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
-        if not cls.keeps_created:
-            return {}
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        counts = cls._made(config)
+        kept = {name: n for name, n in counts.items() if name in cls.kept}
+        transient = {name: n for name, n in counts.items() if name not in cls.kept}
+        return QuotaUse.of("neutron", keeps=True, **kept) + QuotaUse.of(
+            "neutron", keeps=False, **transient
+        )
+
+    @classmethod
+    def _made(cls, config: BaseModel) -> dict[str, int]:
         counts: dict[str, int] = {}
         if isinstance(config, _PortArgs):  # on the tenant's network when it has one
             counts["ports"] = config.ports_per_network
-        elif isinstance(config, _NetworkArgs):
+        elif isinstance(config, _NetworkArgs) and cls.own_network:
             counts["networks"] = 1
         if isinstance(config, _SubnetArgs):
             counts["subnets"] = config.subnets_per_network
-        if isinstance(config, _RouterArgs):
-            counts["routers"] = 1
-        return {"neutron": counts}
+        if isinstance(config, _RouterArgs):  # one router per subnet
+            counts["routers"] = config.subnets_per_network
+        return counts
 
     def net_args(self) -> dict[str, Any]:
         cfg = self.config
@@ -98,7 +112,7 @@ class CreateAndListNetworks(_Networks):
     """Create a network, then list networks."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_networks"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _NetworkArgs
 
     def run(self) -> None:
@@ -111,7 +125,7 @@ class CreateAndShowNetwork(_Networks):
     """Create a network, then show it."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_network"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _NetworkArgs
 
     def run(self) -> None:
@@ -124,7 +138,7 @@ class CreateAndUpdateNetworks(_Networks):
     """Create a network, then update it with ``network_update_args``."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_networks"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
 
     class Config(_NetworkArgs):
         network_update_args: dict[str, Any]
@@ -163,7 +177,7 @@ class CreateAndListSubnets(_Networks):
     """Create a network and ``subnets_per_network`` subnets, then list subnets."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_subnets"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _SubnetArgs
 
     def run(self) -> None:
@@ -177,7 +191,7 @@ class CreateAndUpdateSubnets(_Networks):
     """Create a network and subnets, then update each subnet."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_subnets"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
 
     class Config(_SubnetArgs):
         subnet_update_args: dict[str, Any]
@@ -195,7 +209,8 @@ class CreateAndShowSubnets(_Networks):
     """Create subnets on a context (or new) network, then show each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_subnets"
-    keeps_created: ClassVar[bool] = True
+    own_network: ClassVar[bool] = False
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _SubnetArgs
 
     def run(self) -> None:
@@ -209,6 +224,7 @@ class CreateAndDeleteSubnets(_Networks):
     """Create subnets on a context (or new) network, then delete each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_delete_subnets"
+    own_network: ClassVar[bool] = False
     Config = _SubnetArgs
 
     def run(self) -> None:
@@ -224,7 +240,7 @@ class CreateAndListRouters(_Networks):
     """Create a network, subnets and a router per subnet, then list routers."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_routers"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _RouterArgs
 
     def run(self) -> None:
@@ -237,7 +253,7 @@ class CreateAndShowRouters(_Networks):
     """Create a network, subnets and routers, then show each router."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_routers"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _RouterArgs
 
     def run(self) -> None:
@@ -250,7 +266,7 @@ class CreateAndUpdateRouters(_Networks):
     """Create a network, subnets and routers, then update each router."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_routers"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
 
     class Config(_RouterArgs):
         router_update_args: dict[str, Any]
@@ -267,6 +283,7 @@ class CreateAndDeleteRouters(_Networks):
     """Create a network, subnets and routers; remove each interface, delete each router."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_delete_routers"
+    kept: ClassVar[frozenset[str]] = frozenset({"networks", "subnets"})
     Config = _RouterArgs
 
     def run(self) -> None:
@@ -285,6 +302,11 @@ class SetAndClearRouterGateway(_Networks):
     class Config(_NetworkArgs):
         enable_snat: bool = True
         router_create_args: dict[str, Any] | None = None
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """The router, kept; the external network is the admin's."""
+        return QuotaUse.of("neutron", keeps=True, routers=1)
 
     def run(self) -> None:
         cfg = self.config
@@ -320,7 +342,7 @@ class CreateAndListPorts(_Networks):
     """Create ``ports_per_network`` ports on a context (or new) network, then list ports."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_ports"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _PortArgs
 
     def run(self) -> None:
@@ -333,7 +355,7 @@ class CreateAndUpdatePorts(_Networks):
     """Create ports, updating each with ``port_update_args``."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_ports"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
 
     class Config(_PortArgs):
         port_update_args: dict[str, Any]
@@ -350,7 +372,7 @@ class CreateAndShowPorts(_Networks):
     """Create ports, showing each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_ports"
-    keeps_created: ClassVar[bool] = True
+    kept: ClassVar[frozenset[str]] = _ALL
     Config = _PortArgs
 
     def run(self) -> None:
@@ -384,6 +406,10 @@ class CreateAndListFloatingIps(NeutronScenario):
     name: ClassVar[str] = "NeutronNetworks.create_and_list_floating_ips"
     Config = _FloatingArgs
 
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        return QuotaUse.of("neutron", keeps=True, floating_ips=1)
+
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, _FloatingArgs)
@@ -398,6 +424,10 @@ class CreateAndDeleteFloatingIps(NeutronScenario):
 
     name: ClassVar[str] = "NeutronNetworks.create_and_delete_floating_ips"
     Config = _FloatingArgs
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        return QuotaUse.of("neutron", keeps=False, floating_ips=1)
 
     def run(self) -> None:
         cfg = self.config
@@ -415,6 +445,12 @@ class AssociateAndDissociateFloatingIps(NeutronScenario):
 
     class Config(OpenStackArgs):
         floating_network: str | None = None
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """All kept until the sweep (the router's interface port is not counted)."""
+        counts = {"floating_ips": 1, "networks": 1, "subnets": 1, "ports": 1, "routers": 1}
+        return QuotaUse.of("neutron", keeps=True, **counts)
 
     def run(self) -> None:
         cfg = self.config

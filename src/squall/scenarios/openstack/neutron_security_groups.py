@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.errors import CloudError
+from squall.openstack.quota import QuotaUse
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack.base import OpenStackArgs
 
@@ -21,6 +22,13 @@ class _RuleArgs(OpenStackArgs):
 
 
 class _Groups(NeutronScenario):
+    #: False when the iteration deletes its group
+    keeps_group: ClassVar[bool] = True
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        return QuotaUse.of("neutron", keeps=cls.keeps_group, security_groups=1)
+
     def create_group(self, args: dict[str, Any] | None) -> Any:
         return self._create_security_group(**(args or {}))
 
@@ -63,6 +71,7 @@ class CreateAndDeleteSecurityGroups(_Groups):
     """Create a security group, then delete it."""
 
     name: ClassVar[str] = "NeutronSecurityGroup.create_and_delete_security_groups"
+    keeps_group: ClassVar[bool] = False
     Config = _GroupArgs
 
     def run(self) -> None:
@@ -133,6 +142,7 @@ class CreateAndDeleteSecurityGroupRule(_Groups):
     """Create a group and a rule, delete the rule, then the group."""
 
     name: ClassVar[str] = "NeutronSecurityGroup.create_and_delete_security_group_rule"
+    keeps_group: ClassVar[bool] = False
     Config = _RuleArgs
 
     def run(self) -> None:

@@ -1,13 +1,38 @@
-"""What scenarios and contexts declare they create, for preflight's quota check."""
+"""What scenarios and contexts declare they hold, for preflight's quota check."""
 
 from squall.contexts.openstack.network import NetworkContext
 from squall.contexts.openstack.volumes import VolumesContext
-from squall.scenarios.openstack.cinder_volumes import CreateAndDeleteVolume, CreateVolume
+from squall.openstack.quota import QuotaUse
+from squall.scenarios.openstack.cinder_volume_backups import CreateIncrementalVolumeBackup
+from squall.scenarios.openstack.cinder_volumes import (
+    CreateAndDeleteSnapshot,
+    CreateAndDeleteVolume,
+    CreateAndExtendVolume,
+    CreateAndListSnapshots,
+    CreateVolume,
+    CreateVolumeAndClone,
+    CreateVolumeFromSnapshot,
+)
+from squall.scenarios.openstack.cinder_volumes_more import (
+    CreateAndRestoreVolumeBackup,
+    CreateNestedSnapshotsAndAttachVolume,
+    CreateVolumeBackup,
+)
 from squall.scenarios.openstack.neutron_networks import (
+    AssociateAndDissociateFloatingIps,
+    CreateAndDeleteFloatingIps,
     CreateAndDeleteNetworks,
+    CreateAndDeletePorts,
+    CreateAndDeleteRouters,
+    CreateAndDeleteSubnets,
+    CreateAndListFloatingIps,
     CreateAndListPorts,
     CreateAndListRouters,
     CreateAndListSubnets,
+)
+from squall.scenarios.openstack.neutron_security_groups import (
+    CreateAndDeleteSecurityGroups,
+    CreateAndListSecurityGroups,
 )
 
 
@@ -15,24 +40,83 @@ def use(cls, **args):
     return cls.quota_use(cls.Config.model_validate(args))
 
 
+def kept(service, **counts):
+    return QuotaUse(kept={service: counts})
+
+
+def transient(service, **counts):
+    return QuotaUse(transient={service: counts})
+
+
 def test_kept_neutron_resources_follow_the_arguments():
-    assert use(CreateAndListSubnets, subnets_per_network=3) == {
-        "neutron": {"networks": 1, "subnets": 3}
-    }
-    assert use(CreateAndListRouters) == {"neutron": {"networks": 1, "subnets": 1, "routers": 1}}
-    assert use(CreateAndListPorts, ports_per_network=4) == {"neutron": {"ports": 4}}
+    assert use(CreateAndListSubnets, subnets_per_network=3) == kept(
+        "neutron", networks=1, subnets=3
+    )
+    assert use(CreateAndListRouters, subnets_per_network=2) == kept(
+        "neutron", networks=1, subnets=2, routers=2
+    )
+    assert use(CreateAndListPorts, ports_per_network=4) == kept("neutron", ports=4)
 
 
-def test_what_an_iteration_deletes_is_not_counted():
-    assert use(CreateAndDeleteNetworks) == {}
-    assert use(CreateAndDeleteVolume, size=5) == {}
+def test_what_an_iteration_deletes_is_held_while_it_runs():
+    assert use(CreateAndDeleteNetworks) == transient("neutron", networks=1)
+    assert use(CreateAndDeletePorts, ports_per_network=2) == transient("neutron", ports=2)
+    assert use(CreateAndDeleteSubnets, subnets_per_network=2) == transient("neutron", subnets=2)
+    assert use(CreateAndDeleteVolume, size=5) == transient("cinder", volumes=1, gigabytes=5)
+
+
+def test_routers_deleted_on_a_kept_network():
+    assert use(CreateAndDeleteRouters, subnets_per_network=2) == QuotaUse(
+        kept={"neutron": {"networks": 1, "subnets": 2}},
+        transient={"neutron": {"routers": 2}},
+    )
+
+
+def test_security_groups_and_floating_ips():
+    assert use(CreateAndListSecurityGroups) == kept("neutron", security_groups=1)
+    assert use(CreateAndDeleteSecurityGroups) == transient("neutron", security_groups=1)
+    assert use(CreateAndListFloatingIps) == kept("neutron", floating_ips=1)
+    assert use(CreateAndDeleteFloatingIps) == transient("neutron", floating_ips=1)
+    assert use(AssociateAndDissociateFloatingIps) == kept(
+        "neutron", floating_ips=1, networks=1, subnets=1, ports=1, routers=1
+    )
 
 
 def test_kept_volumes_count_their_smallest_size():
-    assert use(CreateVolume, size=5) == {"cinder": {"volumes": 1, "gigabytes": 5}}
-    assert use(CreateVolume, size={"min": 2, "max": 9}) == {
-        "cinder": {"volumes": 1, "gigabytes": 2}
-    }
+    assert use(CreateVolume, size=5) == kept("cinder", volumes=1, gigabytes=5)
+    assert use(CreateVolume, size={"min": 2, "max": 9}) == kept("cinder", volumes=1, gigabytes=2)
+    assert use(CreateVolumeAndClone, size=2, nested_level=2) == kept(
+        "cinder", volumes=3, gigabytes=6
+    )
+    assert use(CreateAndExtendVolume, size=1, new_size=4) == transient(
+        "cinder", volumes=1, gigabytes=4
+    )
+
+
+def test_snapshots():
+    assert use(CreateAndDeleteSnapshot) == transient("cinder", snapshots=1)
+    assert use(CreateAndListSnapshots) == kept("cinder", snapshots=1)
+    assert use(CreateVolumeFromSnapshot, do_delete=False) == kept("cinder", volumes=1, snapshots=1)
+    assert use(
+        CreateNestedSnapshotsAndAttachVolume, size=2, nested_level=3, flavor="m1", image="cirros"
+    ) == transient("cinder", volumes=3, gigabytes=6, snapshots=3)
+
+
+def test_backups_are_kept_when_do_delete_is_false():
+    assert use(CreateVolumeBackup, size=1) == transient("cinder", volumes=1, gigabytes=1, backups=1)
+    assert use(CreateVolumeBackup, size=1, do_delete=False) == kept(
+        "cinder", volumes=1, gigabytes=1, backups=1
+    )
+    assert use(CreateIncrementalVolumeBackup, size=3) == transient(
+        "cinder", volumes=1, gigabytes=3, backups=2
+    )
+
+
+def test_a_restored_volume_is_kept_whatever_do_delete_says():
+    assert use(CreateAndRestoreVolumeBackup, size=2) == QuotaUse(
+        kept={"cinder": {"volumes": 1, "gigabytes": 2}},
+        transient={"cinder": {"volumes": 1, "gigabytes": 2, "backups": 1}},
+    )
 
 
 def test_contexts_count_per_tenant():
