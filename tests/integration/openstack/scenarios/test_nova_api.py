@@ -19,6 +19,10 @@ BOOT = {
     "waits": {"nova_server_boot": {"prepoll": 0, "interval": 0.3}},
 }
 ADMIN: dict[str, dict[str, int]] = {}  # no users context: the admin acts
+#: a tenant per concurrent iteration: nova answers 500 (ProjectQuotaNotFound) when one
+#: iteration updates a project's quotas while another deletes them, a race of nova's
+#: that squall reports as it is, not what these tests are about
+OWN_TENANT = {"users": {"tenants": 2, "user_choice_method": "round_robin"}}
 
 CASES = [
     Case("NovaKeypair.create_and_list_keypairs", {}, ("nova.create_keypair", "nova.list_keypairs")),
@@ -104,21 +108,27 @@ CASES = [
         contexts=ADMIN,
     ),
     Case("NovaServices.list_services", {}, ("nova.list_services",), contexts=ADMIN),
-    Case("Quotas.nova_update", {"max_quota": 1024}, ("quotas.update_quotas",)),
+    Case("Quotas.nova_update", {"max_quota": 1024}, ("quotas.update_quotas",), contexts=OWN_TENANT),
     Case(
         "Quotas.nova_update_and_delete",
         {"max_quota": 1024},
         ("quotas.update_quotas", "quotas.delete_quotas"),
+        contexts=OWN_TENANT,
     ),
     Case("Quotas.nova_get", {}, ("quotas.get_quotas",)),
-    Case("Quotas.cinder_update", {"max_quota": 1024}, ("quotas.update_quotas",)),
+    Case(
+        "Quotas.cinder_update", {"max_quota": 1024}, ("quotas.update_quotas",), contexts=OWN_TENANT
+    ),
     Case(
         "Quotas.cinder_update_and_delete",
         {"max_quota": 1024},
         ("quotas.update_quotas", "quotas.delete_quotas"),
+        contexts=OWN_TENANT,
     ),
     Case("Quotas.cinder_get", {}, ("quotas.get_quotas",)),
-    Case("Quotas.neutron_update", {"max_quota": 1024}, ("quotas.update_quotas",)),
+    Case(
+        "Quotas.neutron_update", {"max_quota": 1024}, ("quotas.update_quotas",), contexts=OWN_TENANT
+    ),
 ]
 
 
