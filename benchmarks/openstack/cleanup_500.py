@@ -126,9 +126,9 @@ def squall_side(per_kind: int, rate: float) -> dict[str, Any]:
     calls = counting(session.conn)
     say(f"squall: cleaning {created} resources (rate {rate}/s)")
     started = time.monotonic()
-    leftovers = find_leftovers(session.conn, None, spec, run_id)
+    search = find_leftovers(session.conn, None, spec, run_id)
     found_after = time.monotonic() - started
-    report = clean(session.conn, None, leftovers, rate=rate)
+    report = clean(session.conn, None, search, rate=rate)
     wall = time.monotonic() - started
     session.close()
     left = count_named(admin, prefix)
@@ -216,7 +216,8 @@ def _remove_named(conn: Any, prefix: str) -> None:
     from squall.openstack.cleanup import Cleaner, plan
     from squall.openstack.inventory import discover
 
-    Cleaner(conn, None, rate=100).run(plan([], discover(conn, lambda n: n.startswith(prefix))))
+    found = discover(conn, lambda n: n.startswith(prefix)).found
+    Cleaner(conn, None, rate=100).run(plan([], found))
 
 
 def main() -> None:

@@ -111,10 +111,10 @@ def cleanup(
         for spec in env.clouds:
             conn = env.admin(spec).conn
             limiter = RateLimiter(request.rate)  # the finding and the deleting share it
-            leftovers = find_leftovers(
+            search = find_leftovers(
                 conn, journal, spec, run_id, older_than=cutoff, skip_runs=active, limiter=limiter
             )
-            report = clean(conn, journal, leftovers, dry_run=request.dry_run, limiter=limiter)
+            report = clean(conn, journal, search, dry_run=request.dry_run, limiter=limiter)
             results.append(CloudCleanup(spec.label, report))
     finally:
         env.close()

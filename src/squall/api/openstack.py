@@ -327,7 +327,7 @@ def leak_check(env: OpenStackEnv, run_id: str) -> list[Leftover]:
         if spec.admin is None:
             continue
         try:
-            leftovers += find_leftovers(env.admin(spec).conn, env.journal, spec, run_id)
+            leftovers += find_leftovers(env.admin(spec).conn, env.journal, spec, run_id).leftovers
         except CloudError as exc:
             if exc.status != 403:
                 raise

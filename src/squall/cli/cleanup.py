@@ -99,6 +99,7 @@ def show(results: list[cleanup_api.CloudCleanup]) -> None:
 
 
 def _print(cloud: str, report: CleanupReport) -> None:
+    _print_unlisted(cloud, report)
     verb = "would delete" if report.dry_run else "deleted"
     if not report.planned:
         out.print(f"{cloud}: nothing to clean.")
@@ -118,3 +119,14 @@ def _print(cloud: str, report: CleanupReport) -> None:
     out.print(table)
     done = len(report.planned) if report.dry_run else len(report.deleted)
     out.print(f"{cloud}: {verb} {done} of {len(report.planned)} resource(s).")
+
+
+def _print_unlisted(cloud: str, report: CleanupReport) -> None:
+    if not report.unlisted:
+        return
+    kinds = ", ".join(str(kind) for kind in report.unlisted)
+    out.print(
+        f"{cloud}: these credentials may not list {kinds}: not searched by name (the "
+        "journal's rows of them are still cleaned); an admin's cleanup covers them.",
+        style="yellow",
+    )

@@ -6,6 +6,12 @@ inventory (ids per kind), which tests compare before and after a run.
 Floating IPs have no name: squall writes the name into their description.
 Trunks are listed only where neutron has the ``trunk`` extension, volume backups
 only where cinder has a backup service (a cloud without either has none).
+
+Credentials that may not list every project's resources (a 403 for
+``all_projects``) get their own project's servers, volumes, snapshots, backups and
+server groups instead; the kinds they may not list at all (keystone's, flavors'
+extras, aggregates, QoS specs) are reported as not searched, never silently
+skipped.
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from squall.errors import CloudError
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
+
+FORBIDDEN = 403
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,20 @@ def _listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
     }
 
 
+def _own_listers(conn: Any) -> dict[ResourceKind, Callable[[], Iterator[Found]]]:
+    """The listings of the user's own project, for the kinds whose admin listing spans
+    every project (``all_projects``); neutron's and glance's need no variant."""
+    compute, volume = conn.compute, conn.block_storage
+    k = ResourceKind
+    return {
+        k.SERVER: lambda: _named(k.SERVER, compute.servers()),
+        k.VOLUME_BACKUP: lambda: _named(k.VOLUME_BACKUP, volume.backups(details=True)),
+        k.VOLUME_SNAPSHOT: lambda: _named(k.VOLUME_SNAPSHOT, volume.snapshots()),
+        k.VOLUME: lambda: _named(k.VOLUME, volume.volumes()),
+        k.SERVER_GROUP: lambda: _named(k.SERVER_GROUP, compute.server_groups()),
+    }
+
+
 def _trunks(net: Any) -> Iterator[Found]:
     """Trunks; none where neutron lacks the extension (it would answer 404)."""
     if net.find_extension("trunk", ignore_missing=True) is None:
@@ -150,12 +173,31 @@ def listable(conn: Any, kinds: Iterable[ResourceKind] | None = None) -> list[Res
 
 
 def list_kind(conn: Any, kind: ResourceKind) -> list[Found]:
-    """Every resource of ``kind`` the admin can see."""
+    """Every resource of ``kind`` these credentials can see: every project's for an
+    admin, else the user's own project's (where the admin listing answers 403).
+
+    Raises ``CloudError`` (status 403) when they may not list ``kind`` at all."""
     lister = _listers(conn).get(kind)
     if lister is None:
         return []
-    with cloud_errors(f"list {kind}"):
-        return list(lister())
+    try:
+        with cloud_errors(f"list {kind}"):
+            return list(lister())
+    except CloudError as exc:
+        own = _own_listers(conn).get(kind)
+        if exc.status != FORBIDDEN or own is None:
+            raise
+    with cloud_errors(f"list {kind} of the project"):
+        return list(own())
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What ``discover()`` found, and the kinds it could not look at."""
+
+    found: list[Found]
+    #: kinds these credentials may not list (HTTP 403): not searched by name
+    unlisted: list[ResourceKind]
 
 
 def discover(
@@ -165,25 +207,33 @@ def discover(
     *,
     pace: Callable[[], None] | None = None,
     workers: int = 4,
-) -> list[Found]:
+) -> Discovery:
     """Resources whose name satisfies ``matches`` (plus the keypairs of matching users).
 
     The kinds are listed ``workers`` at a time (they are independent); ``pace`` is
-    called before each listing (a rate limiter's ``wait``).
+    called before each listing (a rate limiter's ``wait``). A kind the credentials
+    may not list goes to ``unlisted``.
     """
 
-    def listing(kind: ResourceKind) -> list[Found]:
+    def listing(kind: ResourceKind) -> list[Found] | None:
         if pace is not None:
             pace()
-        return [f for f in list_kind(conn, kind) if matches(f.name)]
+        try:
+            return [f for f in list_kind(conn, kind) if matches(f.name)]
+        except CloudError as exc:
+            if exc.status != FORBIDDEN:
+                raise
+            return None
 
     present = listable(conn, kinds)
     with ThreadPoolExecutor(max(1, min(workers, len(present) or 1)), "squall-discover") as pool:
-        found = [f for part in pool.map(listing, present) for f in part]
+        parts = list(pool.map(listing, present))
+    found = [f for part in parts if part is not None for f in part]
+    unlisted = [kind for kind, part in zip(present, parts, strict=True) if part is None]
     users = [f.id for f in found if f.kind is ResourceKind.USER]
     if users and (kinds is None or ResourceKind.KEYPAIR in kinds):
         found += [f for f in keypairs_of(conn, users) if matches(f.name)]
-    return found
+    return Discovery(found, unlisted)
 
 
 def snapshot(conn: Any) -> dict[ResourceKind, frozenset[str]]:

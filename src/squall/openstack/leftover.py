@@ -31,7 +31,18 @@ class CleanupReport:
     dry_run: bool = False
     deleted: list[Leftover] = field(default_factory=list)
     failed: list[tuple[Leftover, str]] = field(default_factory=list)
+    #: kinds the credentials may not list, so not searched by name (only the
+    #: journal's rows of them were deleted)
+    unlisted: list[ResourceKind] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a search for leftovers found, and the kinds it could not list."""
+
+    leftovers: list[Leftover]
+    unlisted: list[ResourceKind] = field(default_factory=list)

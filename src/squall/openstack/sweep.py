@@ -14,11 +14,12 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from squall.openstack.cleanup import Cleaner, CleanupReport, Leftover, plan
+from squall.openstack.cleanup import Cleaner, CleanupReport, plan
 from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.credentials import CloudSpec
 from squall.openstack.inventory import Found, discover
 from squall.openstack.journal import Journal, JournalEntry
+from squall.openstack.leftover import Search
 from squall.openstack.naming import is_squall_name, run8
 from squall.openstack.ratelimit import RateLimiter
 
@@ -60,9 +61,10 @@ def find_leftovers(
     older_than: float | None = None,
     skip_runs: frozenset[str] = frozenset(),
     limiter: RateLimiter | None = None,
-) -> list[Leftover]:
+) -> Search:
     """Live journal rows (of ``run_id``, or all runs but ``skip_runs``) plus resources
-    named like squall's (each listing paced by ``limiter`` when given)."""
+    named like squall's (each listing paced by ``limiter`` when given), and the kinds
+    the credentials may not list."""
     entries: list[JournalEntry] = []
     if journal is not None:
         entries = [
@@ -73,10 +75,11 @@ def find_leftovers(
         if older_than is not None:
             entries = [e for e in entries if e.created_at <= older_than]
     pace = limiter.wait if limiter is not None else None
-    found = discover(conn, matcher(run_id, skip_runs), pace=pace)
+    discovery = discover(conn, matcher(run_id, skip_runs), pace=pace)
+    found = discovery.found
     if older_than is not None:
         found = of_runs_older_than(found, older_than)
-    return plan(entries, found)
+    return Search(plan(entries, found), discovery.unlisted)
 
 
 def of_runs_older_than(found: Iterable[Found], cutoff: float) -> list[Found]:
@@ -99,13 +102,16 @@ def of_runs_older_than(found: Iterable[Found], cutoff: float) -> list[Found]:
 def clean(
     conn: Any,
     journal: Journal | None,
-    leftovers: list[Leftover],
+    search: Search,
     *,
     dry_run: bool = False,
     rate: float = 20.0,
     limiter: RateLimiter | None = None,
 ) -> CleanupReport:
-    """Delete ``leftovers`` in dependency order (or only report them with ``dry_run``),
-    at most ``rate`` calls per second (or as ``limiter``, shared with the find)."""
+    """Delete what ``search`` found in dependency order (or only report it with
+    ``dry_run``), at most ``rate`` calls per second (or as ``limiter``, shared with the
+    search); the report names the kinds the search could not list."""
     cleaner = Cleaner(conn, journal, rate=rate, limiter=limiter)
-    return cleaner.run(leftovers, dry_run=dry_run)
+    report = cleaner.run(search.leftovers, dry_run=dry_run)
+    report.unlisted = list(search.unlisted)
+    return report

@@ -262,6 +262,8 @@ class CloudCleanupOut(Model):
     planned: list[str]
     deleted: list[str]
     failed: list[str]
+    #: kinds the cloud's credentials may not list: not searched by name
+    unlisted: list[str] = []
 
 
 def finite(value: float | None) -> float | None:

@@ -7,13 +7,15 @@ deletion (409), a subnet with a router interface refuses deletion (409), a netwo
 deletes its subnets with it, a port that is a trunk's parent or subport refuses
 deletion (409), a disabled trunk refuses deletion (409), a backup with incremental
 backups or not ``available`` refuses deletion (400), deleted volumes and backups
-linger in ``deleting`` for a few reads. Every call is
+linger in ``deleting`` for a few reads. With ``member=True`` the credentials are a
+project member's: cinder answers 403 to ``all_projects`` listings and to QoS specs,
+as cinder's default policy does. Every call is
 appended to ``calls`` (``"DELETE router r1"``), so a test can check what was
 asked, in which order, and how often::
 
     cloud = FakeCloud()
     net = cloud.network.create_network(name="squall-0ba66765-n")
-    report = Cleaner(cloud).run(plan([], discover(cloud, lambda n: True)))
+    report = Cleaner(cloud).run(plan([], discover(cloud, lambda n: True).found))
 """
 
 from __future__ import annotations
@@ -66,10 +68,18 @@ class _Store:
     calls: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=itertools.count)
+    #: the credentials are a project member's, not an admin's
+    member: bool = False
 
     def log(self, call: str) -> None:
         with self.lock:
             self.calls.append(call)
+
+    def admin_only(self, call: str, needed: bool = True) -> None:
+        """Log ``call``; a member gets the 403 of a call that ``needed`` an admin."""
+        self.log(call)
+        if needed and self.member:
+            raise sdk_http_error(403, f"Policy doesn't allow {call} to be performed.")
 
     def of(self, kind: str) -> dict[str, Thing]:
         return self.things.setdefault(kind, {})
@@ -283,11 +293,11 @@ class FakeBlockStorage:
         return True
 
     def volumes(self, all_projects: bool = False) -> Iterator[Thing]:
-        self._s.log("GET volumes")
+        self._s.admin_only("GET volumes", all_projects)
         return iter([v for v in list(self._s.of("volume").values()) if self._seen(v)])
 
     def snapshots(self, all_projects: bool = False) -> Iterator[Thing]:
-        self._s.log("GET snapshots")
+        self._s.admin_only("GET snapshots", all_projects)
         return iter(list(self._s.of("snapshot").values()))
 
     def types(self) -> Iterator[Thing]:
@@ -295,7 +305,7 @@ class FakeBlockStorage:
         return iter(list(self._s.of("volume_type").values()))
 
     def qos_specs(self) -> Iterator[Thing]:
-        self._s.log("GET qos_specs")
+        self._s.admin_only("GET qos_specs")
         return iter(list(self._s.of("qos").values()))
 
     def create_backup(
@@ -342,7 +352,7 @@ class FakeBlockStorage:
             backup.has_dependent_backups = any(b.parent_id == backup.id for b in backups.values())
 
     def backups(self, details: bool = True, all_projects: bool = False) -> Iterator[Thing]:
-        self._s.log("GET backups")
+        self._s.admin_only("GET backups", all_projects)
         self._tick()
         return iter(list(self._s.of("backup").values()))
 
@@ -392,10 +402,17 @@ class FakeCloud:
     image: Any = None
     identity: Any = None
 
-    def __init__(self, *, volume_linger: int = 2, extensions: tuple[str, ...] = ("trunk",)) -> None:
+    def __init__(
+        self,
+        *,
+        volume_linger: int = 2,
+        extensions: tuple[str, ...] = ("trunk",),
+        member: bool = False,
+    ) -> None:
         """Deleted volumes and backups linger ``volume_linger`` reads; neutron has the
-        ``extensions`` given (trunks are listed only with ``trunk``)."""
-        self._store = _Store()
+        ``extensions`` given (trunks are listed only with ``trunk``); ``member``: the
+        credentials are a project member's."""
+        self._store = _Store(member=member)
         self.network = FakeNetwork(self._store, extensions)
         self.block_storage = FakeBlockStorage(self._store, volume_linger)
 

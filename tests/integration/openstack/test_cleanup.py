@@ -133,15 +133,15 @@ def test_leftovers_found_by_name_router_in_use_subnets_and_volumes(conn):
     spec = from_clouds_yaml("devcloud")
     limiter = RateLimiter(50)
     try:
-        leftovers = find_leftovers(conn, None, spec, run, limiter=limiter)
-        assert len(leftovers) == 2 + 2 + 5
+        search = find_leftovers(conn, None, spec, run, limiter=limiter)
+        assert len(search.leftovers) == 2 + 2 + 5 and search.unlisted == []
         started = time.monotonic()
-        report = clean(conn, None, leftovers, limiter=limiter)
+        report = clean(conn, None, search, limiter=limiter)
         elapsed = time.monotonic() - started
     finally:
         left = _named(conn, prefix)
         if left:  # leave the shared devcloud clean even when the code under test failed
-            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run))))
+            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run)).found))
     assert report.ok, report.failed
     assert left == {}
     assert {i.id for i in report.deleted} >= {subnet.id, router.id, *volumes}
@@ -180,13 +180,44 @@ def test_cleanup_run_removes_a_killed_runs_trunk_and_backup_chain(squall, conn):
         assert dry.code == 0, dry.err
         assert dry.out.count("neutron.trunk") == 1 and dry.out.count("cinder.backup") == 2
         result = squall("cleanup", "--run", run, "--cloud", "devcloud")
-        left = [f"{f.kind} {f.name}" for f in discover(conn, matcher(run))]
+        left = [f"{f.kind} {f.name}" for f in discover(conn, matcher(run)).found]
     finally:
-        if discover(conn, matcher(run)):  # leave the shared devcloud clean in any case
-            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run))))
+        if discover(conn, matcher(run)).found:  # leave the shared devcloud clean in any case
+            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run)).found))
     assert result.code == 0, result.out + result.err
     assert left == []
     assert net.find_trunk(trunk.id) is None
     assert all(net.find_port(p.id) is None for p in (parent, sub))
     assert all(storage.find_backup(b.id) is None for b in (full, incremental))
     assert storage.find_volume(volume.id) is None
+
+
+def test_a_members_cleanup_cleans_its_project_and_names_what_it_could_not_list(squall, conn):
+    """With a member's credentials (devcloud-demo) nova and cinder refuse the listings
+    of every project: cleanup falls back to the user's own project, deletes its
+    leftovers found by name, and names the kinds only an admin may list."""
+    from squall.openstack.session import UserSession
+
+    spec = from_clouds_yaml("devcloud-demo")
+    assert spec.admin is not None
+    demo = UserSession.open(spec, spec.admin)
+    run = uuid.uuid4().hex
+    names = NameGenerator(run)
+    try:
+        network = demo.conn.network.create_network(name=names())
+        volume = demo.conn.block_storage.create_volume(name=names(), size=1)
+        group = demo.conn.compute.create_server_group(name=names(), policy="affinity")
+        _settled(demo.conn, [volume.id])
+        result = squall("cleanup", "--run", run, "--cloud", "devcloud-demo")
+        left = [f"{f.kind} {f.name}" for f in discover(conn, matcher(run)).found]
+    finally:
+        if discover(conn, matcher(run)).found:  # leave the shared devcloud clean in any case
+            Cleaner(conn, None, rate=0).run(plan([], discover(conn, matcher(run)).found))
+        demo.close()
+    assert result.code == 0, result.out + result.err
+    assert left == []
+    assert "deleted 3 of 3" in result.out
+    assert "may not list" in result.out and "keystone.project" in result.out
+    assert conn.network.find_network(network.id) is None
+    assert conn.block_storage.find_volume(volume.id) is None
+    assert conn.compute.find_server_group(group.id) is None

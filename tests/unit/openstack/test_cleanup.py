@@ -47,7 +47,7 @@ def index(calls, call):
 def test_a_killed_runs_leftovers_are_all_deleted_in_dependency_order():
     cloud, names = FakeCloud(volume_linger=2), Names()
     router, subnet = leftovers_of_a_killed_run(cloud, names)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     assert len(items) == 4 + 4 + 2 + 2 + 5
     before = len(cloud.calls)
     limiter = RateLimiter(0)
@@ -73,7 +73,7 @@ def test_volumes_are_deleted_while_neutron_is_and_polled_by_one_listing():
     cloud, names = FakeCloud(volume_linger=3), Names()
     leftovers_of_a_killed_run(cloud, names, volumes=8)
     assert LIST_ABOVE < 8
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     before = len(cloud.calls)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
@@ -108,13 +108,13 @@ def test_journal_rows_are_marked_and_a_second_cleanup_finds_nothing():
         tracker.begin(ResourceKind.SUBNET, names()),
         net.create_subnet(name=f"squall-0ba66765-{99:08d}", network_id=network.id).id,
     )
-    items = plan(journal.entries(RUN), discover(cloud, matcher(RUN)))
+    items = plan(journal.entries(RUN), discover(cloud, matcher(RUN)).found)
 
     report = Cleaner(cloud, journal, limiter=RateLimiter(0), policy=QUICK).run(items)
 
     assert report.ok, report.failed
     assert journal.entries(RUN) == []
-    again = plan(journal.entries(RUN), discover(cloud, matcher(RUN)))
+    again = plan(journal.entries(RUN), discover(cloud, matcher(RUN)).found)
     assert again == []
 
 
@@ -125,7 +125,7 @@ def test_a_network_that_cannot_go_keeps_its_subnets_and_says_why():
     subnet = net.create_subnet(name=names(), network_id=network.id)
     foreign = net.create_router(name="operators-router")  # not squall's: never deleted
     net.add_interface_to_router(foreign, subnet.id)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
 
@@ -139,7 +139,7 @@ def test_a_network_that_cannot_go_keeps_its_subnets_and_says_why():
 def test_a_volume_that_lingers_past_the_timeout_is_a_failure():
     cloud, names = FakeCloud(volume_linger=1000), Names()
     volume = cloud.block_storage.create_volume(name=names())
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     policy = WaitPolicy(prepoll=0.0, interval=0.0, timeout=0.0)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=policy).run(items)
@@ -152,7 +152,7 @@ def test_a_volume_that_lingers_past_the_timeout_is_a_failure():
 def test_dry_run_calls_nothing():
     cloud, names = FakeCloud(), Names()
     leftovers_of_a_killed_run(cloud, names)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     before = len(cloud.calls)
     report = Cleaner(cloud).run(items, dry_run=True)
     assert report.planned == items and report.deleted == [] and cloud.calls[before:] == []
@@ -170,7 +170,7 @@ def a_trunk_with_subports(cloud, names, subports=2):
 def test_a_trunk_goes_before_its_parent_port_subports_and_network():
     cloud, names = FakeCloud(), Names()
     network, ports, trunk = a_trunk_with_subports(cloud, names)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     assert {i.kind for i in items} >= {ResourceKind.TRUNK, ResourceKind.PORT}
     before = len(cloud.calls)
 
@@ -190,7 +190,7 @@ def test_a_disabled_trunk_is_enabled_then_deleted():
     cloud, names = FakeCloud(), Names()
     _, _, trunk = a_trunk_with_subports(cloud, names, subports=1)
     cloud.network.update_trunk(trunk, admin_state_up=False)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     before = len(cloud.calls)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
@@ -217,7 +217,7 @@ def test_incremental_backups_go_newest_first_then_the_full_one_then_the_volume()
     backups until the timeout; the band asks for the newest first."""
     cloud, names = FakeCloud(volume_linger=2), Names()
     volume, chain = a_backup_chain(cloud, names)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     backups = [i.id for i in items if i.kind is ResourceKind.VOLUME_BACKUP]
     assert backups == [b.id for b in chain]  # the plan's order: the oldest first
     before = len(cloud.calls)
@@ -242,7 +242,7 @@ def test_a_backup_is_refused_until_its_incremental_is_gone_and_then_deleted():
     volume = storage.create_volume(name=names())
     full = storage.create_backup(name=names(), volume_id=volume.id)
     storage.create_backup(name=names(), volume_id=volume.id, incremental=True)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
     before = len(cloud.calls)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK, workers=2).run(items)
@@ -257,7 +257,7 @@ def test_a_backup_still_being_made_is_waited_for_then_deleted():
     storage = cloud.block_storage
     volume = storage.create_volume(name=names())
     backup = storage.create_backup(name=names(), volume_id=volume.id, status="creating", settle=3)
-    items = plan([], discover(cloud, matcher(RUN)))
+    items = plan([], discover(cloud, matcher(RUN)).found)
 
     report = Cleaner(cloud, limiter=RateLimiter(0), policy=QUICK).run(items)
 

@@ -35,6 +35,7 @@ def cleanup(body: CleanupIn, store: StoreDep) -> list[CloudCleanupOut]:
             planned=[item.describe() for item in r.report.planned],
             deleted=[item.describe() for item in r.report.deleted],
             failed=[f"{item.describe()}: {why}" for item, why in r.report.failed],
+            unlisted=[str(kind) for kind in r.report.unlisted],
         )
         for r in results
     ]

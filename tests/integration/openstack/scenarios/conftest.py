@@ -117,7 +117,7 @@ def _named_after(run_id: str) -> list[str]:
     assert spec.admin is not None
     session = UserSession.open(spec, spec.admin)
     try:  # trunks and volume backups included
-        return [f"{f.kind} {f.name} {f.id}" for f in discover(session.conn, matcher(run_id))]
+        return [f"{f.kind} {f.name} {f.id}" for f in discover(session.conn, matcher(run_id)).found]
     finally:
         session.close()
 
