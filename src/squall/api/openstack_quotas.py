@@ -102,6 +102,8 @@ def _neutron_cinder(
 
     cls = vw.scenario_cls
     use = cls.quota_use(vw.scenario_config) if issubclass(cls, OpenStackScenario) else QuotaUse()
+    volumes = contexts.get("volumes")
+    use = use.sized(int(getattr(volumes, "size", 0)))
     per_tenant: dict[str, dict[str, int]] = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):

@@ -30,6 +30,10 @@ class QuotaUse:
 
     kept: Counts = field(default_factory=dict)
     transient: Counts = field(default_factory=dict)
+    #: copies of a ``volumes`` context volume (its snapshots, volumes made from them)
+    #: kept and transient: each adds that volume's size, known only with the
+    #: workload's contexts, to cinder's ``gigabytes`` (see ``sized``)
+    context_copies: tuple[int, int] = (0, 0)
 
     @classmethod
     def of(cls, service: str, *, keeps: bool, **counts: int) -> QuotaUse:
@@ -38,8 +42,31 @@ class QuotaUse:
         held = {service: nonzero} if nonzero else {}
         return cls(kept=held) if keeps else cls(transient=held)
 
+    @classmethod
+    def copies(cls, *, keeps: bool, count: int) -> QuotaUse:
+        """``count`` copies of a context volume, kept or transient."""
+        return cls(context_copies=(count, 0) if keeps else (0, count))
+
     def __add__(self, other: QuotaUse) -> QuotaUse:
-        return QuotaUse(_sum(self.kept, other.kept), _sum(self.transient, other.transient))
+        return QuotaUse(
+            _sum(self.kept, other.kept),
+            _sum(self.transient, other.transient),
+            (
+                self.context_copies[0] + other.context_copies[0],
+                self.context_copies[1] + other.context_copies[1],
+            ),
+        )
+
+    def sized(self, volume_gb: int) -> QuotaUse:
+        """This use with each context copy's ``volume_gb`` counted toward cinder's
+        ``gigabytes`` (cinder counts a snapshot's size there, as a volume's)."""
+        kept, transient = self.context_copies
+        counted = QuotaUse(self.kept, self.transient)
+        return (
+            counted
+            + QuotaUse.of("cinder", keeps=True, gigabytes=kept * volume_gb)
+            + QuotaUse.of("cinder", keeps=False, gigabytes=transient * volume_gb)
+        )
 
 
 def _sum(a: Counts, b: Counts) -> dict[str, dict[str, int]]:

@@ -129,3 +129,11 @@ def test_exceeded_names_the_service():
     assert [str(s) for s in found] == [
         "cinder quota volumes: the run needs 3 per project, the limit is 2 with 0 in use"
     ]
+
+
+def test_context_copies_add_up_and_are_sized_kept_or_transient():
+    use = QuotaUse.copies(keeps=True, count=1) + QuotaUse.copies(keeps=False, count=2)
+    assert use.context_copies == (1, 2)
+    assert use.sized(4) == QuotaUse(
+        kept={"cinder": {"gigabytes": 4}}, transient={"cinder": {"gigabytes": 8}}
+    )

@@ -263,7 +263,8 @@ class CreateAndDeleteSnapshot(CinderScenario):
 
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
-        return QuotaUse.of("cinder", keeps=False, snapshots=1)
+        snapshot = QuotaUse.of("cinder", keeps=False, snapshots=1)
+        return snapshot + QuotaUse.copies(keeps=False, count=1)
 
     def run(self) -> None:
         cfg = self.config
@@ -287,7 +288,8 @@ class CreateAndListSnapshots(CinderScenario):
 
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
-        return QuotaUse.of("cinder", keeps=True, snapshots=1)
+        snapshot = QuotaUse.of("cinder", keeps=True, snapshots=1)
+        return snapshot + QuotaUse.copies(keeps=True, count=1)
 
     def run(self) -> None:
         cfg = self.config
@@ -311,8 +313,9 @@ class CreateVolumeFromSnapshot(CinderScenario):
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
         assert isinstance(config, CreateVolumeFromSnapshot.Config)
-        # the volume's size is the context volume's, not known here
-        return QuotaUse.of("cinder", keeps=not config.do_delete, volumes=1, snapshots=1)
+        keeps = not config.do_delete
+        made = QuotaUse.of("cinder", keeps=keeps, volumes=1, snapshots=1)
+        return made + QuotaUse.copies(keeps=keeps, count=2)  # both the context volume's size
 
     def run(self) -> None:
         cfg = self.config

@@ -101,7 +101,7 @@ class CreateSnapshotAndAttachVolume(CinderScenario, ServerOps):
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
         assert isinstance(config, CreateSnapshotAndAttachVolume.Config)
-        gigabytes = smallest(config.size)
+        gigabytes = 2 * smallest(config.size)  # the volume and its snapshot
         return QuotaUse.of("cinder", keeps=False, volumes=1, gigabytes=gigabytes, snapshots=1)
 
     def run(self) -> None:
@@ -136,7 +136,8 @@ class CreateNestedSnapshotsAndAttachVolume(CinderScenario, ServerOps):
     def quota_use(cls, config: BaseModel) -> QuotaUse:
         assert isinstance(config, CreateNestedSnapshotsAndAttachVolume.Config)
         n, size = config.nested_level, smallest(config.size)
-        return QuotaUse.of("cinder", keeps=False, volumes=n, gigabytes=n * size, snapshots=n)
+        gigabytes = 2 * n * size  # the volumes and their snapshots, all of the first's size
+        return QuotaUse.of("cinder", keeps=False, volumes=n, gigabytes=gigabytes, snapshots=n)
 
     def run(self) -> None:
         cfg = self.config

@@ -16,6 +16,7 @@ from squall.scenarios.openstack.cinder_volumes import (
 from squall.scenarios.openstack.cinder_volumes_more import (
     CreateAndRestoreVolumeBackup,
     CreateNestedSnapshotsAndAttachVolume,
+    CreateSnapshotAndAttachVolume,
     CreateVolumeBackup,
 )
 from squall.scenarios.openstack.neutron_networks import (
@@ -93,13 +94,23 @@ def test_kept_volumes_count_their_smallest_size():
     )
 
 
-def test_snapshots():
-    assert use(CreateAndDeleteSnapshot) == transient("cinder", snapshots=1)
-    assert use(CreateAndListSnapshots) == kept("cinder", snapshots=1)
-    assert use(CreateVolumeFromSnapshot, do_delete=False) == kept("cinder", volumes=1, snapshots=1)
+def test_snapshots_of_a_context_volume_count_its_size_once_the_context_is_known():
+    assert use(CreateAndDeleteSnapshot).sized(5) == transient("cinder", snapshots=1, gigabytes=5)
+    assert use(CreateAndListSnapshots).sized(5) == kept("cinder", snapshots=1, gigabytes=5)
+    assert use(CreateVolumeFromSnapshot, do_delete=False).sized(5) == kept(
+        "cinder", volumes=1, snapshots=1, gigabytes=10
+    )
+    # without a volumes context (size 0) only the counts remain
+    assert use(CreateAndListSnapshots).sized(0) == kept("cinder", snapshots=1)
+
+
+def test_snapshots_of_the_scenarios_own_volumes_count_toward_gigabytes():
     assert use(
         CreateNestedSnapshotsAndAttachVolume, size=2, nested_level=3, flavor="m1", image="cirros"
-    ) == transient("cinder", volumes=3, gigabytes=6, snapshots=3)
+    ) == transient("cinder", volumes=3, gigabytes=12, snapshots=3)
+    assert use(CreateSnapshotAndAttachVolume, size=3, flavor="m1", image="cirros") == transient(
+        "cinder", volumes=1, gigabytes=6, snapshots=1
+    )
 
 
 def test_backups_are_kept_when_do_delete_is_false():
