@@ -9,11 +9,10 @@ an error or without scenario output has null there.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from squall.iteration import AtomicAction, ErrorInfo, IterationResult, ScenarioOutput
-from squall.reports.exporters._squall_v1 import chart_json
+from squall.iteration import AtomicAction, IterationResult
+from squall.reports.exporters._iteration_json import error_json, output_json
 
 ITERATION_FIELDS = (
     "number",
@@ -40,11 +39,6 @@ def seconds(value: float) -> float | int | None:
     return round(value, TIME_DIGITS) or 0
 
 
-def iteration_rows(items: Iterable[IterationResult]) -> Iterator[list[Any]]:
-    for it in items:
-        yield iteration_row(it)
-
-
 def iteration_row(it: IterationResult) -> list[Any]:
     """``it`` as an array in ``ITERATION_FIELDS`` order."""
     return [
@@ -56,7 +50,7 @@ def iteration_row(it: IterationResult) -> list[Any]:
         seconds(it.idle_duration),
         error_json(it.error),
         [action_row(a, it.timestamp) for a in it.atomic_actions],
-        output_json(it.output),
+        output_json(it.output) if it.output else None,
         it.worker,
     ]
 
@@ -75,18 +69,3 @@ def action_row(action: AtomicAction, origin: float) -> list[Any]:
         action.failed,
         [action_row(c, origin) for c in action.children],
     ]
-
-
-def error_json(error: ErrorInfo | None) -> dict[str, str] | None:
-    if error is None:
-        return None
-    return {"type": error.type, "message": error.message, "traceback": error.traceback}
-
-
-def output_json(output: ScenarioOutput) -> dict[str, Any] | None:
-    if not output:
-        return None
-    return {
-        "additive": [chart_json(c) for c in output.additive],
-        "complete": [chart_json(c) for c in output.complete],
-    }

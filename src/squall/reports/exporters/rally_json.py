@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
 import squall
-from squall.iteration import AtomicAction, IterationResult, OutputChart
+from squall.iteration import AtomicAction, IterationResult
+from squall.reports.exporters._iteration_json import output_json
 from squall.reports.exporters._stream import Stream, write_json
 from squall.reports.exporters.base import Exporter, RunData, options
 from squall.results.records import HookResult, RunRecord, StatsRow, WorkloadRecord
@@ -145,7 +146,7 @@ def _workload(run: RunData, workload: WorkloadRecord) -> dict[str, Any]:
         "load_duration": summary.load_duration if summary else 0.0,
         "full_duration": full,
         "statistics": {"durations": durations(summary.stats if summary else [])},
-        "data": Stream(rally_iterations(run.iterations(workload.id))),
+        "data": Stream(map(rally_iteration, run.iterations(workload.id))),
         "failed_iteration_count": summary.failed_iteration_count if summary else 0,
         "total_iteration_count": summary.total_iteration_count if summary else 0,
         "created_at": created,
@@ -236,11 +237,6 @@ def _round(value: float | None, has: bool) -> float | str:
     return round(value, 3) if has and value is not None else "n/a"
 
 
-def rally_iterations(items: Iterable[IterationResult]) -> Iterator[dict[str, Any]]:
-    for it in items:
-        yield rally_iteration(it)
-
-
 def rally_iteration(it: IterationResult) -> dict[str, Any]:
     """One iteration in Rally's raw-result shape (``runner.ScenarioRunnerResult``)."""
     error = it.error
@@ -249,10 +245,7 @@ def rally_iteration(it: IterationResult) -> dict[str, Any]:
         "timestamp": it.timestamp,
         "idle_duration": it.idle_duration,
         "error": [] if error is None else [error.type, error.message, error.traceback],
-        "output": {
-            "additive": [_chart(c) for c in it.output.additive],
-            "complete": [_chart(c) for c in it.output.complete],
-        },
+        "output": output_json(it.output),
         "atomic_actions": [_action(a) for a in it.atomic_actions],
     }
 
@@ -270,14 +263,3 @@ def _action(action: AtomicAction) -> dict[str, Any]:
     if action.failed or finished is None:
         data["failed"] = True
     return data
-
-
-def _chart(chart: OutputChart) -> dict[str, Any]:
-    return {
-        "title": chart.title,
-        "description": chart.description,
-        "chart_plugin": chart.chart_plugin,
-        "data": chart.data,
-        "label": chart.label,
-        "axis_label": chart.axis_label,
-    }

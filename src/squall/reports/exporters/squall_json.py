@@ -78,11 +78,11 @@ class SquallJSONExporter(Exporter):
             return data
         items = run.iterations(workload.id)
         if self.options.schema_version == 1:
-            data["iterations"] = Stream(_squall_v1.iterations_json(items))
+            data["iterations"] = Stream(map(_squall_v1.iteration_json, items))
         else:
             data["iteration_fields"] = list(_squall_v2.ITERATION_FIELDS)
             data["atomic_action_fields"] = list(_squall_v2.ACTION_FIELDS)
-            data["iterations"] = Stream(_squall_v2.iteration_rows(items), indented=False)
+            data["iterations"] = Stream(map(_squall_v2.iteration_row, items), indented=False)
         return data
 
 
