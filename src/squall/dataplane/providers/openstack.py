@@ -34,6 +34,7 @@ from squall.dataplane.plan import Plan
 from squall.dataplane.providers import openstack_layout as layout
 from squall.dataplane.providers.base import AgentLaunch, Provider
 from squall.dataplane.providers.openstack_cloud import Side, SideCloud, resolve_clouds
+from squall.dataplane.providers.openstack_placement import settle
 from squall.dataplane.providers.openstack_proxy import Dialer, relay_bundle
 from squall.dataplane.providers.openstack_stage import PROXY, Staged, Stager, concurrently
 from squall.dataplane.topology import Topology
@@ -144,14 +145,22 @@ class OpenStackProvider(Provider):
             if self.proxy is not None:
                 launch = self._start_proxy(stager, topology, launch, secret)
 
+            texts: dict[str, str] = {}
+
             def boot(instance: str) -> None:
                 inst = topology.instances[instance]
                 cloud = self.clouds[layout.instance_side(topology, instance)]
                 text = self.user_data(instance, inst.role, inst.network, launch, bundle, secret)
+                texts[instance] = text
                 stager.boot(cloud, inst.tenant, instance, inst.role, text)
 
             concurrently(boot, list(topology.instances))
-            concurrently(lambda i: stager.active(topology, i), list(topology.instances))
+            settle(
+                topology.instances,
+                lambda i: stager.active(topology, i),
+                lambda i: stager.replace(topology, i, texts[i]),
+                concurrently,
+            )
 
     def user_data(
         self,

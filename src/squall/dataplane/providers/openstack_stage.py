@@ -3,7 +3,9 @@
 ``Stager`` holds the ids of what it made by topology name (``Staged``) and creates,
 in order: security groups, routers with their networks, subnets and interfaces
 (concurrently per router), ports with the topology's fixed addresses and floating
-IPs, volumes, then servers (``boot``) and their wait for ACTIVE (``active``).
+IPs, volumes, then servers (``boot``) and their wait for ACTIVE (``active``; a
+server that lost its anti-affinity group's placement race is booted again alone,
+``replace``).
 Every create goes through ``squall.openstack.tracked`` (journal row first) and checks
 the cancel flag first, so Ctrl-C stops staging at the next call.
 """
@@ -21,9 +23,10 @@ from typing import Any, TypeVar
 from squall.dataplane.plan import Plan
 from squall.dataplane.providers import openstack_layout as layout
 from squall.dataplane.providers.openstack_cloud import Side, SideCloud
+from squall.dataplane.providers.openstack_placement import Failure, PlacementRace, lost_race
 from squall.dataplane.topology import Topology
 from squall.errors import CloudError, RunAborted
-from squall.openstack.errors import cloud_errors
+from squall.openstack.errors import ResourceFailed, cloud_errors
 from squall.openstack.journal import ResourceKind
 from squall.openstack.naming import NameGenerator
 from squall.openstack.tracked import tracked
@@ -254,16 +257,26 @@ class Stager:
         self.staged.sides[instance] = "client" if cloud.sides == {"client"} else "server"
 
     def active(self, topology: Topology, instance: str) -> None:
+        """Wait until ``instance``'s server is ACTIVE, then attach its volume. A server
+        that goes to ERROR raises ``ResourceFailed`` with nova's fault, or
+        ``PlacementRace`` when it lost its anti-affinity group's placement race."""
         inst = topology.instances[instance]
         cloud = self.clouds[layout.instance_side(topology, instance)]
         compute = cloud.admin_conn.compute
         server_id = self.staged.servers[instance]
-        server = self.wait(
-            lambda: compute.get_server(server_id),
-            {"ACTIVE"},
-            f"server {server_id} ({instance})",
-            self.plan.openstack.boot_timeout,
-        )
+        what = f"server {server_id} ({instance})"
+        try:
+            server = self.wait(
+                lambda: compute.get_server(server_id),
+                {"ACTIVE"},
+                what,
+                self.plan.openstack.boot_timeout,
+            )
+        except ResourceFailed as exc:
+            grouped = inst.role in cloud.project(inst.tenant).server_groups
+            failure = Failure(instance, _fault(compute, server_id), grouped)
+            error = PlacementRace if lost_race(failure) else ResourceFailed
+            raise error(f"{exc.message}: {failure.fault}", hint=exc.hint) from exc
         self.staged.hosts[instance] = str(
             getattr(server, "compute_host", None) or getattr(server, "host_id", None) or "?"
         )
@@ -272,6 +285,25 @@ class Stager:
             user = cloud.project(inst.tenant).booter(instance).conn.compute
             with cloud_errors(f"attach volume {volume} to {instance}"):
                 user.create_volume_attachment(server_id, volume_id=volume)
+
+    def replace(self, topology: Topology, instance: str, user_data: str) -> None:
+        """Delete ``instance``'s failed server, boot it again and wait for it (its
+        journal row stays until cleanup sees the server gone)."""
+        inst = topology.instances[instance]
+        cloud = self.clouds[layout.instance_side(topology, instance)]
+        failed = self.staged.servers[instance]
+        self.check()
+        with cloud_errors(f"delete server {failed} ({instance})"):
+            cloud.admin_conn.compute.delete_server(failed, ignore_missing=True)
+        self.boot(cloud, inst.tenant, instance, inst.role, user_data)
+        try:
+            self.active(topology, instance)
+        except PlacementRace as exc:
+            raise ResourceFailed(
+                f"{exc.message} (booted again alone, after its group's other members)",
+                hint="the anti-affinity group needs a compute host per member: fewer "
+                "instances per role, or `placement: {anti_affinity: false}`",
+            ) from exc
 
     def proxy_port(self, topology: Topology) -> tuple[int, str]:
         """A port and floating IP for the proxy on the first server network: its
@@ -340,6 +372,16 @@ class Stager:
         return wait_for_status(
             get, lambda r: str(getattr(r, "status", "") or ""), ready, policy, what=what
         )
+
+
+def _fault(compute: Any, server_id: str) -> str:
+    """Nova's fault message for a server in ERROR ("no fault recorded" if none)."""
+    try:
+        with cloud_errors(f"get server {server_id}"):
+            fault = getattr(compute.get_server(server_id), "fault", None) or {}
+    except CloudError as exc:
+        return f"its fault could not be read ({exc.message})"
+    return str(fault.get("message") or "no fault recorded")
 
 
 def _rule(group: str, rule: layout.Rule) -> dict[str, Any]:
