@@ -13,7 +13,6 @@ HdrHistogram tool; when values were clamped, ``#below=N,above=M`` follows the bl
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -62,9 +61,9 @@ class Histogram:
         self._record_micros(round(seconds * MICROS), count)
 
     def record_many(self, values: Iterable[float]) -> None:
-        """Record many values at once (equal microseconds are recorded together)."""
-        for micros, count in Counter(round(v * MICROS) for v in values).items():
-            self._record_micros(micros, count)
+        """Record many values at once (``record_counts`` with a count of one each)."""
+        seconds = np.fromiter(values, dtype=np.float64)
+        self.record_counts(seconds, np.ones(len(seconds), dtype=np.int64))
 
     def record_counts(self, seconds: npt.ArrayLike, counts: npt.ArrayLike) -> None:
         """Record ``counts[i]`` values of ``seconds[i]`` each, all at once.

@@ -112,3 +112,16 @@ def test_record_counts_of_nothing_changes_nothing():
     hist.record_counts([0.5], [0])
     assert (hist.count, hist.min, hist.max) == (0, None, None)
     assert hist.encode() == Histogram().encode()
+
+
+def test_record_many_is_recording_each_value_once():
+    import random
+
+    rng = random.Random(11)
+    seconds = [rng.lognormvariate(-6, 2) for _ in range(2000)] + [-1.0, 0.0, 90e3, 0.0015] * 3
+    one_by_one, at_once = Histogram(), Histogram()
+    for value in seconds:
+        one_by_one.record(value)
+    at_once.record_many(iter(seconds))  # any iterable, a generator included
+    assert at_once.encode() == one_by_one.encode()
+    assert (at_once.below, at_once.above) == (one_by_one.below, one_by_one.above) == (3, 3)
