@@ -6,7 +6,8 @@ quotas) or the admin's own (its current use counts). What a workload needs per
 project comes from ``squall.openstack.quota``: servers from the nova scenarios and
 the ``servers`` context; neutron and cinder resources from what one iteration of the
 scenario holds (``quota_use``: ``times`` of what it keeps, ``min(concurrency, times)``
-of what it deletes itself) and what contexts make per tenant.
+of what it deletes itself; a network of its own unless a context gives the tenants
+networks) and what contexts make per tenant.
 Only definite shortfalls are problems; everything else is left to the API, whose
 quota errors fail single iterations while the run goes on.
 """
@@ -33,7 +34,16 @@ from squall.task.validate import ValidatedWorkload
 HINT = "raise the quota, or set it with the `quotas` context"
 #: quota resources squall counts, per service (names as the APIs report them)
 SERVICES = {
-    "neutron": ("networks", "subnets", "ports", "routers", "security_groups", "floating_ips"),
+    "neutron": (
+        "networks",
+        "subnets",
+        "ports",
+        "routers",
+        "security_groups",
+        "security_group_rules",
+        "floating_ips",
+        "trunk",
+    ),
     "cinder": ("volumes", "gigabytes", "snapshots", "backups"),
 }
 
@@ -103,7 +113,8 @@ def _neutron_cinder(
     cls = vw.scenario_cls
     use = cls.quota_use(vw.scenario_config) if issubclass(cls, OpenStackScenario) else QuotaUse()
     volumes = contexts.get("volumes")
-    use = use.sized(int(getattr(volumes, "size", 0)))
+    has_networks = "network" in contexts or "existing_network" in contexts
+    use = use.sized(int(getattr(volumes, "size", 0))).networked(has_networks)
     per_tenant: dict[str, dict[str, int]] = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):

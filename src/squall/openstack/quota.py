@@ -7,7 +7,10 @@ the peak per project, compared with the project's limit minus what it already us
 Neutron and cinder resources (networks, ports, volumes, snapshots...) are counted the
 same way by ``peak()`` from what one iteration of a scenario holds (``QuotaUse``: kept
 until the sweep, or deleted by the iteration) and what the ``network`` and ``volumes``
-contexts make per tenant.
+contexts make per tenant. What neutron makes by itself without a quota check (a router
+interface's port, a new project's default security group: ``UNCHECKED``) fails nothing
+itself, but takes room from the workload's own creates of that resource: it counts only
+toward a quota the workload also creates through the API.
 Only definite shortfalls are reported: unlimited (-1) quotas and runners without a
 known iteration count are never flagged.
 """
@@ -20,6 +23,19 @@ from dataclasses import dataclass, field
 
 #: quota use by service, then quota resource: ``{"neutron": {"networks": 1}}``
 Counts = Mapping[str, Mapping[str, int]]
+
+#: use that neutron makes without checking its quota, and the quota it counts toward
+UNCHECKED = {
+    "router_interface_ports": "ports",
+    "default_security_groups": "security_groups",
+    "default_security_group_rules": "security_group_rules",
+}
+#: what neutron makes in a new project the first time it is asked to: its default
+#: security group with its four rules (ingress from the group, egress; IPv4 and IPv6)
+DEFAULT_SECURITY_GROUP = {"default_security_groups": 1, "default_security_group_rules": 4}
+#: the rules neutron adds to every security group it creates (egress, IPv4 and IPv6);
+#: the group's create checks them against ``security_group_rules``
+EGRESS_RULES = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,9 @@ class QuotaUse:
     #: kept and transient: each adds that volume's size, known only with the
     #: workload's contexts, to cinder's ``gigabytes`` (see ``sized``)
     context_copies: tuple[int, int] = (0, 0)
+    #: networks an iteration creates and keeps when its tenant has no ``network``
+    #: context network to use (Rally's ``_get_or_create_network``; see ``networked``)
+    own_networks: int = 0
 
     @classmethod
     def of(cls, service: str, *, keeps: bool, **counts: int) -> QuotaUse:
@@ -47,6 +66,11 @@ class QuotaUse:
         """``count`` copies of a context volume, kept or transient."""
         return cls(context_copies=(count, 0) if keeps else (0, count))
 
+    @classmethod
+    def own_network(cls) -> QuotaUse:
+        """A network kept per iteration unless the tenant has one from a context."""
+        return cls(own_networks=1)
+
     def __add__(self, other: QuotaUse) -> QuotaUse:
         return QuotaUse(
             _sum(self.kept, other.kept),
@@ -55,18 +79,26 @@ class QuotaUse:
                 self.context_copies[0] + other.context_copies[0],
                 self.context_copies[1] + other.context_copies[1],
             ),
+            self.own_networks + other.own_networks,
         )
 
     def sized(self, volume_gb: int) -> QuotaUse:
         """This use with each context copy's ``volume_gb`` counted toward cinder's
         ``gigabytes`` (cinder counts a snapshot's size there, as a volume's)."""
         kept, transient = self.context_copies
-        counted = QuotaUse(self.kept, self.transient)
+        counted = QuotaUse(self.kept, self.transient, own_networks=self.own_networks)
         return (
             counted
             + QuotaUse.of("cinder", keeps=True, gigabytes=kept * volume_gb)
             + QuotaUse.of("cinder", keeps=False, gigabytes=transient * volume_gb)
         )
+
+    def networked(self, has_networks: bool) -> QuotaUse:
+        """This use with its own networks kept unless the tenants have context networks
+        (``has_networks``: the workload has a ``network`` context, or may find some)."""
+        counted = QuotaUse(self.kept, self.transient, self.context_copies)
+        networks = 0 if has_networks else self.own_networks
+        return counted + QuotaUse.of("neutron", keeps=True, networks=networks)
 
 
 def _sum(a: Counts, b: Counts) -> dict[str, dict[str, int]]:
@@ -119,7 +151,7 @@ def peak(
 ) -> dict[str, int]:
     """Peak use per project of each quota resource: what every iteration keeps (when
     ``times`` is known) and what the iterations in flight hold, spread over the tenants,
-    plus what contexts make in every tenant."""
+    plus what contexts make in every tenant; ``UNCHECKED`` use folded in."""
     needs = {name: count for name, count in per_tenant.items() if count > 0}
     in_flight = min(concurrency, times or concurrency)
     shares = [(transient, in_flight)] + ([(kept, times)] if times is not None else [])
@@ -128,7 +160,19 @@ def peak(
             share = math.ceil(iterations * count / max(tenants, 1))
             if share > 0:
                 needs[name] = needs.get(name, 0) + share
-    return needs
+    return checked(needs)
+
+
+def checked(needs: Mapping[str, int]) -> dict[str, int]:
+    """``needs`` with each ``UNCHECKED`` use added to the quota it counts toward when the
+    workload also creates that resource through the API (only those creates can fail),
+    and left out otherwise."""
+    found = {name: count for name, count in needs.items() if name not in UNCHECKED}
+    for name, count in needs.items():
+        quota = UNCHECKED.get(name)
+        if quota is not None and quota in found:
+            found[quota] += count
+    return found
 
 
 def service_peaks(

@@ -137,3 +137,43 @@ def test_context_copies_add_up_and_are_sized_kept_or_transient():
     assert use.sized(4) == QuotaUse(
         kept={"cinder": {"gigabytes": 4}}, transient={"cinder": {"gigabytes": 8}}
     )
+
+
+def test_router_interface_ports_count_only_toward_a_ports_quota_the_workload_creates():
+    routers = {"routers": 1, "router_interface_ports": 2}
+    # neutron does not check the ports quota when it adds an interface: a run that only
+    # adds interfaces never fails on it
+    assert peak(times=10, concurrency=1, tenants=1, kept=routers, transient={}, per_tenant={}) == {
+        "routers": 10
+    }
+    # ... but they take room from the ports the workload creates itself
+    assert peak(
+        times=10,
+        concurrency=1,
+        tenants=1,
+        kept={**routers, "ports": 1},
+        transient={},
+        per_tenant={},
+    ) == {"routers": 10, "ports": 30}
+
+
+def test_a_new_projects_default_security_group_counts_when_the_workload_makes_groups():
+    default = {"neutron": {"default_security_groups": 1, "default_security_group_rules": 4}}
+    groups = QuotaUse.of("neutron", keeps=True, security_groups=1, security_group_rules=3)
+    assert service_peaks(groups, default, times=5, concurrency=1, tenants=1) == {
+        "neutron": {"security_groups": 6, "security_group_rules": 19}
+    }
+    networks = QuotaUse.of("neutron", keeps=True, networks=1)
+    assert service_peaks(networks, default, times=5, concurrency=1, tenants=1) == {
+        "neutron": {"networks": 5}
+    }
+    assert service_peaks(QuotaUse(), default, times=5, concurrency=1, tenants=1) == {}
+
+
+def test_own_networks_are_kept_unless_the_tenants_have_context_networks():
+    use = QuotaUse.of("neutron", keeps=False, subnets=2) + QuotaUse.own_network()
+    assert use.own_networks == 1
+    assert use.sized(3).networked(False) == QuotaUse(
+        kept={"neutron": {"networks": 1}}, transient={"neutron": {"subnets": 2}}
+    )
+    assert use.networked(True) == QuotaUse(transient={"neutron": {"subnets": 2}})

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from squall.contexts.openstack._base import OpenStackContext
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
+from squall.openstack.quota import EGRESS_RULES
 from squall.openstack.tenants import Tenant
 
 RULES = (
@@ -21,6 +24,12 @@ class AllowSSHContext(OpenStackContext):
 
     name: ClassVar[str] = "allow_ssh"
     order: ClassVar[int] = 320
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        """The group, neutron's egress rules and the SSH and ICMP rules."""
+        rules = EGRESS_RULES + len(RULES)
+        return {"neutron": {"security_groups": 1, "security_group_rules": rules}}
 
     def setup(self) -> None:
         self.concurrently(self._group, self.users.tenants)

@@ -61,10 +61,16 @@ class NetworkContext(OpenStackContext):
 
     @classmethod
     def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
-        """Networks and subnets for sure (routers only with a gateway, known at setup)."""
+        """Networks and subnets; a router per network with an interface port on each
+        subnet when ``external_gateway_info`` asks for one (with the external network
+        alone, whether the cloud has one is known only at setup)."""
         assert isinstance(config, NetworkContext.Config)
         networks = config.networks_per_tenant
-        return {"neutron": {"networks": networks, "subnets": networks * config.subnets_per_network}}
+        subnets = networks * config.subnets_per_network
+        counts = {"networks": networks, "subnets": subnets}
+        if config.router.external_gateway_info is not None:
+            counts |= {"routers": networks, "router_interface_ports": subnets}
+        return {"neutron": counts}
 
     @property
     def cfg(self) -> NetworkContext.Config:

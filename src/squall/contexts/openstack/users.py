@@ -17,6 +17,7 @@ from squall.contexts.openstack._base import OpenStackContext
 from squall.openstack.credentials import Credential
 from squall.openstack.errors import cloud_errors
 from squall.openstack.journal import ResourceKind
+from squall.openstack.quota import DEFAULT_SECURITY_GROUP
 from squall.openstack.tenants import CloudUser, Tenant, Users
 
 MEMBER_ROLES = ("member", "_member_", "Member")
@@ -37,6 +38,11 @@ class UsersContext(OpenStackContext):
         user_domain: str = Field("default", description="domain id or name of the users")
         user_choice_method: Literal["random", "round_robin"] = "random"
         user_password: str | None = Field(None, repr=False)
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
+        """neutron's default security group, which every project it creates gets."""
+        return {"neutron": dict(DEFAULT_SECURITY_GROUP)}
 
     @property
     def cfg(self) -> UsersContext.Config:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.errors import CloudError, ConfigError
 from squall.openstack.errors import cloud_errors
+from squall.openstack.quota import QuotaUse
 from squall.openstack.tenants import NetworkingAgent, NetworkingAgents
 from squall.scenarios.openstack._neutron import CIDRS, NeutronScenario
 from squall.scenarios.openstack.base import OpenStackArgs
@@ -48,6 +49,13 @@ class CreateAndBindPorts(NeutronScenario):
             description="agent types whose hosts ports are bound to (Rally's "
             "neutron_bind_l2_agent_types)",
         )
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """Two subnets and the ports on each of the tenant's (one or more) networks, kept
+        until the sweep; counted for one network, the least the scenario runs with."""
+        assert isinstance(config, CreateAndBindPorts.Config)
+        return QuotaUse.of("neutron", keeps=True, subnets=2, ports=config.ports_per_network)
 
     def run(self) -> None:
         cfg = self.config

@@ -37,14 +37,17 @@ class _PortArgs(_NetworkArgs):
     ports_per_network: int = Field(1, ge=1)
 
 
-_ALL = frozenset({"networks", "subnets", "routers", "ports"})
+#: every resource a ``_Networks`` scenario counts (a router's interface port is one of
+#: the project's ports, made without a quota check)
+_ALL = frozenset({"networks", "subnets", "routers", "ports", "router_interface_ports"})
 
 
 class _Networks(NeutronScenario):
     #: what each iteration creates and keeps until the workload's sweep (it deletes the
     #: rest itself)
     kept: ClassVar[frozenset[str]] = frozenset()
-    #: False when the network is the tenant's ``network`` context one if it has one
+    #: False when the network is the tenant's ``network`` context one if it has one (a
+    #: new one, kept, otherwise)
     own_network: ClassVar[bool] = True
 
     @classmethod
@@ -52,21 +55,23 @@ class _Networks(NeutronScenario):
         counts = cls._made(config)
         kept = {name: n for name, n in counts.items() if name in cls.kept}
         transient = {name: n for name, n in counts.items() if name not in cls.kept}
-        return QuotaUse.of("neutron", keeps=True, **kept) + QuotaUse.of(
+        use = QuotaUse.of("neutron", keeps=True, **kept) + QuotaUse.of(
             "neutron", keeps=False, **transient
         )
+        return use if cls.own_network else use + QuotaUse.own_network()
 
     @classmethod
     def _made(cls, config: BaseModel) -> dict[str, int]:
         counts: dict[str, int] = {}
-        if isinstance(config, _PortArgs):  # on the tenant's network when it has one
-            counts["ports"] = config.ports_per_network
-        elif isinstance(config, _NetworkArgs) and cls.own_network:
+        if cls.own_network:
             counts["networks"] = 1
+        if isinstance(config, _PortArgs):
+            counts["ports"] = config.ports_per_network
         if isinstance(config, _SubnetArgs):
             counts["subnets"] = config.subnets_per_network
-        if isinstance(config, _RouterArgs):  # one router per subnet
+        if isinstance(config, _RouterArgs):  # one router per subnet, on its interface
             counts["routers"] = config.subnets_per_network
+            counts["router_interface_ports"] = config.subnets_per_network
         return counts
 
     def net_args(self) -> dict[str, Any]:
@@ -342,6 +347,7 @@ class CreateAndListPorts(_Networks):
     """Create ``ports_per_network`` ports on a context (or new) network, then list ports."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_list_ports"
+    own_network: ClassVar[bool] = False
     kept: ClassVar[frozenset[str]] = _ALL
     Config = _PortArgs
 
@@ -355,6 +361,7 @@ class CreateAndUpdatePorts(_Networks):
     """Create ports, updating each with ``port_update_args``."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_update_ports"
+    own_network: ClassVar[bool] = False
     kept: ClassVar[frozenset[str]] = _ALL
 
     class Config(_PortArgs):
@@ -372,6 +379,7 @@ class CreateAndShowPorts(_Networks):
     """Create ports, showing each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_show_ports"
+    own_network: ClassVar[bool] = False
     kept: ClassVar[frozenset[str]] = _ALL
     Config = _PortArgs
 
@@ -385,6 +393,7 @@ class CreateAndDeletePorts(_Networks):
     """Create ports, deleting each."""
 
     name: ClassVar[str] = "NeutronNetworks.create_and_delete_ports"
+    own_network: ClassVar[bool] = False
     Config = _PortArgs
 
     def run(self) -> None:
@@ -448,9 +457,9 @@ class AssociateAndDissociateFloatingIps(NeutronScenario):
 
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
-        """All kept until the sweep (the router's interface port is not counted)."""
+        """All kept until the sweep, the router's interface port too."""
         counts = {"floating_ips": 1, "networks": 1, "subnets": 1, "ports": 1, "routers": 1}
-        return QuotaUse.of("neutron", keeps=True, **counts)
+        return QuotaUse.of("neutron", keeps=True, router_interface_ports=1, **counts)
 
     def run(self) -> None:
         cfg = self.config

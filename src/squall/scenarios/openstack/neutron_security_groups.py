@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field
 
 from squall.errors import CloudError
-from squall.openstack.quota import QuotaUse
+from squall.openstack.quota import EGRESS_RULES, QuotaUse
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack.base import OpenStackArgs
 
@@ -22,12 +22,21 @@ class _RuleArgs(OpenStackArgs):
 
 
 class _Groups(NeutronScenario):
-    #: False when the iteration deletes its group
+    #: False when the iteration deletes its group (and so its rules)
     keeps_group: ClassVar[bool] = True
 
     @classmethod
     def quota_use(cls, config: BaseModel) -> QuotaUse:
-        return QuotaUse.of("neutron", keeps=cls.keeps_group, security_groups=1)
+        """The group with neutron's egress rules and the rules the iteration adds."""
+        rules = EGRESS_RULES + cls.rules(config)
+        return QuotaUse.of(
+            "neutron", keeps=cls.keeps_group, security_groups=1, security_group_rules=rules
+        )
+
+    @classmethod
+    def rules(cls, config: BaseModel) -> int:
+        """The rules one iteration adds to its group."""
+        return 1 if isinstance(config, _RuleArgs) else 0
 
     def create_group(self, args: dict[str, Any] | None) -> Any:
         return self._create_security_group(**(args or {}))
@@ -106,6 +115,11 @@ class CreateAndListSecurityGroupRules(_Groups):
 
     class Config(_RuleArgs):
         security_group_rules_count: int = Field(1, ge=1)
+
+    @classmethod
+    def rules(cls, config: BaseModel) -> int:
+        assert isinstance(config, CreateAndListSecurityGroupRules.Config)
+        return config.security_group_rules_count
 
     def run(self) -> None:
         cfg = self.config

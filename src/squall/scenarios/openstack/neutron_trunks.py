@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
+from squall.openstack.quota import QuotaUse
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
@@ -28,6 +29,25 @@ def subports(ports: list[Any], first_segment: int = 1) -> list[dict[str, Any]]:
 
 class TrunkScenario(NeutronScenario):
     extensions: ClassVar[tuple[str, ...]] = ("trunk",)
+    #: True when every port is on a new network and subnet of its own, False when all
+    #: are on one new network without a subnet
+    network_per_port: ClassVar[bool] = True
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """The trunk, its parent port and subports and their networks, all kept until the
+        sweep (neutron's ``trunk`` quota is unlimited unless the operator sets one)."""
+        ports = cls.subport_count(config) + 1
+        networks = ports if cls.network_per_port else 1
+        subnets = ports if cls.network_per_port else 0
+        return QuotaUse.of(
+            "neutron", keeps=True, trunk=1, ports=ports, networks=networks, subnets=subnets
+        )
+
+    @classmethod
+    def subport_count(cls, config: BaseModel) -> int:
+        """The subports one iteration makes (Rally's ``subport_count``)."""
+        return int(getattr(config, "subport_count", 0))
 
     def _create_trunk(self, parent: Any, sub: list[dict[str, Any]] | None = None) -> Any:
         net = self.net
@@ -51,6 +71,7 @@ class CreateAndListTrunks(TrunkScenario):
     """Create a trunk with ``subport_count`` subports, list trunks and its subports."""
 
     name: ClassVar[str] = "NeutronTrunks.create_and_list_trunks"
+    network_per_port: ClassVar[bool] = False
 
     class Config(OpenStackArgs):
         network_create_args: dict[str, Any] | None = None
@@ -71,6 +92,7 @@ class CreateAndListTrunks(TrunkScenario):
 class _BootTrunk(TrunkScenario, ServerOps):
     services: ClassVar[tuple[str, ...]] = ("network", "compute")
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+    keeps_servers: ClassVar[bool] = True  # booted on the trunk, deleted by the sweep
 
     def boot_on(self, cfg: BootArgs, parent: Any) -> Any:
         return self._boot_with({**self.boot_attrs(cfg), "networks": [{"port": parent.id}]})
@@ -124,6 +146,11 @@ class BootServerAndBatchAddSubports(_BootTrunk):
         network_create_args: dict[str, Any] | None = None
         subports_per_batch: int = Field(10, ge=1)
         batches: int = Field(5, ge=1)
+
+    @classmethod
+    def subport_count(cls, config: BaseModel) -> int:
+        assert isinstance(config, BootServerAndBatchAddSubports.Config)
+        return config.subports_per_batch * config.batches
 
     def run(self) -> None:
         cfg = self.config

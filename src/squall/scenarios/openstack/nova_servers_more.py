@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
+from squall.openstack.quota import QuotaUse
 from squall.scenarios.openstack._neutron import NeutronScenario
 from squall.scenarios.openstack._nova import BootArgs
 from squall.scenarios.openstack._nova_ops import ServerOps
@@ -82,6 +83,7 @@ class BootServerAndAttachInterface(NeutronScenario, ServerOps):
     name: ClassVar[str] = "NovaServers.boot_server_and_attach_interface"
     services: ClassVar[tuple[str, ...]] = ("compute", "network")
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
+    keeps_servers: ClassVar[bool] = True
 
     class Config(OpenStackArgs):
         image: Any
@@ -90,6 +92,13 @@ class BootServerAndAttachInterface(NeutronScenario, ServerOps):
         subnet_create_args: dict[str, Any] | None = None
         subnet_cidr_start: str | None = None
         boot_server_args: dict[str, Any] | None = None
+
+    @classmethod
+    def quota_use(cls, config: BaseModel) -> QuotaUse:
+        """The subnet and the attached port, kept with the server until the sweep; a new
+        network too when the tenant has none from a context."""
+        use = QuotaUse.of("neutron", keeps=True, subnets=1, ports=1)
+        return use + QuotaUse.own_network()
 
     def run(self) -> None:
         cfg = self.config
