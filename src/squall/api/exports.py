@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import BaseModel, ValidationError
 
-from squall.errors import ConfigError
+from squall.errors import ConfigError, PluginError
 from squall.plugins.families import Family
 from squall.plugins.loader import load_registry
 from squall.plugins.registry import Registry
@@ -38,6 +38,21 @@ def exporter(
     plugins = registry or load_registry()
     cls = plugins.get(Family.EXPORTER, kind, Exporter)
     return cls(exporter_config(cls, options or {}))
+
+
+def media_types(registry: Registry) -> dict[str, str]:
+    """Each exporter ``registry`` holds (built-in or plugin), by name: its media type.
+
+    One whose class cannot be loaded is left out: ``squall plugins list`` shows it with
+    the reason, and asking for it is refused with that reason.
+    """
+    found: dict[str, str] = {}
+    for name in registry.names(Family.EXPORTER):
+        try:
+            found[name] = registry.get(Family.EXPORTER, name, Exporter).media_type
+        except PluginError:
+            continue
+    return found
 
 
 def download_name(run_id: str, suffix: str) -> str:

@@ -64,7 +64,9 @@ def create_app(
     app.state.dataplane = DataplaneManager(opened, settings.dataplane_workdir)
     app.state.metrics = Metrics(manager, app.state.dataplane)
     opened.metrics = app.state.metrics
-    for module in (runs, tasks, dataplane, analysis, plugins, cleanup, metrics):
+    app.include_router(runs.router)
+    app.include_router(runs.export_router(plugin_registry))
+    for module in (tasks, dataplane, analysis, plugins, cleanup, metrics):
         app.include_router(module.router)
     app.include_router(ui.router)
     _schema_route(app)

@@ -2,17 +2,22 @@
 
 They declare arguments only (and do nothing when run): register them into a fresh
 ``Registry`` with ``register(registry)`` to validate tasks without squall's built-ins.
+
+``RunIdsExporter`` is an exporter as a third-party package would ship one, with a
+media type no built-in uses: add it beside the built-ins with ``add_exporter``.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from collections.abc import Sequence
+from typing import ClassVar, Self, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from squall.plugins.base import Plugin
 from squall.plugins.families import Family
 from squall.plugins.registry import Registry
+from squall.reports.exporters.base import Exporter, RunData
 
 
 class _Args(BaseModel):
@@ -113,6 +118,18 @@ class AtTrigger(Plugin):
         at: list[int] = Field(min_length=1)
 
 
+class RunIdsExporter(Exporter):
+    """Each run's id and status, one line each (test exporter)."""
+
+    name: ClassVar[str] = "test-run-ids"
+    media_type: ClassVar[str] = "application/vnd.squall-test.run-ids"
+    suffix: ClassVar[str] = ".ids"
+
+    def export(self, runs: Sequence[RunData], out: TextIO) -> None:
+        for run in runs:
+            out.write(f"{run.record.id} {run.record.status.value}\n")
+
+
 PLUGINS: tuple[type[Plugin], ...] = (
     SleepScenario,
     FixedRunner,
@@ -135,3 +152,9 @@ def registry() -> Registry:
     fresh = Registry()
     register(fresh)
     return fresh
+
+
+def add_exporter(registry: Registry) -> Registry:
+    """``registry`` with ``RunIdsExporter`` added, as an entry point would add it."""
+    registry.add_class(RunIdsExporter, origin="squall.testing.plugins")
+    return registry

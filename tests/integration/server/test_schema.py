@@ -16,6 +16,7 @@ from squall.server.app import create_app
 from squall.server.metrics import ObservedStore
 from squall.server.settings import ServerSettings
 from squall.testing.dataplane_runs import SyntheticTest, synthetic_run
+from squall.testing.plugins import RunIdsExporter, add_exporter
 
 from .conftest import AUTH, TOKEN, run_sample
 
@@ -99,3 +100,49 @@ def test_every_export_type_is_sent_as_the_schema_says(exported_app):
     case = dataplane.Case(path_parameters={"ref": dataplane_run[:8]})
     response = case.call_and_validate(headers=AUTH)
     assert response.status_code == 200
+
+
+def export_answers(app) -> dict:
+    with TestClient(app) as client:
+        schema = client.get("/openapi.json", headers=AUTH).json()
+    return schema["paths"]["/api/v1/runs/{ref}/export"]["get"]
+
+
+@pytest.fixture(scope="module")
+def plugin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, str]]:
+    """An app whose registry holds a plugin exporter beside the built-ins."""
+    store = ObservedStore.open(f"sqlite:///{tmp_path_factory.mktemp('plugin') / 'squall.db'}")
+    assert isinstance(store, ObservedStore)
+    task_run = run_sample(store, "dummy-constant.yaml", "times=5,concurrency=1,sleep=0")
+    registry = add_exporter(load_registry([]))
+    app = create_app(ServerSettings(token=TOKEN), store=store, registry=registry)
+    try:
+        yield app, task_run
+    finally:
+        app.state.manager.join(timeout=30)
+        store.close()
+
+
+def test_a_plugin_exporters_media_type_is_in_the_schema(plugin_app, exported_app):
+    app, _ = plugin_app
+    answers = export_answers(app)
+    assert RunIdsExporter.media_type in answers["responses"]["200"]["content"]
+    assert "application/xml" in answers["responses"]["200"]["content"]
+    assert "test-run-ids" in answers["summary"]
+    without = export_answers(exported_app[0])  # the schema is the app's, not a global table
+    assert RunIdsExporter.media_type not in without["responses"]["200"]["content"]
+    assert "test-run-ids" not in without["summary"]
+
+
+def test_a_plugin_export_is_sent_as_its_media_type_the_schema_names(plugin_app):
+    app, task_run = plugin_app
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=AUTH)
+    exports = schema["/api/v1/runs/{ref}/export"]["GET"]
+    case = exports.Case(path_parameters={"ref": task_run[:8]}, query={"type": "test-run-ids"})
+    response = case.call_and_validate(headers=AUTH)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == [RunIdsExporter.media_type]
+    assert response.text == f"{task_run} finished\n"
+    assert response.headers["content-disposition"] == [
+        f'attachment; filename="squall-{task_run[:8]}.ids"'
+    ]

@@ -1,4 +1,8 @@
-"""Stored runs: list, show, delete, abort, progress (JSON and SSE), report, export."""
+"""Stored runs: list, show, delete, abort, progress (JSON and SSE), report, export.
+
+The export route is built with the app (``export_router``): its schema names the media
+types of the exporters that app's registry holds.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from squall.api import exports as exports_api
 from squall.api import reports as reports_api
 from squall.api import tasks as tasks_api
+from squall.plugins.registry import Registry
 from squall.results.records import RunStatus
 from squall.server import events
 from squall.server.deps import ManagerDep, RegistryDep, RunRef, SettingsDep, StoreDep, find_run
@@ -20,8 +25,6 @@ from squall.server.spool import spooled_response
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 HTML = "text/html; charset=utf-8"
-#: what the built-in exporters send (each its ``media_type``); a plugin's may differ
-EXPORT_TYPES = ("application/json", "application/xml", "text/csv", "application/x-ndjson")
 
 
 @router.get("", summary="List stored runs, newest first")
@@ -85,19 +88,29 @@ async def report(request: Request, store: StoreDep, ref: RunRef) -> Response:
     return await spooled_response(write, request, HTML, "report")
 
 
-@router.get(
-    "/{ref}/export",
-    summary="A run exported for other tools (json, rally-json, junit-xml, csv, opensearch-bulk)",
-    response_class=Response,
-    responses={
-        200: {
-            "description": "The export as a download named squall-<run8>.<suffix>",
-            "content": {media_type: {} for media_type in EXPORT_TYPES},
+def export_router(registry: Registry) -> APIRouter:
+    """``GET /{ref}/export``, its answers documented with the media types of the
+    exporters ``registry`` holds (built-in and plugin), as the app is created."""
+    kinds = exports_api.media_types(registry)
+    exports = APIRouter(prefix=router.prefix, tags=["runs"])
+    exports.add_api_route(
+        "/{ref}/export",
+        export,
+        methods=["GET"],
+        summary=f"A run exported for other tools ({', '.join(kinds)})",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The export as a download named squall-<run8>.<suffix>",
+                "content": {media_type: {} for media_type in sorted(set(kinds.values()))},
+            },
+            **NOT_FOUND,
+            **EXPORT_FAILED,
         },
-        **NOT_FOUND,
-        **EXPORT_FAILED,
-    },
-)
+    )
+    return exports
+
+
 async def export(
     request: Request,
     store: StoreDep,
