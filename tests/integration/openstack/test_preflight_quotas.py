@@ -15,13 +15,14 @@ NAME = "squall-quota-test-neutron-cinder"
 
 @pytest.fixture
 def tight_project(conn, tmp_path):
-    """A project with room for one network and one volume, and an admin user of it, as
-    a deployment file (its admin acts in its own project: no users context)."""
+    """A project with room for one network, eight security group rules and one volume,
+    and an admin user of it, as a deployment file (its admin acts in its own project:
+    no users context)."""
     identity = conn.identity
     project = identity.create_project(name=NAME, domain_id="default")
     user = identity.create_user(name=NAME, password="pw", default_project_id=project.id)
     identity.assign_project_role_to_user(project, user, identity.find_role("admin"))
-    conn.network.update_quota(project.id, networks=1)
+    conn.network.update_quota(project.id, networks=1, security_group_rules=8)
     conn.block_storage.update_quota_set(project.id, volumes=1)
     path = tmp_path / "tight.yaml"
     spec = {
@@ -33,6 +34,8 @@ def tight_project(conn, tmp_path):
     }
     path.write_text(yaml.safe_dump(spec))
     yield str(path), project.id
+    for group in conn.network.security_groups(project_id=project.id):  # neutron's default
+        conn.network.delete_security_group(group)
     conn.network.delete_quota(project.id)
     conn.block_storage.revert_quota_set(project.id)
     identity.delete_user(user)
@@ -57,6 +60,23 @@ NeutronNetworks.create_and_list_networks:
     result = squall("task", "start", task, "--deployment", deployment)
     _check(result, "preflight", "neutron quota networks", "needs 3", "limit is 1")
     assert _networks_and_volumes(conn, project_id) == ([], [])
+
+
+def test_neutron_quota_that_cannot_hold_the_security_group_rules(squall, conn, tight_project):
+    deployment, project_id = tight_project
+    task = squall.task_file(
+        "rules.yaml",
+        """
+NeutronSecurityGroup.create_and_list_security_group_rules:
+  - args: {security_group_rules_count: 1}
+    runner: {type: constant, times: 3, concurrency: 1}
+""",
+    )
+    result = squall("task", "start", task, "--deployment", deployment)
+    # each group: neutron's two egress rules and the one the iteration adds
+    _check(result, "preflight", "neutron quota security_group_rules", "needs 9", "limit is 8")
+    groups = conn.network.security_groups(project_id=project_id)
+    assert [g.name for g in groups if g.name != "default"] == []
 
 
 def test_cinder_quota_that_cannot_hold_the_volumes(squall, conn, tight_project):
