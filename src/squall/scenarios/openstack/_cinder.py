@@ -4,6 +4,7 @@
 servers mix it with ``NovaScenario`` (``class X(CinderScenario, NovaScenario)``).
 Waits are Rally's ``cinder_volume_create`` (create, snapshot, extend) and
 ``cinder_volume_delete``. ``Size`` is Rally's volume size: an int or ``{min, max}``.
+``CinderAdminScenario`` is the base of the admin's scenarios (volume types, QoS specs).
 """
 
 from __future__ import annotations
@@ -163,3 +164,26 @@ class CinderScenario(OpenStackScenario):
             )
         with cloud_errors("get volume"):
             return self.storage.get_volume(random.choice(ids))
+
+
+class CinderAdminScenario(OpenStackScenario):
+    """Cinder calls as the admin: volume types and QoS specs."""
+
+    services: ClassVar[tuple[str, ...]] = ("block-storage",)
+    needs_admin: ClassVar[bool] = True
+
+    @property
+    def admin_storage(self) -> Any:
+        return self.admin_clients.block_storage
+
+    def context_volume_type(self) -> Any:
+        """A ``volume_types`` context type, picked by iteration number as Rally does,
+        fetched outside timing."""
+        names = self.tenant.volume_types
+        if not names:
+            raise ConfigError(
+                f"{self.name} needs volume types", hint="add the `volume_types` context"
+            )
+        name = names[self.iteration % len(names)]
+        with cloud_errors(f"{CINDER}.get_volume_type"):
+            return self.admin_storage.find_type(name, ignore_missing=False)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from squall.errors import CloudError, ConfigError
-from squall.openstack.errors import cloud_errors
+from squall.errors import CloudError
 from squall.openstack.journal import ResourceKind, link_id
-from squall.scenarios.openstack._cinder import CINDER
-from squall.scenarios.openstack.base import OpenStackArgs, OpenStackScenario
+from squall.scenarios.openstack._cinder import CINDER, CinderAdminScenario
+from squall.scenarios.openstack.base import OpenStackArgs
 
 #: Rally passes spec values as given; cinder stores them as strings
 SpecValue = str | int
@@ -32,16 +31,10 @@ class QosArgs(OpenStackArgs):
         }
 
 
-class QosScenario(OpenStackScenario):
+class QosScenario(CinderAdminScenario):
     """QoS spec helpers, as the admin."""
 
-    services: ClassVar[tuple[str, ...]] = ("block-storage",)
-    needs_admin: ClassVar[bool] = True
     Config = QosArgs
-
-    @property
-    def admin_storage(self) -> Any:
-        return self.admin_clients.block_storage
 
     def _create_qos(self) -> Any:
         assert isinstance(self.config, QosArgs)
@@ -108,7 +101,7 @@ class CreateQosAssociateAndDisassociateType(QosScenario):
     name: ClassVar[str] = "CinderQos.create_qos_associate_and_disassociate_type"
 
     def run(self) -> None:
-        type_id = self._context_type_id()
+        type_id = str(self.context_volume_type().id)
         qos = self._create_qos()
         storage = self.admin_storage
         self.link_tracked(
@@ -121,13 +114,3 @@ class CreateQosAssociateAndDisassociateType(QosScenario):
         with self.action(f"{CINDER}.qos_disassociate_type"):
             storage.disassociate_qos_spec(qos, type_id)
         self.untracked(ResourceKind.QOS_ASSOCIATION, link_id(qos.id, type_id))
-
-    def _context_type_id(self) -> str:
-        names = self.tenant.volume_types
-        if not names:
-            raise ConfigError(
-                f"{self.name} needs volume types", hint="add the `volume_types` context"
-            )
-        name = names[self.iteration % len(names)]
-        with cloud_errors("cinder_v3.get_volume_type"):
-            return str(self.admin_storage.find_type(name, ignore_missing=False).id)

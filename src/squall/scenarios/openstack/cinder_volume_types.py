@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from squall.errors import CloudError, ConfigError
-from squall.openstack.errors import cloud_errors
+from squall.errors import CloudError
 from squall.openstack.journal import ResourceKind
-from squall.scenarios.openstack._cinder import CINDER
-from squall.scenarios.openstack.base import OpenStackArgs, OpenStackScenario
+from squall.scenarios.openstack._cinder import CINDER, CinderAdminScenario
+from squall.scenarios.openstack.base import OpenStackArgs
 
 
 class _TypeArgs(OpenStackArgs):
@@ -19,15 +18,8 @@ class _TypeArgs(OpenStackArgs):
     is_public: bool = True
 
 
-class VolumeTypeScenario(OpenStackScenario):
+class VolumeTypeScenario(CinderAdminScenario):
     """Volume type helpers, as the admin."""
-
-    services: ClassVar[tuple[str, ...]] = ("block-storage",)
-    needs_admin: ClassVar[bool] = True
-
-    @property
-    def admin_storage(self) -> Any:
-        return self.admin_clients.block_storage
 
     def _create_type(self) -> Any:
         cfg = self.config
@@ -190,17 +182,7 @@ class _EncryptionArgs(OpenStackArgs):
 
 
 class _ContextTypeScenario(VolumeTypeScenario):
-    """Acts on a ``volume_types`` context type, picked by iteration number as Rally does."""
-
-    def context_type(self) -> Any:
-        names = self.tenant.volume_types
-        if not names:
-            raise ConfigError(
-                f"{self.name} needs volume types", hint="add the `volume_types` context"
-            )
-        name = names[self.iteration % len(names)]
-        with cloud_errors("cinder_v3.get_volume_type"):
-            return self.admin_storage.find_type(name, ignore_missing=False)
+    """Acts on a ``volume_types`` context type (``context_volume_type``)."""
 
     def _encrypt(self, volume_type: Any, specs: dict[str, Any]) -> None:
         with self.action(f"{CINDER}.create_encryption_type"):
@@ -226,7 +208,7 @@ class CreateAndListEncryptionType(_ContextTypeScenario):
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateAndListEncryptionType.Config)
-        volume_type = self.context_type()
+        volume_type = self.context_volume_type()
         self._encrypt(volume_type, cfg.specs())
         with self.action(f"{CINDER}.list_encryption_type"):
             for listed in self.admin_storage.types(**(cfg.search_opts or {})):
@@ -243,7 +225,7 @@ class CreateAndDeleteEncryptionType(_ContextTypeScenario):
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, _EncryptionArgs)
-        volume_type = self.context_type()
+        volume_type = self.context_volume_type()
         self._encrypt(volume_type, cfg.specs())
         self._delete_encryption(volume_type)
 
@@ -257,7 +239,7 @@ class CreateGetAndDeleteEncryptionType(_ContextTypeScenario):
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, _EncryptionArgs)
-        volume_type = self.context_type()
+        volume_type = self.context_volume_type()
         self._encrypt(volume_type, cfg.specs())
         with self.action(f"{CINDER}.get_encryption_type"):
             self.admin_storage.get_type_encryption(volume_type)
@@ -283,7 +265,7 @@ class CreateAndUpdateEncryptionType(_ContextTypeScenario):
     def run(self) -> None:
         cfg = self.config
         assert isinstance(cfg, CreateAndUpdateEncryptionType.Config)
-        volume_type = self.context_type()
+        volume_type = self.context_volume_type()
         create = {
             "provider": cfg.create_provider,
             "cipher": cfg.create_cipher,
