@@ -7,7 +7,8 @@ project comes from ``squall.openstack.quota``: servers from the nova scenarios a
 the ``servers`` context; neutron and cinder resources from what one iteration of the
 scenario holds (``quota_use``: ``times`` of what it keeps, ``min(concurrency, times)``
 of what it deletes itself; a network of its own unless a context gives the tenants
-networks) and what contexts make per tenant.
+networks) and what contexts make per tenant (as they will set up in this cloud:
+``for_cloud``).
 Only definite shortfalls are problems; everything else is left to the API, whose
 quota errors fail single iterations while the run goes on.
 """
@@ -118,7 +119,8 @@ def _neutron_cinder(
     per_tenant: dict[str, dict[str, int]] = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):
-            for service, counts in ctx_cls.quota_use(cfg).items():
+            as_set_up = ctx_cls.for_cloud(cfg, session.conn)
+            for service, counts in ctx_cls.quota_use(as_set_up).items():
                 merged = per_tenant.setdefault(service, {})
                 for name, count in counts.items():
                     merged[name] = merged.get(name, 0) + count

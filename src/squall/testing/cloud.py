@@ -55,6 +55,9 @@ class Thing:
     is_incremental: bool = False
     has_dependent_backups: bool = False
     external_gateway_info: dict[str, Any] | None = None
+    #: a network's: routers may have their gateway on it; its subnets
+    is_router_external: bool = False
+    subnet_ids: list[str] = field(default_factory=list)
     #: reads left before a deleted volume is gone
     linger: int = 0
     #: reads left before a volume in a transitional status is ``available``
@@ -122,11 +125,15 @@ class FakeNetwork:
         self._s = store
         self.extensions = extensions
 
-    def create_network(self, name: str = "") -> Thing:
-        return self._s.add("network", name=name)
+    def create_network(self, name: str = "", is_router_external: bool = False) -> Thing:
+        return self._s.add("network", name=name, is_router_external=is_router_external)
 
     def create_subnet(self, name: str = "", network_id: str = "", **_: Any) -> Thing:
-        return self._s.add("subnet", name=name, network_id=network_id)
+        subnet = self._s.add("subnet", name=name, network_id=network_id)
+        network = self._s.of("network").get(network_id)
+        if network is not None:
+            network.subnet_ids.append(subnet.id)
+        return subnet
 
     def create_router(self, name: str = "", external_gateway_info: Any = None) -> Thing:
         return self._s.add("router", name=name, external_gateway_info=external_gateway_info)
@@ -162,8 +169,8 @@ class FakeNetwork:
         things = list(self._s.of(kind).values())
         return iter([t for t in things if all(getattr(t, k) == v for k, v in match.items())])
 
-    def networks(self) -> Iterator[Thing]:
-        return self._listing("network")
+    def networks(self, **match: Any) -> Iterator[Thing]:
+        return self._listing("network", **match)
 
     def subnets(self) -> Iterator[Thing]:
         return self._listing("subnet")

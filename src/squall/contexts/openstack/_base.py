@@ -48,6 +48,13 @@ class OpenStackContext(Context):
         (``{"cinder": {"volumes": 2}}``); preflight adds them to the scenario's."""
         return {}
 
+    @classmethod
+    def for_cloud(cls, config: BaseModel, conn: Any) -> BaseModel:
+        """``config`` as setup will act on it in the cloud ``conn`` reaches, with what it
+        looks up there filled in (preflight counts ``quota_use`` of it); as it is unless
+        the context says otherwise."""
+        return config
+
     @property
     def admin(self) -> Any:
         """The admin's authenticated connection to the primary cloud."""

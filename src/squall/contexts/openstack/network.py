@@ -62,15 +62,26 @@ class NetworkContext(OpenStackContext):
     @classmethod
     def quota_use(cls, config: BaseModel) -> dict[str, dict[str, int]]:
         """Networks and subnets; a router per network with an interface port on each
-        subnet when ``external_gateway_info`` asks for one (with the external network
-        alone, whether the cloud has one is known only at setup)."""
+        subnet when the config gives a gateway (``for_cloud`` finds the external one)."""
         assert isinstance(config, NetworkContext.Config)
         networks = config.networks_per_tenant
         subnets = networks * config.subnets_per_network
         counts = {"networks": networks, "subnets": subnets}
-        if config.router.external_gateway_info is not None:
+        if gateway(config.router, None) is not None:
             counts |= {"routers": networks, "router_interface_ports": subnets}
         return {"neutron": counts}
+
+    @classmethod
+    def for_cloud(cls, config: BaseModel, conn: Any) -> BaseModel:
+        """With the gateway on the cloud's external network when the router wants one."""
+        assert isinstance(config, NetworkContext.Config)
+        router = config.router
+        if not router.external or router.external_gateway_info is not None:
+            return config
+        info = gateway(router, _usable_external(conn))
+        return config.model_copy(
+            update={"router": router.model_copy(update={"external_gateway_info": info})}
+        )
 
     @property
     def cfg(self) -> NetworkContext.Config:
@@ -82,17 +93,12 @@ class NetworkContext(OpenStackContext):
             raise ConfigError("network: dualstack is not supported yet")
         self._cidrs = cidrs(self.cfg.start_cidr)
         self._lock = threading.Lock()
-        self._external = self._external_network() if self.cfg.router.external else None
+        external = _usable_external(self.admin) if self.cfg.router.external else None
+        self._gateway = gateway(self.cfg.router, external)
         slots = [t for t in self.users.tenants for _ in range(self.cfg.networks_per_tenant)]
         made = self.concurrently(self._network, slots)
         for tenant, info in zip(slots, made, strict=True):
             tenant.networks.append(info)
-
-    def _external_network(self) -> str | None:
-        """The gateway network: the first external network with a subnet (else the first)."""
-        with cloud_errors("neutron.list_networks"):
-            usable = usable_external(self.admin.network.networks(is_router_external=True))
-        return None if usable is None else str(usable.id)
 
     def _next_cidr(self) -> str:
         with self._lock:
@@ -107,7 +113,7 @@ class NetworkContext(OpenStackContext):
             project_id=tenant.id,
         )
         info = NetworkInfo(id=network.id, name=network.name)
-        router = self._router(tenant) if self._wants_router() else None
+        router = self._router(tenant) if self._gateway is not None else None
         for _ in range(self.cfg.subnets_per_network):
             subnet = self.create(
                 ResourceKind.SUBNET,
@@ -142,21 +148,33 @@ class NetworkContext(OpenStackContext):
             resource_id=lambda _: str(subnet.id),
         )
 
-    def _wants_router(self) -> bool:
-        router = self.cfg.router
-        return self._external is not None or router.external_gateway_info is not None
-
     def _router(self, tenant: Tenant) -> Any:
-        router_cfg, net_api = self.cfg.router, self.admin.network
-        gateway = router_cfg.external_gateway_info
-        if gateway is None and self._external is not None:
-            gateway = {"network_id": self._external}
-            if router_cfg.enable_snat is not None:
-                gateway["enable_snat"] = router_cfg.enable_snat
+        net_api, info = self.admin.network, self._gateway
         return self.create(
             ResourceKind.ROUTER,
             lambda name: net_api.create_router(
-                name=name, project_id=tenant.id, external_gateway_info=gateway
+                name=name, project_id=tenant.id, external_gateway_info=info
             ),
             project_id=tenant.id,
         )
+
+
+def gateway(router: RouterArgs, external: str | None) -> dict[str, Any] | None:
+    """The gateway of the router each network gets: ``external_gateway_info`` as given,
+    else one on the cloud's ``external`` network unless told not to (``enable_snat`` as
+    asked), else None: no router (pure)."""
+    if router.external_gateway_info is not None:
+        return router.external_gateway_info
+    if external is None or not router.external:
+        return None
+    info: dict[str, Any] = {"network_id": external}
+    if router.enable_snat is not None:
+        info["enable_snat"] = router.enable_snat
+    return info
+
+
+def _usable_external(conn: Any) -> str | None:
+    """The gateway network: the first external network with a subnet (else the first)."""
+    with cloud_errors("neutron.list_networks"):
+        usable = usable_external(conn.network.networks(is_router_external=True))
+    return None if usable is None else str(usable.id)
