@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from squall.api._matching import TASK, common_keys
 from squall.api.dataplane_compare import DataplaneComparison, compare_dataplane, dataplane_trends
 from squall.api.dataplane_export import resolve
 from squall.dataplane.store import DataplaneStore
@@ -97,20 +98,10 @@ def compare_runs(
 ) -> RunComparison:
     opts = options or CompareOptions()
     before, after = store.get_run(before_ref), store.get_run(after_ref)
-    if before.id == after.id:
-        raise ConfigError(f"run {before.id} is compared with itself", hint="give two runs")
     sides_a, sides_b = _sides(before), _sides(after)
-    common = [key for key in sides_a if key in sides_b]
-    if not common:
-        raise ConfigError(
-            f"runs {before.id[:8]} ({before.title!r}) and {after.id[:8]} ({after.title!r}) "
-            "have no finished workload in common: they are of different tasks",
-            hint="compare two runs of the same task file",
-        )
-    unmatched = [label(k) for k in sides_a if k not in sides_b]
-    unmatched += [label(k) for k in sides_b if k not in sides_a]
-    workloads = [compare_workload(label(k), sides_a[k], sides_b[k], opts) for k in common]
-    return RunComparison(before, after, workloads, unmatched)
+    matched = common_keys(_brief(before), _brief(after), (sides_a, sides_b), TASK)
+    workloads = [compare_workload(label(k), sides_a[k], sides_b[k], opts) for k in matched.common]
+    return RunComparison(before, after, workloads, [label(k) for k in matched.unmatched])
 
 
 def trends(store: Store, tag: str, options: CompareOptions | None = None) -> Trends:
@@ -131,7 +122,7 @@ def trends(store: Store, tag: str, options: CompareOptions | None = None) -> Tre
             series.setdefault(task_key, []).append(_point(run, side, verdict))
             previous[task_key] = side
     found = [Trend(f"{title}: {label(key)}", points) for (title, key), points in series.items()]
-    return Trends(tag, [RunBrief(r.id, r.title, r.created_at) for r in runs], found)
+    return Trends(tag, [_brief(r) for r in runs], found)
 
 
 def plan_trends(store: Store, title: str, options: CompareOptions | None = None) -> Trends:
@@ -144,6 +135,10 @@ def label(key: WorkloadKey) -> str:
     subtask, position, scenario, cloud = key
     text = f"[{subtask}.{position}] {scenario}"
     return text if cloud is None else f"{text} @ {cloud}"
+
+
+def _brief(run: RunRecord) -> RunBrief:
+    return RunBrief(run.id, run.title, run.created_at)
 
 
 def _sides(run: RunRecord) -> dict[WorkloadKey, WorkloadSide]:

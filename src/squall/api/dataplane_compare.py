@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from squall.api._matching import DATAPLANE, common_keys
 from squall.dataplane.store import DataplaneStore
 from squall.errors import ConfigError
 from squall.reports.html.dataplane import RATE_SUFFIXES, rate, throughput_metric, unit
@@ -58,20 +59,12 @@ def compare_dataplane(
     before: dict[str, Any], after: dict[str, Any], options: CompareOptions
 ) -> DataplaneComparison:
     """Two stored runs (``squall.dataplane.run/1`` documents), test by test."""
-    if before["run"] == after["run"]:
-        raise ConfigError(f"run {before['run']} is compared with itself", hint="give two runs")
+    first, second = brief(before), brief(after)
     sides_a, sides_b = sides_of(before), sides_of(after)
-    common = [name for name in sides_a if name in sides_b]
-    if not common:
-        raise ConfigError(
-            f"data-plane runs {before['run'][:8]} ({before.get('title')!r}) and "
-            f"{after['run'][:8]} ({after.get('title')!r}) have no test in common",
-            hint="compare two runs of the same plan",
-        )
-    unmatched = [n for n in sides_a if n not in sides_b] + [n for n in sides_b if n not in sides_a]
+    matched = common_keys(first, second, (sides_a, sides_b), DATAPLANE)
     tests = [compare_test(_label(name, sides_a[name]), sides_a[name], sides_b[name], options)
-             for name in common]  # fmt: skip
-    return DataplaneComparison(brief(before), brief(after), tests, unmatched)
+             for name in matched.common]  # fmt: skip
+    return DataplaneComparison(first, second, tests, matched.unmatched)
 
 
 def dataplane_trends(
