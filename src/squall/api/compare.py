@@ -26,8 +26,9 @@ from squall.stats.histogram import Histogram
 from squall.stats.summary import TOTAL, TOTAL_DURATION, TOTAL_IDLE
 from squall.stats.trends import RunBrief, Trend, TrendPoint
 
-#: (subtask index, workload index, scenario, cloud): a workload of a run written for
-#: several clouds is matched on each cloud, never one cloud's against another's
+#: (subtask index, workload index as written, scenario, cloud): a workload written
+#: once for several clouds is matched on each cloud, never one cloud's against
+#: another's, whatever order the runs were given the clouds in
 WorkloadKey = tuple[int, int, str, str | None]
 
 
@@ -150,7 +151,7 @@ def _sides(run: RunRecord) -> dict[WorkloadKey, WorkloadSide]:
 
 
 def _key(workload: WorkloadRecord, summary: WorkloadSummary) -> WorkloadKey:
-    return (workload.subtask_index, workload.workload_index, summary.scenario, workload.cloud)
+    return (workload.subtask_index, workload.task_index, summary.scenario, workload.cloud)
 
 
 def workload_side(summary: WorkloadSummary) -> WorkloadSide:

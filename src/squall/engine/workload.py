@@ -171,6 +171,7 @@ class WorkloadRun:
             vw.workload_index,
             self.subtask_title,
             vw.workload,
+            vw.written_index,
         )
         context = ScenarioContext(run_id=env.run_id, workload_name=vw.workload.scenario.name)
         for item in env.context_items:

@@ -12,6 +12,7 @@ def workload_record(row: WorkloadRow) -> WorkloadRecord:
         id=row.id,
         subtask_index=row.subtask_index,
         workload_index=row.workload_index,
+        written_index=row.written_index,
         subtask_title=row.subtask_title,
         config=row.config,
         summary=summary_from_json(row.summary) if row.summary is not None else None,

@@ -99,6 +99,7 @@ class WorkloadRow(Base):
     )
     subtask_index: Mapped[int] = mapped_column(Integer)
     workload_index: Mapped[int] = mapped_column(Integer)
+    written_index: Mapped[int | None] = mapped_column(Integer)  # NULL: stored before 0005
     subtask_title: Mapped[str] = mapped_column(String(255))
     config: Mapped[dict[str, Any]] = mapped_column(JSONText)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSONText)

@@ -108,7 +108,12 @@ class WorkloadSummary:
 
 @dataclass(frozen=True, slots=True)
 class WorkloadRecord:
-    """A stored workload: its id in the store, its config, its summary (if finished)."""
+    """A stored workload: its id in the store, its config, its summary (if finished).
+
+    ``workload_index`` is its place in the run's subtask; ``written_index`` its place
+    as the task file has it, before ``cloud: all`` (or a list of clouds) made it one
+    workload per cloud (``None`` for a workload stored by an older squall).
+    """
 
     id: int
     subtask_index: int
@@ -116,6 +121,12 @@ class WorkloadRecord:
     subtask_title: str
     config: dict[str, Any]  # task.model.Workload.model_dump(mode="json")
     summary: WorkloadSummary | None
+    written_index: int | None = None
+
+    @property
+    def task_index(self) -> int:
+        """Its place as written, or in the run when that was not stored."""
+        return self.workload_index if self.written_index is None else self.written_index
 
     @property
     def cloud(self) -> str | None:

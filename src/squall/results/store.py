@@ -303,11 +303,15 @@ class Store:
         workload_index: int,
         subtask_title: str,
         workload: Workload,
+        written_index: int | None = None,
     ) -> int:
+        """Store a workload about to run; ``written_index`` is its place in the subtask
+        as written, when ``cloud: all`` moved it (``workload_index`` by default)."""
         row = WorkloadRow(
             run_id=run_id,
             subtask_index=subtask_index,
             workload_index=workload_index,
+            written_index=workload_index if written_index is None else written_index,
             subtask_title=subtask_title,
             config=workload.model_dump(mode="json"),
             summary=None,

@@ -60,10 +60,14 @@ class ValidatedWorkload:
     cloud: str | None = None
 
     @property
+    def written_index(self) -> int:
+        """Its index in the subtask as written (a copy's: the workload it was made from)."""
+        return self.workload_index if self.origin is None else self.origin
+
+    @property
     def path(self) -> str:
         """Its field path as written in the file (a copy's: the workload it was made from)."""
-        index = self.workload_index if self.origin is None else self.origin
-        return f"subtasks[{self.subtask_index}].workloads[{index}]"
+        return f"subtasks[{self.subtask_index}].workloads[{self.written_index}]"
 
 
 @dataclass(frozen=True)

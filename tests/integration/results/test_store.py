@@ -7,13 +7,13 @@ import math
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from squall.errors import StoreError
 from squall.results import migrate
 from squall.results.database import resolve_url
-from squall.results.models import Base
+from squall.results.models import Base, WorkloadRow
 from squall.results.records import (
     HookResult,
     RunStatus,
@@ -149,8 +149,10 @@ def test_workloads_and_summaries_round_trip_exactly(store: Store) -> None:
         for s, w, workload in task.workloads()
     ]
     store.finish_workload(wids[1], summary())
+    moved = store.add_workload(run_id, 0, 2, "s", task.subtasks[0].workloads[1], written_index=1)
     run = store.get_run(run_id)
-    assert [w.id for w in run.workloads] == wids
+    assert [w.id for w in run.workloads] == [*wids, moved]
+    assert [(w.workload_index, w.written_index) for w in run.workloads] == [(0, 0), (1, 1), (2, 1)]
     assert run.workloads[0].summary is None
     assert run.workloads[0].config == task.subtasks[0].workloads[0].model_dump(mode="json")
     back = run.workloads[1].summary
@@ -261,6 +263,22 @@ def test_wrong_postgresql_credentials_are_explained(postgres_url: str) -> None:
     assert "not-the-password" not in str(refused.value)
 
 
+def old_workload(store_url: str, run_id: str, index: int) -> int:
+    """A workload row with only the columns the first schema had."""
+    engine = create_engine(resolve_url(store_url))
+    config = make_task().subtasks[0].workloads[0].model_dump(mode="json")
+    with engine.begin() as conn:
+        added = conn.execute(
+            insert(WorkloadRow.__table__).values(
+                run_id=run_id, subtask_index=0, workload_index=index, subtask_title="s",
+                config=config, summary=None,
+            )
+        )  # fmt: skip
+    engine.dispose()
+    assert added.inserted_primary_key is not None
+    return int(added.inserted_primary_key[0])
+
+
 def test_upgrading_from_the_first_schema_keeps_every_run(store_url: str) -> None:
     engine = create_engine(resolve_url(store_url))
     with engine.begin() as conn:
@@ -270,7 +288,7 @@ def test_upgrading_from_the_first_schema_keeps_every_run(store_url: str) -> None
     with Store.open(store_url, upgrade=False) as old:
         assert old.revision() == "0001"
         run_id = old.create_run(make_task(), make_env(), ["kept"])
-        wid = old.add_workload(run_id, 0, 0, "s", make_task().subtasks[0].workloads[0])
+        wid = old_workload(store_url, run_id, 3)
         old.add_iterations(wid, items)
         old.finish_workload(wid, summary())
     with Store.open(store_url) as new:
@@ -279,3 +297,5 @@ def test_upgrading_from_the_first_schema_keeps_every_run(store_url: str) -> None
         assert run.tags == ["kept"]
         assert repr(run.workloads[0].summary) == repr(summary())
         assert list(new.iterations(wid)) == items
+        assert run.workloads[0].written_index is None  # not known then: its place in the run
+        assert (run.workloads[0].workload_index, run.workloads[0].task_index) == (3, 3)
