@@ -12,7 +12,7 @@ from squall.reports.html.collect import collect
 from squall.reports.html.faults import fault_markers
 from squall.reports.html.page import script_json
 from squall.reports.html.report import write_report
-from squall.results.records import Environment
+from squall.results.records import Environment, WorkloadRecord
 from squall.results.samples import FaultRecord
 
 from . import runs as runs_module
@@ -49,6 +49,28 @@ def test_a_workload_that_names_its_cloud_says_so_in_its_title():
     data = RunData(replace(record, workloads=[on_west]), read_iterations)
     (group,) = collect([data], bins=10).groups
     assert group.title.endswith("— NovaServers.boot_and_delete_server @ west/Two")
+
+
+def test_runs_given_their_clouds_in_other_orders_overlay_each_clouds_workload():
+    record = run_record()
+    first = record.workloads[0]
+
+    def on(cloud: str, index: int) -> WorkloadRecord:
+        config = {**first.config, "contexts": {"cloud": cloud}}
+        return replace(first, workload_index=index, written_index=0, config=config)
+
+    runs = [
+        RunData(replace(record, workloads=[on("east", 0), on("west", 1)]), read_iterations),
+        RunData(replace(record, id="f" * 32, workloads=[on("west", 0), on("east", 1)]),
+                read_iterations),
+    ]  # fmt: skip
+    groups = collect(runs, bins=10).groups
+    assert [g.key for g in groups] == ["0.0 @ east", "0.0 @ west"]
+    for group, cloud in zip(groups, ["east", "west"], strict=True):
+        assert [v.record.cloud for v in group.views] == [cloud, cloud]
+        assert group.title.startswith("[0.0] boot — ") and group.title.endswith(f"@ {cloud}")
+    page = render(runs)
+    assert 'id="workload-0-0---east"' in page and 'id="workload-0-0---west"' in page
 
 
 def test_the_page_is_self_contained():

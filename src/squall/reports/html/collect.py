@@ -94,11 +94,11 @@ def collect(
         label = _label(run, len(runs))
         run_views.append(RunView(index, label, run.record))
         for workload in run.record.workloads:
-            key = f"{workload.subtask_index}.{workload.workload_index}"
-            scenario = _scenario(workload)
+            place = f"{workload.subtask_index}.{workload.task_index}"
+            key = place if workload.cloud is None else f"{place} @ {workload.cloud}"
             group = views.get(key)
             if group is None:
-                title = f"[{key}] {workload.subtask_title} — {scenario}"
+                title = f"[{place}] {workload.subtask_title} — {_scenario(workload)}"
                 if workload.cloud:
                     title += f" @ {workload.cloud}"
                 group = views[key] = WorkloadGroup(key, title, [])

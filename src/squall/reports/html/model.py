@@ -55,7 +55,8 @@ class WorkloadView:
 
 @dataclass(frozen=True, slots=True)
 class WorkloadGroup:
-    """The same workload (subtask, position, scenario) across the runs in the report."""
+    """The same workload across the runs in the report: its subtask, its position as
+    written and its cloud (a workload written for several clouds: one group each)."""
 
     key: str
     title: str

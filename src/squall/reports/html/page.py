@@ -96,7 +96,7 @@ def _body(report: Report, charts: Charts) -> str:
             blocks.append(_block(anchor, esc(title), html))
             nav.append(f'<a href="#{anchor}">{esc(title)}</a>')
     for group in report.groups:
-        anchor = "workload-" + group.key.replace(".", "-")
+        anchor = "workload-" + _slug(group.key)
         blocks.append(_block(anchor, esc(group.title), _sections(group, WORKLOAD_SECTIONS, charts)))
         failed = any(v.record.summary and not v.record.summary.pass_sla for v in group.views)
         mark = '<span class="bad">✗</span>' if failed else ""
