@@ -154,6 +154,7 @@ class CreateImageAndBootInstances(GlanceScenario, ServerOps):
     """Create an image, then boot ``number_instances`` servers from it."""
 
     name: ClassVar[str] = "GlanceImages.create_image_and_boot_instances"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     services: ClassVar[tuple[str, ...]] = ("image", "compute")
     waits: ClassVar[tuple[str, ...]] = ("glance_image_create", "nova_server_boot")
 

@@ -183,6 +183,7 @@ class CreateAggregateAddHostAndBootServer(AggregateScenario, NovaScenario):
     are that metadata, boot a server with it and check it landed on that host."""
 
     name: ClassVar[str] = "NovaAggregates.create_aggregate_add_host_and_boot_server"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     Config = _BootOnAggregateArgs
 
     def flavor_id(self, spec: ResourceSpec) -> str:

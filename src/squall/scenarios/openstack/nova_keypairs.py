@@ -23,6 +23,7 @@ class KeypairArgs(OpenStackArgs):
 
 class KeypairScenario(NovaScenario):
     waits: ClassVar[tuple[str, ...]] = ()
+    servers_per_iteration: ClassVar[int] = 0  # but boot_and_delete_server_with_keypair
 
     def _create_keypair(self, args: KeypairArgs) -> str:
         """Create a keypair (``nova.create_keypair``); return its name."""
@@ -95,6 +96,7 @@ class BootAndDeleteServerWithKeypair(KeypairScenario):
     """Create a keypair, boot a server with it, delete the server and the keypair."""
 
     name: ClassVar[str] = "NovaKeypair.boot_and_delete_server_with_keypair"
+    servers_per_iteration: ClassVar[int] = 1
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot", "nova_server_delete")
 
     class Config(BootArgs):

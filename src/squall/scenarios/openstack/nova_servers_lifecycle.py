@@ -317,6 +317,7 @@ class BootAndAssociateFloatingIp(NeutronScenario, ServerOps):
     """Boot a server, allocate a floating IP and associate it with the server."""
 
     name: ClassVar[str] = "NovaServers.boot_and_associate_floating_ip"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     services: ClassVar[tuple[str, ...]] = ("compute", "network")
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
     Config = FloatingArgs
@@ -344,6 +345,7 @@ class BootAndGetConsoleOutput(ServerOps):
     """Boot a server and fetch its console log (``length`` lines, or all of it)."""
 
     name: ClassVar[str] = "NovaServers.boot_and_get_console_output"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
 
     class Config(BootArgs):

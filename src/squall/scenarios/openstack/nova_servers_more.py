@@ -45,6 +45,7 @@ class BootAndUpdateServer(ServerOps):
     """Boot a server, then give it a new name (and ``description``)."""
 
     name: ClassVar[str] = "NovaServers.boot_and_update_server"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
 
     class Config(BootArgs):
@@ -65,6 +66,7 @@ class BootServerAndListInterfaces(ServerOps):
     """Boot a server, then list its interfaces."""
 
     name: ClassVar[str] = "NovaServers.boot_server_and_list_interfaces"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
     Config = BootArgs
 
@@ -119,6 +121,7 @@ class BootAndGetConsoleUrl(ServerOps):
     """Boot a server, then ask for a console URL of ``console_type`` (novnc, spice...)."""
 
     name: ClassVar[str] = "NovaServers.boot_and_get_console_url"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
 
     class Config(BootArgs):

@@ -67,6 +67,7 @@ class BootServerFromVolume(_FromVolume):
     """Create a volume from an image and boot a server from it (both left to the sweep)."""
 
     name: ClassVar[str] = "NovaServers.boot_server_from_volume"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create", "nova_server_boot")
 
     def run(self) -> None:
@@ -96,6 +97,7 @@ class BootServerFromVolumeSnapshot(_FromVolume):
     made from the snapshot (left to the sweep)."""
 
     name: ClassVar[str] = "NovaServers.boot_server_from_volume_snapshot"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     waits: ClassVar[tuple[str, ...]] = ("cinder_volume_create", "nova_server_boot")
 
     def run(self) -> None:
@@ -186,6 +188,7 @@ class BootServerAttachVolumeAndListAttachments(CinderScenario, ServerOps):
     """Boot a server, attach ``volume_num`` new volumes, list its attachments."""
 
     name: ClassVar[str] = "NovaServers.boot_server_attach_volume_and_list_attachments"
+    keeps_servers: ClassVar[bool] = True  # deleted by the workload's sweep
     services: ClassVar[tuple[str, ...]] = ("compute", "block-storage")
     waits: ClassVar[tuple[str, ...]] = (
         "nova_server_boot",

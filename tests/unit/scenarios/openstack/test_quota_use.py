@@ -235,3 +235,33 @@ def test_security_groups_that_contexts_make_per_tenant():
     assert UsersContext.quota_use(users) == {
         "neutron": {"default_security_groups": 1, "default_security_group_rules": 4}
     }
+
+
+def _nova_scenarios():
+    from squall.plugins.families import Family
+    from squall.plugins.loader import load_registry
+    from squall.scenarios.openstack._nova import NovaScenario
+
+    registry = load_registry()
+    for name in sorted(registry.names(Family.SCENARIO)):
+        cls = registry.get(Family.SCENARIO, name, object)
+        if isinstance(cls, type) and issubclass(cls, NovaScenario):
+            yield name, cls
+
+
+def test_a_nova_scenario_that_does_not_delete_its_servers_declares_it_keeps_them():
+    """Preflight counts ``times`` kept servers, or only those in flight: a scenario whose
+    ``run`` deletes no server (Rally leaves them to the cleanup) must say it keeps them,
+    and one that boots nothing must not count servers."""
+    import inspect
+
+    wrong = []
+    for name, cls in _nova_scenarios():
+        source = inspect.getsource(cls.run)
+        boots = "boot" in source
+        deletes = "delete_server" in source
+        if cls.servers_per_iteration > 0 and not boots:
+            wrong.append(f"{name}: counts servers it does not boot")
+        elif cls.servers_per_iteration > 0 and boots and cls.keeps_servers == deletes:
+            wrong.append(f"{name}: keeps_servers={cls.keeps_servers}, run deletes={deletes}")
+    assert wrong == []
