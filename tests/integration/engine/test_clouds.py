@@ -98,7 +98,7 @@ def run_text(store: Store, registry: Registry, text: str, clouds: list[str]) -> 
             expand_clouds(task, clouds),
             store,
             registry,
-            options=tasks_api.StartOptions(context_items=[env]),
+            options=tasks_api.StartOptions(context_items=[env], tags=["clouds"]),
             handle_signals=False,
         )
     finally:
@@ -153,6 +153,16 @@ def test_clouds_given_in_the_other_order_pair_each_cloud_with_itself(
     assert result.unmatched == []
     east = next(w for w in result.workloads if w.label.endswith("@ east"))
     assert "on.east" in {s.name for s in east.series}
+
+
+def test_trends_follow_each_cloud_whatever_order_the_clouds_were_given_in(store, registry):
+    run(store, registry, "all", ["east", "west"])
+    run(store, registry, "all", ["west", "east"])
+    found = compare_api.trends(store, "clouds")
+    assert {t.label: [p.failure_rate for p in t.points] for t in found.workloads} == {
+        "clouds: [0.0] Testing.which_cloud @ east": [0.0, 0.0],
+        "clouds: [0.0] Testing.which_cloud @ west": [100.0, 100.0],
+    }
 
 
 def test_a_cloud_added_leaves_the_workloads_after_it_paired_as_written(store, registry):
