@@ -102,6 +102,8 @@ def small_project(conn, tmp_path):
     }
     path.write_text(yaml.safe_dump(spec))
     yield str(path)
+    for group in conn.network.security_groups(project_id=project.id):  # neutron's default
+        conn.network.delete_security_group(group)
     conn.compute.revert_quota_set(project.id)
     identity.delete_user(user)
     identity.delete_project(project)
