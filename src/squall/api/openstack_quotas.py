@@ -116,6 +116,7 @@ def _neutron_cinder(
     volumes = contexts.get("volumes")
     has_networks = "network" in contexts or "existing_network" in contexts
     use = use.sized(int(getattr(volumes, "size", 0))).networked(has_networks)
+    use += _server_ports(vw, has_networks)
     per_tenant: dict[str, dict[str, int]] = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):
@@ -124,6 +125,10 @@ def _neutron_cinder(
                 merged = per_tenant.setdefault(service, {})
                 for name, count in counts.items():
                     merged[name] = merged.get(name, 0) + count
+    servers = contexts.get("servers")
+    if servers is not None and _wired(servers, has_networks):
+        ports = per_tenant.setdefault("neutron", {})
+        ports["ports"] = ports.get("ports", 0) + int(servers.servers_per_tenant)
     times, concurrency = _runner(vw)
     peaks = service_peaks(
         use, per_tenant, times=times, concurrency=concurrency, tenants=_tenants(contexts)
@@ -134,6 +139,27 @@ def _neutron_cinder(
             limits, used = _project_quota(session, service, new_projects="users" in contexts)
             found += exceeded(service, needs, limits, used)
     return found
+
+
+def _wired(boot_config: Any, has_networks: bool) -> bool:
+    """Whether servers booted with ``boot_config`` get a port: nics given, a network of
+    the tenant's (a network context), or nova's auto-allocated one; else none."""
+    return (
+        bool(getattr(boot_config, "nics", None))
+        or has_networks
+        or bool(getattr(boot_config, "auto_assign_nic", False))
+    )
+
+
+def _server_ports(vw: ValidatedWorkload, has_networks: bool) -> QuotaUse:
+    """The port each server a nova scenario boots holds (nova checks neutron's ports
+    quota before it boots), kept or deleted as the servers are."""
+    from squall.scenarios.openstack._nova import NovaScenario
+
+    cls, config = vw.scenario_cls, vw.scenario_config
+    if not issubclass(cls, NovaScenario) or not _wired(config, has_networks):
+        return QuotaUse()
+    return QuotaUse.of("neutron", keeps=cls.keeps_servers, ports=cls.servers_per_iteration)
 
 
 def _project_quota(
