@@ -94,7 +94,7 @@ def _nova(vw: ValidatedWorkload, contexts: dict[str, Any], session: UserSession)
         concurrency=concurrency,
         tenants=_tenants(contexts),
         keeps=nova is not None and nova.keeps_servers,
-        per_iteration=nova.servers_per_iteration if nova is not None else 0,
+        per_iteration=nova.servers_in(vw.scenario_config) if nova is not None else 0,
         context_servers=int(getattr(servers, "servers_per_tenant", 0)),
         vcpus=int(flavor.vcpus or 0),
         ram=int(flavor.ram or 0),
@@ -159,7 +159,7 @@ def _server_ports(vw: ValidatedWorkload, has_networks: bool) -> QuotaUse:
     cls, config = vw.scenario_cls, vw.scenario_config
     if not issubclass(cls, NovaScenario) or not _wired(config, has_networks):
         return QuotaUse()
-    return QuotaUse.of("neutron", keeps=cls.keeps_servers, ports=cls.servers_per_iteration)
+    return QuotaUse.of("neutron", keeps=cls.keeps_servers, ports=cls.servers_in(config))
 
 
 def _project_quota(

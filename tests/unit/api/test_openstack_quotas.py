@@ -30,3 +30,22 @@ def test_nics_or_auto_allocation_wire_a_server_without_a_network_context():
 
 def test_a_server_booted_without_a_network_holds_no_port():
     assert _server_ports(_workload(BootServer), has_networks=False) == QuotaUse()
+
+
+def test_a_scenario_booting_several_servers_holds_a_port_each():
+    from squall.scenarios.openstack.glance_images import CreateImageAndBootInstances
+
+    config = CreateImageAndBootInstances.Config.model_validate(
+        {
+            "flavor": "m1.tiny",
+            "image_location": "http://images/cirros.img",
+            "container_format": "bare",
+            "disk_format": "qcow2",
+            "number_instances": 3,
+        }
+    )
+    assert CreateImageAndBootInstances.servers_in(config) == 3
+    workload = ValidatedWorkload(
+        0, 0, None, CreateImageAndBootInstances, config, None, None, [], {}, []
+    )
+    assert _server_ports(workload, has_networks=True) == QuotaUse(kept={"neutron": {"ports": 3}})

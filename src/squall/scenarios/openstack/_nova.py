@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.openstack.journal import ResourceKind
 from squall.openstack.lookup import ResourceSpec, find_flavor, find_image
@@ -62,6 +62,12 @@ class NovaScenario(OpenStackScenario):
     #: (preflight compares the resulting peak with the nova quotas)
     servers_per_iteration: ClassVar[int] = 1
     keeps_servers: ClassVar[bool] = False
+
+    @classmethod
+    def servers_in(cls, config: BaseModel) -> int:
+        """The servers one iteration with ``config`` boots (``servers_per_iteration``
+        unless its arguments say how many)."""
+        return cls.servers_per_iteration
 
     # -- image and flavor, resolved once per workload and outside timing ------------
 

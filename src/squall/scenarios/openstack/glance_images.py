@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from squall.errors import CloudError
 from squall.openstack.lookup import ResourceSpec
@@ -162,6 +162,11 @@ class CreateImageAndBootInstances(GlanceScenario, ServerOps):
         flavor: ResourceSpec
         number_instances: int = Field(ge=1)
         boot_server_kwargs: dict[str, Any] | None = None
+
+    @classmethod
+    def servers_in(cls, config: BaseModel) -> int:
+        assert isinstance(config, CreateImageAndBootInstances.Config)
+        return config.number_instances
 
     def run(self) -> None:
         cfg = self.config
