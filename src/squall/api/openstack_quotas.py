@@ -22,8 +22,10 @@ from squall.openstack.cloud import OpenStackEnv
 from squall.openstack.errors import cloud_errors
 from squall.openstack.lookup import ResourceSpec, find_flavor
 from squall.openstack.quota import (
+    Counts,
     QuotaUse,
     Shortfall,
+    add_counts,
     exceeded,
     server_demand,
     service_peaks,
@@ -117,18 +119,15 @@ def _neutron_cinder(
     has_networks = "network" in contexts or "existing_network" in contexts
     use = use.sized(int(getattr(volumes, "size", 0))).networked(has_networks)
     use += _server_ports(vw, has_networks)
-    per_tenant: dict[str, dict[str, int]] = {}
+    per_tenant: Counts = {}
     for ctx_cls, cfg in vw.contexts:
         if issubclass(ctx_cls, OpenStackContext):
             as_set_up = ctx_cls.for_cloud(cfg, session.conn)
-            for service, counts in ctx_cls.quota_use(as_set_up).items():
-                merged = per_tenant.setdefault(service, {})
-                for name, count in counts.items():
-                    merged[name] = merged.get(name, 0) + count
+            per_tenant = add_counts(per_tenant, ctx_cls.quota_use(as_set_up))
     servers = contexts.get("servers")
     if servers is not None and _wired(servers, has_networks):
-        ports = per_tenant.setdefault("neutron", {})
-        ports["ports"] = ports.get("ports", 0) + int(servers.servers_per_tenant)
+        ports = {"neutron": {"ports": int(servers.servers_per_tenant)}}
+        per_tenant = add_counts(per_tenant, ports)
     times, concurrency = _runner(vw)
     peaks = service_peaks(
         use, per_tenant, times=times, concurrency=concurrency, tenants=_tenants(contexts)

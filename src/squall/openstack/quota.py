@@ -73,8 +73,8 @@ class QuotaUse:
 
     def __add__(self, other: QuotaUse) -> QuotaUse:
         return QuotaUse(
-            _sum(self.kept, other.kept),
-            _sum(self.transient, other.transient),
+            add_counts(self.kept, other.kept),
+            add_counts(self.transient, other.transient),
             (
                 self.context_copies[0] + other.context_copies[0],
                 self.context_copies[1] + other.context_copies[1],
@@ -101,7 +101,8 @@ class QuotaUse:
         return counted + QuotaUse.of("neutron", keeps=True, networks=networks)
 
 
-def _sum(a: Counts, b: Counts) -> dict[str, dict[str, int]]:
+def add_counts(a: Counts, b: Counts) -> dict[str, dict[str, int]]:
+    """``a`` and ``b`` added up, by service and quota resource (pure)."""
     total = {service: dict(counts) for service, counts in a.items()}
     for service, counts in b.items():
         into = total.setdefault(service, {})
