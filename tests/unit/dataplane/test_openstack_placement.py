@@ -4,12 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from squall.dataplane.providers.openstack_placement import (
-    Failure,
-    PlacementRace,
-    lost_race,
-    settle,
-)
+from squall.dataplane.providers.openstack_placement import PlacementRace, lost_race, settle
 from squall.errors import CloudError
 
 #: nova's fault after the late check rescheduled a server until no host was left
@@ -20,18 +15,18 @@ EXHAUSTED = (
 
 
 def test_a_grouped_server_that_ran_out_of_hosts_lost_the_race():
-    assert lost_race(Failure("server0", EXHAUSTED, grouped=True))
+    assert lost_race(EXHAUSTED, grouped=True)
     violated = (
         "Build of instance x was re-scheduled: Anti-affinity instance group policy was violated"
     )
-    assert lost_race(Failure("server0", violated, grouped=True))
+    assert lost_race(violated, grouped=True)
 
 
 def test_other_faults_and_servers_without_a_group_did_not():
-    assert not lost_race(Failure("server0", EXHAUSTED, grouped=False))
+    assert not lost_race(EXHAUSTED, grouped=False)
     no_host = "No valid host was found. There are not enough hosts available."
-    assert not lost_race(Failure("server0", no_host, grouped=True))
-    assert not lost_race(Failure("server0", "no fault recorded", grouped=True))
+    assert not lost_race(no_host, grouped=True)
+    assert not lost_race("no fault recorded", grouped=True)
 
 
 def _concurrently(fn, items):

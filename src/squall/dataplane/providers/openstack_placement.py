@@ -13,7 +13,6 @@ when every other member's host is known; a second failure is a real one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from squall.errors import CloudError
 
@@ -28,19 +27,11 @@ class PlacementRace(CloudError):
     """A server of an anti-affinity group lost nova's placement race (ERROR)."""
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A server that went to ERROR: its instance's name and nova's fault message."""
-
-    instance: str
-    fault: str
-    grouped: bool
-
-
-def lost_race(failure: Failure) -> bool:
-    """Whether nova failed the server for its group's concurrent placement (pure)."""
-    text = failure.fault.lower()
-    return failure.grouped and any(sign in text for sign in RACE_FAULTS)
+def lost_race(fault: str, grouped: bool) -> bool:
+    """Whether nova's ``fault`` for a server in ERROR says it lost its anti-affinity
+    group's concurrent placement (``grouped``: the server is in such a group) (pure)."""
+    text = fault.lower()
+    return grouped and any(sign in text for sign in RACE_FAULTS)
 
 
 def settle(
@@ -61,6 +52,7 @@ def settle(
             raced.append(instance)
 
     run_all(wait, list(instances))
-    for instance in sorted(raced):
+    raced.sort()
+    for instance in raced:
         replace(instance)
-    return sorted(raced)
+    return raced

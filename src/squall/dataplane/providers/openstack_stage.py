@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from squall.dataplane.plan import Plan
 from squall.dataplane.providers import openstack_layout as layout
 from squall.dataplane.providers.openstack_cloud import Side, SideCloud
-from squall.dataplane.providers.openstack_placement import Failure, PlacementRace, lost_race
+from squall.dataplane.providers.openstack_placement import PlacementRace, lost_race
 from squall.dataplane.topology import Topology
 from squall.errors import CloudError, RunAborted
 from squall.openstack.errors import ResourceFailed, cloud_errors
@@ -274,9 +274,9 @@ class Stager:
             )
         except ResourceFailed as exc:
             grouped = inst.role in cloud.project(inst.tenant).server_groups
-            failure = Failure(instance, _fault(compute, server_id), grouped)
-            error = PlacementRace if lost_race(failure) else ResourceFailed
-            raise error(f"{exc.message}: {failure.fault}", hint=exc.hint) from exc
+            fault = _fault(compute, server_id)
+            error = PlacementRace if lost_race(fault, grouped) else ResourceFailed
+            raise error(f"{exc.message}: {fault}", hint=exc.hint) from exc
         self.staged.hosts[instance] = str(
             getattr(server, "compute_host", None) or getattr(server, "host_id", None) or "?"
         )
