@@ -333,7 +333,7 @@ def teardown_journal(journal: Journal) -> list[str]:
 
 
 def orphan_namespaces() -> list[str]:
-    """Namespaces named like squall's (``sqXXXXXXXX-...``) that exist now."""
+    """Namespaces named like squall's (``sq<run8>-...``) that exist now."""
     return [n for n in _list_namespaces() if PREFIX_RE.match(n)]
 
 
