@@ -156,7 +156,9 @@ def _server_ports(vw: ValidatedWorkload, has_networks: bool) -> QuotaUse:
     from squall.scenarios.openstack._nova import NovaScenario
 
     cls, config = vw.scenario_cls, vw.scenario_config
-    if not issubclass(cls, NovaScenario) or not _wired(config, has_networks):
+    if not issubclass(cls, NovaScenario) or not cls.ports_by_nova:
+        return QuotaUse()  # no servers, or booted on ports the scenario counts itself
+    if not _wired(config, has_networks):
         return QuotaUse()
     return QuotaUse.of("neutron", keeps=cls.keeps_servers, ports=cls.servers_in(config))
 

@@ -49,3 +49,10 @@ def test_a_scenario_booting_several_servers_holds_a_port_each():
         0, 0, None, CreateImageAndBootInstances, config, None, None, [], {}, []
     )
     assert _server_ports(workload, has_networks=True) == QuotaUse(kept={"neutron": {"ports": 3}})
+
+
+def test_a_server_booted_on_the_scenarios_own_port_is_not_given_another():
+    from squall.scenarios.openstack.neutron_trunks import BootServerWithSubports
+
+    workload = _workload(BootServerWithSubports)
+    assert _server_ports(workload, has_networks=True) == QuotaUse()

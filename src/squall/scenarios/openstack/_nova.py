@@ -62,6 +62,9 @@ class NovaScenario(OpenStackScenario):
     #: (preflight compares the resulting peak with the nova quotas)
     servers_per_iteration: ClassVar[int] = 1
     keeps_servers: ClassVar[bool] = False
+    #: False when the servers boot on ports the scenario made (and counts) itself, so
+    #: nova makes none for them
+    ports_by_nova: ClassVar[bool] = True
 
     @classmethod
     def servers_in(cls, config: BaseModel) -> int:

@@ -93,6 +93,7 @@ class _BootTrunk(TrunkScenario, ServerOps):
     services: ClassVar[tuple[str, ...]] = ("network", "compute")
     waits: ClassVar[tuple[str, ...]] = ("nova_server_boot",)
     keeps_servers: ClassVar[bool] = True  # booted on the trunk, deleted by the sweep
+    ports_by_nova: ClassVar[bool] = False  # booted on the trunk's parent port
 
     def boot_on(self, cfg: BootArgs, parent: Any) -> Any:
         return self._boot_with({**self.boot_attrs(cfg), "networks": [{"port": parent.id}]})
