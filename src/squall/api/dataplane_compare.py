@@ -152,8 +152,7 @@ def _errors(intervals: list[dict[str, Any]], made: str) -> RateSeries | None:
         if tried > 0:
             samples.append(100 * failed / tried)
             tries.append(tried)
-    total = sum(v * w for v, w in zip(samples, tries, strict=True))
-    return RateSeries(total / sum(tries) if tries else None, samples, tries)
+    return RateSeries(_weighted_mean(samples, tries), samples, tries)
 
 
 def _rates(intervals: list[dict[str, Any]], metric: str) -> RateSeries:
@@ -165,8 +164,14 @@ def _rates(intervals: list[dict[str, Any]], metric: str) -> RateSeries:
         if value is not None and span > 0:
             samples.append(value)
             widths.append(span)
-    total = sum(v * w for v, w in zip(samples, widths, strict=True))
-    return RateSeries(total / sum(widths) if widths else None, samples, widths)
+    return RateSeries(_weighted_mean(samples, widths), samples, widths)
+
+
+def _weighted_mean(values: list[float], weights: list[float]) -> float | None:
+    """The mean of ``values`` weighted by ``weights`` (None when there are none)."""
+    if not weights:
+        return None
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
 
 
 def _latency(
